@@ -1,0 +1,1 @@
+// ChaosControl: the control-file protocol. See docs/control-file.md.

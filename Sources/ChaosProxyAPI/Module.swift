@@ -1,0 +1,1 @@
+// ChaosProxyAPI: see Package.swift for this module's job. Filled in by its own issue.

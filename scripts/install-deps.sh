@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs every Debian package chaosctl needs to build and test.
+# Idempotent: packages already present are skipped by apt-get.
+set -euo pipefail
+
+packages=(
+  pkg-config
+  libcurl4-openssl-dev      # ChaosHTTP: libcurl client (Docker, Kubernetes, HTTP probes)
+  libnl-3-dev libnl-route-3-dev  # ChaosNet: netem and tbf through rtnetlink
+  iproute2                  # tests: ip netns / veth / tc qdisc show
+  procps                    # tests: ps / pkill-free process checks
+)
+
+if [ "${1:-}" = "--print" ]; then printf '%s\n' "${packages[@]}"; exit 0; fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
