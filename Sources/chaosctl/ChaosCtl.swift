@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// The root of the command tree. Each subcommand lives in its own file under Commands/.
+@main
+struct ChaosCtl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chaosctl",
+        abstract: "Inject faults on purpose, revert them always, and prove recovery.",
+        discussion: """
+        Fault flags for in-process injection live in a control file (see docs/control-file.md);
+        every fault chaosctl applies is journaled in a state directory so `chaosctl status`
+        shows it and `chaosctl recover` reverts it after a crash.
+        """,
+        version: ChaosCtlVersion.string,
+        subcommands: [
+            StatusCommand.self,
+            RecoverCommand.self,
+        ]
+    )
+}
+
+enum ChaosCtlVersion {
+    static let string = "0.1.0"
+}
