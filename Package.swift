@@ -38,6 +38,10 @@ let package = Package(
         .target(name: "ChaosCore", dependencies: [
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "ChaosConfig", dependencies: [
+            "ChaosCore", .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "ChaosFlags", dependencies: ["ChaosControl", "ChaosCore", "ChaosConfig"]),
         .target(name: "ChaosProxy", dependencies: ["ChaosCore", "CChaosLinux"]),
         .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosCore"]),
         .target(name: "ChaosNet", dependencies: ["ChaosCore", "CNetlink", "CChaosLinux"]),
