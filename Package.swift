@@ -56,7 +56,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "chaosctl", dependencies: [
-            "ChaosCore", "ChaosControl", "ChaosProxy", "ChaosProxyAPI", "ChaosNet",
+            "ChaosCore", "ChaosControl", "ChaosConfig", "ChaosFlags", "ChaosProxy", "ChaosProxyAPI", "ChaosNet",
             "ChaosHTTP", "ChaosTargets", "ChaosProbe", "ChaosExperiment",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
@@ -70,6 +70,8 @@ let package = Package(
 
         // Test targets: one per module, added with the module's tests.
         .testTarget(name: "ChaosCoreTests", dependencies: ["ChaosCore"]),
+        // Drives the real chaosctl binary (the dependency makes `swift test` build it).
+        .testTarget(name: "CLITests", dependencies: ["chaosctl"]),
     ],
     swiftLanguageModes: [.v5]
 )

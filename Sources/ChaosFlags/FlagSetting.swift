@@ -1,3 +1,4 @@
+import ChaosControl
 import Foundation
 
 /// What a user asked for one flag, from the command line or a profile, before it becomes a
@@ -20,33 +21,29 @@ public struct FlagSetting: Equatable, Sendable {
     public init(name: String) { self.name = name }
 }
 
-/// A `params` value: JSON string, number or boolean.
-public enum FlagParam: Equatable, Sendable, CustomStringConvertible {
-    case string(String)
-    case number(Double)
-    case bool(Bool)
-
+extension FlagParam {
     /// `--param k=v` values: "true"/"false" become booleans, numerals numbers, the rest text.
     public init(parsing text: String) {
         if text == "true" { self = .bool(true) }
         else if text == "false" { self = .bool(false) }
-        else if let n = Double(text), n.isFinite, !text.hasPrefix("+"), !text.hasPrefix(".") { self = .number(n) }
+        else if let n = Double(text), n.isFinite, text.first?.isNumber == true || text.first == "-" { self = .number(n) }
         else { self = .string(text) }
     }
+}
 
-    public var jsonValue: Any {
-        switch self {
-        case .string(let s): return s
-        case .number(let n): return n == n.rounded() && abs(n) < 1e15 ? Int(n) as Any : n as Any
-        case .bool(let b): return b
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .string(let s): return s
-        case .number(let n): return n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : String(n)
-        case .bool(let b): return String(b)
-        }
+extension FlagSetting {
+    /// The control-file flag this setting asks for, expiring `forSeconds` after `now`.
+    /// Validated with ChaosControl's rules, so the messages match the file's.
+    public func flag(now: Date = Date()) throws -> Flag {
+        try FlagValidation.validateName(name)
+        var flag = Flag(enabled: enabled, percent: percent ?? 100, latencyMilliseconds: latencyMs,
+                        jitterMilliseconds: jitterMs, expiresAt: forSeconds.map { now.addingTimeInterval($0) },
+                        maxHits: maxHits, params: params)
+        // Text-valued choices go through the decoder's own checks, so an unknown mode is
+        // refused with the same message the file would get.
+        if let mode { try flag.assign("mode", fromText: mode, flag: name) }
+        if let severity { try flag.assign("severity", fromText: severity, flag: name) }
+        try FlagValidation.validate(flag, name: name)
+        return flag
     }
 }

@@ -13,8 +13,11 @@ struct ChaosCtl: ParsableCommand {
         """,
         version: ChaosCtlVersion.string,
         subcommands: [
+            FlagCommand.self,
+            ProfileCommand.self,
             StatusCommand.self,
             RecoverCommand.self,
+            DemoCommand.self,
         ]
     )
 }

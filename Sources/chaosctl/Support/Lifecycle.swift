@@ -1,4 +1,5 @@
 import ChaosCore
+import ChaosFlags
 
 /// One place that knows every fault kind's reverter, so `recover` can revert anything
 /// any part of chaosctl applied.
@@ -8,6 +9,6 @@ enum Lifecycle {
     }
 
     static func allReverters() -> [FaultReverter] {
-        []
+        [FlagReverter()]
     }
 }
