@@ -60,11 +60,15 @@ let package = Package(
         ]),
         // Benchmarks live in their own executable, never in timed unit tests.
         .executableTarget(name: "chaos-bench", dependencies: [
-            "ChaosControl", "ChaosCore",
+            "ChaosControl",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
+        // Test helper: a separate process that writes the control file (concurrency tests).
+        .executableTarget(name: "control-writer-helper", dependencies: ["ChaosControl"],
+                          path: "Tests/ControlWriterHelper"),
 
         // Test targets: one per module, added with the module's tests.
+        .testTarget(name: "ChaosControlTests", dependencies: ["ChaosControl", "control-writer-helper"]),
     ],
     swiftLanguageModes: [.v5]
 )
