@@ -44,8 +44,10 @@ final class ControlFileFollower: @unchecked Sendable {
 
     // MARK: - Lifecycle
 
-    /// Loads synchronously, then starts the background thread.
+    /// Loads synchronously, then starts the background thread. The directory watch is added
+    /// BEFORE the first load, so a change landing between the two is never missed.
     func start() {
+        let watcher = detection == .inotifyAndPolling ? DirectoryWatcher(controlFile: path) : nil
         reload()
         var fds: [Int32] = [-1, -1]
         // pipe2 needs _GNU_SOURCE, which Glibc's module does not define; set the flags after.
@@ -61,7 +63,7 @@ final class ControlFileFollower: @unchecked Sendable {
         wakeWrite = fds[1]
         let thread = Thread { [self] in
             lock.withLock { watcherThread = pthread_self() }
-            follow()
+            follow(watcher)
             finished.signal()
         }
         thread.name = "ChaosControl watcher"
@@ -197,8 +199,7 @@ final class ControlFileFollower: @unchecked Sendable {
 
     // MARK: - Following
 
-    private func follow() {
-        let watcher = detection == .inotifyAndPolling ? DirectoryWatcher(controlFile: path) : nil
+    private func follow(_ watcher: DirectoryWatcher?) {
         var nextPoll = SnapshotPublisher.monotonicNanoseconds() + pollIntervalNanoseconds
         while true {
             let (isStopped, expiry) = lock.withLock { (stopped, nextExpiry) }

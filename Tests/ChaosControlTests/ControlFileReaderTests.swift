@@ -74,7 +74,8 @@ final class ControlFileReaderTests: XCTestCase {
         // A careless in-place write of garbage: the reader must not crash, must not change faults.
         writeFile(path, #"{"version": 1, "generation": 2, "flags": {"slow-db": {"enabled": fals"#)
         XCTAssertNotNil(waitUntil(timeout: 2) { reader.lastError != nil })
-        XCTAssertTrue(reader.lastError!.hasPrefix(path + ": "), reader.lastError!)
+        let lastError = try XCTUnwrap(reader.lastError)
+        XCTAssertTrue(lastError.hasPrefix(path + ": "), lastError)
         XCTAssertEqual(reader.lastControlFileError?.kind, .malformedJSON)
         XCTAssertTrue(slow.fires(), "last good state stays in force")
         XCTAssertEqual(slow.decide().mode, .fail)
