@@ -64,14 +64,18 @@ let package = Package(
         ]),
         // Benchmarks live in their own executable, never in timed unit tests.
         .executableTarget(name: "chaos-bench", dependencies: [
-            "ChaosControl", "ChaosCore",
+            "ChaosControl",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
+        // Test helper: a separate process that writes the control file (concurrency tests).
+        .executableTarget(name: "control-writer-helper", dependencies: ["ChaosControl"],
+                          path: "Tests/ControlWriterHelper"),
 
         // Test targets: one per module, added with the module's tests.
         .testTarget(name: "ChaosCoreTests", dependencies: ["ChaosCore"]),
         // Drives the real chaosctl binary (the dependency makes `swift test` build it).
         .testTarget(name: "CLITests", dependencies: ["chaosctl"]),
+        .testTarget(name: "ChaosControlTests", dependencies: ["ChaosControl", "control-writer-helper"]),
     ],
     swiftLanguageModes: [.v5]
 )
