@@ -14,7 +14,8 @@ import Foundation
 /// later is not answering in time, which is what a failure means here; queueing the tick would
 /// instead run it late and shift every later sample off the schedule.
 ///
-/// **Phases and marks.** ``setPhase(_:)`` tags later ticks; ``markFaultStart(_:)``,
+/// **Phases and marks.** ``setPhase(_:)`` tags the checks that start after it (a skipped
+/// tick carries the phase in force at the tick); ``markFaultStart(_:)``,
 /// ``markFaultEnd(_:)`` and ``markOneShot(_:)`` record instants that recovery and
 /// time-to-detect are measured from (see ``RecoveryAnalyzer``).
 public final class ProbeLoop: @unchecked Sendable {
@@ -41,7 +42,6 @@ public final class ProbeLoop: @unchecked Sendable {
         var probe: Int
         var tick: Int
         var planned: UInt64
-        var phase: String
     }
 
     /// - Parameters:
@@ -108,7 +108,7 @@ public final class ProbeLoop: @unchecked Sendable {
         return stop()
     }
 
-    /// Tag ticks from now on with this phase ("pre", "during", "post", or any name).
+    /// Tag checks that start from now on with this phase ("pre", "during", "post", or any name).
     public func setPhase(_ name: String) {
         mark(.phase, name) { $0.phase = name }
     }
@@ -122,7 +122,7 @@ public final class ProbeLoop: @unchecked Sendable {
     /// An instantaneous fault (kill, restart): detection and recovery are measured from here.
     public func markOneShot(_ label: String) { mark(.oneShot, label) }
 
-    /// The phase ticks are tagged with now.
+    /// The phase new checks are tagged with.
     public var currentPhase: String {
         lock.lock(); defer { lock.unlock() }
         return phase
@@ -211,7 +211,7 @@ public final class ProbeLoop: @unchecked Sendable {
     private func dispatch(probe index: Int, tick: Int, planned: UInt64) {
         if inFlight[index] < maxInFlightPerProbe {
             inFlight[index] += 1
-            jobs.append(Job(probe: index, tick: tick, planned: planned, phase: phase))
+            jobs.append(Job(probe: index, tick: tick, planned: planned))
             lock.broadcast() // not signal(): stop() may be waiting on the same condition
         } else {
             appendSkipped(probe: index, tick: tick, planned: planned, reason: "skipped: probe still running")
@@ -240,10 +240,13 @@ public final class ProbeLoop: @unchecked Sendable {
                 continue
             }
             let job = jobs.removeFirst()
+            // Start time and phase are read under the lock, so a sample is ordered consistently
+            // with setPhase/mark calls: its phase is the one in force when the check began.
+            let started = MonotonicClock.now()
+            let phaseAtStart = phase
             lock.unlock()
 
             let probe = probes[job.probe]
-            let started = MonotonicClock.now()
             let wall = MonotonicClock.wallNow()
             let check = probe.check()
             let measured = MonotonicClock.now() - started
@@ -251,7 +254,7 @@ public final class ProbeLoop: @unchecked Sendable {
                                      startNanoseconds: started - startNanoseconds,
                                      latencyNanoseconds: check.latencyNanoseconds ?? measured,
                                      ok: check.ok, reason: check.ok ? nil : (check.reason ?? "failed"),
-                                     phase: job.phase, wallClock: wall)
+                                     phase: phaseAtStart, wallClock: wall)
             lock.lock()
             samples.append(sample)
             inFlight[job.probe] -= 1

@@ -51,12 +51,14 @@ public struct PrometheusProbe: Probe {
     /// Run the query once and return its result, e.g. to read a baseline before a fault.
     public func currentResult() throws -> PrometheusResult {
         let response = try transport.perform(request, timeout: timeout)
-        // Prometheus answers 400/422/503 with a JSON error body worth showing.
-        if let parsed = try? PrometheusResult.parse(response.body) { return parsed }
-        guard (200...299).contains(response.status) else {
+        do {
+            return try PrometheusResult.parse(response.body)
+        } catch let error as PrometheusResult.ParseError where error.fromServer || (200...299).contains(response.status) {
+            // Prometheus answers 400/422/503 with a JSON error body worth showing as is.
+            throw error
+        } catch {
             throw PrometheusResult.ParseError(description: "HTTP \(response.status)")
         }
-        return try PrometheusResult.parse(response.body)
     }
 
     /// The numeric values of ``currentResult()``.

@@ -26,6 +26,8 @@ public enum PrometheusResult: Equatable, Sendable {
     /// Why a body could not be read as a query result (or the server's own error).
     public struct ParseError: Error, CustomStringConvertible, Equatable {
         public var description: String
+        /// True when the server itself reported the error (`"status":"error"`).
+        public var fromServer = false
     }
 
     /// Parse the JSON body of `/api/v1/query`. `{"status":"error"}` answers throw with the
@@ -37,7 +39,7 @@ public enum PrometheusResult: Equatable, Sendable {
         guard let status = root["status"] as? String else { throw ParseError(description: "response has no status") }
         guard status == "success" else {
             let type = root["errorType"] as? String ?? "error"
-            throw ParseError(description: "query failed: \(type): \(root["error"] as? String ?? "no message")")
+            throw ParseError(description: "query failed: \(type): \(root["error"] as? String ?? "no message")", fromServer: true)
         }
         guard let data = root["data"] as? [String: Any], let type = data["resultType"] as? String else {
             throw ParseError(description: "response has no data.resultType")
