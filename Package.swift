@@ -10,6 +10,7 @@ import PackageDescription
 //   ChaosHTTP      libcurl client
 //   ChaosTargets   Docker and Kubernetes adapters
 //   ChaosProbe     probes and the steady-state probe loop
+//   ChaosReport    run reports and the live status line, over ChaosProbe's results
 //   ChaosExperiment experiment files, runner, reports
 //   chaosctl       the CLI: parsing and printing only
 let package = Package(
@@ -47,10 +48,14 @@ let package = Package(
         .target(name: "ChaosNet", dependencies: ["ChaosCore", "CNetlink", "CChaosLinux"]),
         .target(name: "ChaosHTTP", dependencies: ["CCurl", "CCurlShim"]),
         .target(name: "ChaosTargets", dependencies: ["ChaosHTTP", "ChaosCore"]),
+        // ChaosProbe reaches HTTP through its own HTTPProbeTransport seam, bound to ChaosHTTP by
+        // the caller, so it does not link libcurl itself.
         .target(name: "ChaosProbe", dependencies: [
-            "ChaosHTTP", "ChaosCore",
+            "ChaosCore",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
+        // Run reports (journal.json, report.md, junit.xml, report.html) and the live status line.
+        .target(name: "ChaosReport", dependencies: ["ChaosProbe", "ChaosCore"]),
         .target(name: "ChaosExperiment", dependencies: [
             "ChaosCore", "ChaosControl", "ChaosProbe", "ChaosProxyAPI", "ChaosNet", "ChaosTargets",
             .product(name: "Yams", package: "Yams"),
@@ -76,6 +81,7 @@ let package = Package(
         // Drives the real chaosctl binary (the dependency makes `swift test` build it).
         .testTarget(name: "CLITests", dependencies: ["chaosctl"]),
         .testTarget(name: "ChaosControlTests", dependencies: ["ChaosControl", "control-writer-helper"]),
+        .testTarget(name: "ChaosProbeTests", dependencies: ["ChaosProbe", "ChaosReport", "ChaosCore"]),
     ],
     swiftLanguageModes: [.v5]
 )
