@@ -57,7 +57,8 @@ let package = Package(
         // Run reports (journal.json, report.md, junit.xml, report.html) and the live status line.
         .target(name: "ChaosReport", dependencies: ["ChaosProbe", "ChaosCore"]),
         .target(name: "ChaosExperiment", dependencies: [
-            "ChaosCore", "ChaosControl", "ChaosProbe", "ChaosProxyAPI", "ChaosNet", "ChaosTargets",
+            "ChaosCore", "ChaosControl", "ChaosConfig", "ChaosFlags", "ChaosProbe", "ChaosReport",
+            "ChaosProxyAPI", "ChaosNet", "ChaosTargets",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "chaosctl", dependencies: [

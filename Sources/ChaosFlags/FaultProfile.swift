@@ -48,9 +48,10 @@ public struct FaultProfile: Equatable, Sendable {
         return FaultProfile(name: name, file: file, description: description, replace: replace, flags: flags)
     }
 
-    static func parseFlag(name: String, node: ConfigNode, defaultFor: Double?) -> FlagSetting? {
+    public static func parseFlag(name: String, node: ConfigNode, defaultFor: Double?,
+                                 extraKeys: Set<String> = []) -> FlagSetting? {
         guard node.entries() != nil else { return nil }
-        node.checkKeys(flagFields)
+        node.checkKeys(flagFields.union(extraKeys))
         var s = FlagSetting(name: name)
         if name.range(of: #"^[a-z0-9._-]{1,128}$"#, options: .regularExpression) == nil {
             node.diagnostics.report(line: node.line, field: node.path, value: name,
