@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "ChaosProxy", dependencies: ["ChaosCore", "CChaosLinux"]),
         .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosCore"]),
         .target(name: "ChaosNet", dependencies: ["ChaosCore", "CNetlink", "CChaosLinux"]),
-        .target(name: "ChaosHTTP", dependencies: ["CCurl", "CCurlShim"]),
+        .target(name: "ChaosHTTP", dependencies: ["CCurl", "CCurlShim", "ChaosCore"]),
         .target(name: "ChaosTargets", dependencies: ["ChaosHTTP", "ChaosCore"]),
         .target(name: "ChaosProbe", dependencies: [
             "ChaosHTTP", "ChaosCore",
@@ -65,6 +65,8 @@ let package = Package(
         ]),
 
         // Test targets: one per module, added with the module's tests.
+        .testTarget(name: "ChaosHTTPTests", dependencies: ["ChaosHTTP", "ChaosCore"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )
