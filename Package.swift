@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "ChaosProxy", dependencies: ["ChaosCore", "CChaosLinux"]),
         .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosCore"]),
         .target(name: "ChaosNet", dependencies: ["ChaosCore", "CNetlink", "CChaosLinux"]),
-        .target(name: "ChaosHTTP", dependencies: ["CCurl", "CCurlShim"]),
+        .target(name: "ChaosHTTP", dependencies: ["CCurl", "CCurlShim", "ChaosCore"]),
         .target(name: "ChaosTargets", dependencies: ["ChaosHTTP", "ChaosCore"]),
         // ChaosProbe reaches HTTP through its own HTTPProbeTransport seam, bound to ChaosHTTP by
         // the caller, so it does not link libcurl itself.
@@ -83,6 +83,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["chaosctl"]),
         .testTarget(name: "ChaosControlTests", dependencies: ["ChaosControl", "control-writer-helper"]),
         .testTarget(name: "ChaosProbeTests", dependencies: ["ChaosProbe", "ChaosReport", "ChaosCore"]),
+        .testTarget(name: "ChaosHTTPTests", dependencies: ["ChaosHTTP", "ChaosCore"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -9,6 +9,9 @@ packages=(
   libnl-3-dev libnl-route-3-dev  # ChaosNet: netem and tbf through rtnetlink
   iproute2                  # tests: ip netns / veth / tc qdisc show
   procps                    # tests: ps / pkill-free process checks
+  docker.io                 # ChaosTargets tests: a private dockerd (scripts/docker-engine.sh), runc, containerd
+  busybox-static            # ChaosTargets tests: the registry-free test image's only binary
+  curl openssl              # docker-engine.sh readiness probe; ChaosHTTP TLS tests make certificates
 )
 
 if [ "${1:-}" = "--print" ]; then printf '%s\n' "${packages[@]}"; exit 0; fi

@@ -1,0 +1,150 @@
+import ChaosCore
+import Foundation
+
+/// Runs one chaos action on selected containers: dry-run plans, one-shot actions recorded
+/// as journal events, pause as a held fault, and optional recovery timing.
+public final class ContainerChaos {
+    /// What happened to one container.
+    public struct Outcome {
+        public var container: ContainerSummary
+        public var action: ContainerAction
+        public var dryRun: Bool
+        /// What was (or would be) done, e.g. "SIGKILL host pid 4242".
+        public var detail: String
+        /// Nil on success.
+        public var error: Error?
+        public var recovery: Recovery?
+        public var ok: Bool { error == nil }
+    }
+
+    /// One round's result; `interrupted` is the signal that cut a pause short.
+    public struct RoundResult {
+        public var outcomes: [Outcome]
+        public var interrupted: Int32?
+    }
+
+    public let engine: ContainerEngine
+    public let lifecycle: FaultLifecycle
+    private let log: (String) -> Void
+
+    /// - Parameters:
+    ///   - lifecycle: journals pause faults and records events; `ContainerPauseReverter` is
+    ///     registered on it here.
+    ///   - log: progress lines (actions as they happen).
+    public init(engine: ContainerEngine, lifecycle: FaultLifecycle, log: @escaping (String) -> Void = { _ in }) {
+        self.engine = engine
+        self.lifecycle = lifecycle
+        self.log = log
+        lifecycle.register(ContainerPauseReverter())
+    }
+
+    /// Apply `action` to `targets`. With `dryRun`, only reads from the engine (inspect, to
+    /// show the PID a crash would kill) and reports what it would do.
+    /// - Parameter waitRecovered: seconds to wait for each container to run again.
+    public func run(_ action: ContainerAction, on targets: [ContainerSummary], dryRun: Bool,
+                    waitRecovered: Double? = nil) -> RoundResult {
+        if case .pause(let duration) = action {
+            return pause(targets, duration: duration, dryRun: dryRun, waitRecovered: waitRecovered)
+        }
+        var outcomes: [Outcome] = []
+        for c in targets {
+            outcomes.append(oneShot(action, on: c, dryRun: dryRun, waitRecovered: waitRecovered))
+        }
+        return RoundResult(outcomes: outcomes, interrupted: nil)
+    }
+
+    private func label(_ c: ContainerSummary) -> String { "\(c.name) (\(c.shortID))" }
+
+    private func oneShot(_ action: ContainerAction, on c: ContainerSummary, dryRun: Bool, waitRecovered: Double?) -> Outcome {
+        var outcome = Outcome(container: c, action: action, dryRun: dryRun, detail: action.summary, error: nil, recovery: nil)
+        do {
+            // The start time before the action tells a restart apart from "still the old run".
+            let before = (waitRecovered != nil || action == .crash) ? try engine.inspect(c.id) : nil
+            if dryRun {
+                if action == .crash, let before {
+                    outcome.detail = "SIGKILL host pid \(try HostProcessCrash.verifiedPid(before)) (restart policy '\(before.restartPolicy.isEmpty ? "no" : before.restartPolicy)')"
+                }
+                log("would \(action.name) \(label(c)): \(outcome.detail)")
+                return outcome
+            }
+            let started = Date()
+            switch action {
+            case .kill(let signal): try engine.kill(c.id, signal: signal)
+            case .crash:
+                let pid = try HostProcessCrash.crash(before!)
+                outcome.detail = "SIGKILL host pid \(pid)"
+            case .stop(let t):
+                if !(try engine.stop(c.id, timeout: t)) { outcome.detail = "already stopped" }
+            case .start:
+                if !(try engine.start(c.id)) { outcome.detail = "already running" }
+            case .restart(let t): try engine.restart(c.id, timeout: t)
+            case .pause: break
+            }
+            log("\(action.name) \(label(c)): \(outcome.detail)")
+            recordEvent(action, c, outcome.detail)
+            if let waitRecovered {
+                let r = RecoveryWaiter.wait(engine: engine, id: c.id, previousStart: before?.state.startedAt,
+                                            since: started, timeout: waitRecovered)
+                outcome.recovery = r
+                log(r.recovered ? "\(label(c)) running again after \(DurationParser.format(r.seconds))"
+                                : "\(label(c)) not running again within \(DurationParser.format(waitRecovered))")
+            }
+        } catch {
+            outcome.error = error
+            log("\(action.name) \(label(c)) failed: \(error)")
+        }
+        return outcome
+    }
+
+    private func recordEvent(_ action: ContainerAction, _ c: ContainerSummary, _ detail: String) {
+        let event = FaultJournal.Event(kind: "container-\(action.name)", target: "container \(label(c)) on \(engine.host)",
+                                       summary: detail)
+        do { try lifecycle.journal.appendEvent(event) } catch { log("warning: cannot record event: \(error)") }
+    }
+
+    /// Pause every target as a held fault, hold until the duration passes or SIGINT/SIGTERM
+    /// arrives, then unpause through the lifecycle (which also drops the journal records).
+    private func pause(_ targets: [ContainerSummary], duration: Double?, dryRun: Bool, waitRecovered: Double?) -> RoundResult {
+        var outcomes: [Outcome] = []
+        let action = ContainerAction.pause(duration: duration)
+        if dryRun {
+            for c in targets {
+                log("would pause \(label(c)): \(action.summary)")
+                outcomes.append(Outcome(container: c, action: action, dryRun: true, detail: action.summary, error: nil, recovery: nil))
+            }
+            return RoundResult(outcomes: outcomes, interrupted: nil)
+        }
+        let expires = duration.map { Date().addingTimeInterval($0) }
+        var records: [String: FaultRecord] = [:]
+        for c in targets {
+            var o = Outcome(container: c, action: action, dryRun: false, detail: action.summary, error: nil, recovery: nil)
+            do {
+                let record = try lifecycle.apply(ContainerPauseFault(engine: engine, container: c, duration: duration),
+                                                 held: true, expiresAt: expires)
+                records[c.id] = record
+                log("paused \(label(c)) (fault \(record.id))")
+            } catch {
+                o.error = error
+                log("pause \(label(c)) failed: \(error)")
+            }
+            outcomes.append(o)
+        }
+        guard !records.isEmpty else { return RoundResult(outcomes: outcomes, interrupted: nil) }
+        let (ending, failures) = FaultHold.hold(lifecycle, until: expires)
+        let unpausedAt = Date()
+        for (record, error) in failures {
+            if let i = outcomes.firstIndex(where: { records[$0.container.id]?.id == record.id }) {
+                outcomes[i].error = ChaosError("unpause failed (still journaled; run `chaosctl recover`): \(error)")
+            }
+        }
+        for i in outcomes.indices where outcomes[i].ok && records[outcomes[i].container.id] != nil {
+            log("unpaused \(label(outcomes[i].container))")
+            if let waitRecovered {
+                outcomes[i].recovery = RecoveryWaiter.wait(engine: engine, id: outcomes[i].container.id, previousStart: nil,
+                                                           since: unpausedAt, timeout: waitRecovered)
+            }
+        }
+        if case .signal(let sig) = ending { return RoundResult(outcomes: outcomes, interrupted: sig) }
+        return RoundResult(outcomes: outcomes, interrupted: nil)
+    }
+}

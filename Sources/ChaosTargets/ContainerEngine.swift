@@ -1,0 +1,20 @@
+import Foundation
+
+/// The container operations chaos actions need, as a Docker-compatible engine offers them.
+/// `DockerClient` implements it for Docker and Podman's Docker-compatible API.
+public protocol ContainerEngine: AnyObject {
+    /// Where the engine is, for messages and for reverters that reconnect later.
+    var host: DockerHost { get }
+    /// Containers whose labels match every `key` or `key=value` in `labels`; `all` includes
+    /// stopped ones; `statuses` narrows by state ("running", "exited", …).
+    func list(labels: [String], statuses: [String], all: Bool) throws -> [ContainerSummary]
+    func inspect(_ id: String) throws -> ContainerDetails
+    func kill(_ id: String, signal: String) throws
+    /// Returns false when the container was already stopped (HTTP 304).
+    @discardableResult func stop(_ id: String, timeout: Int) throws -> Bool
+    /// Returns false when the container was already running (HTTP 304).
+    @discardableResult func start(_ id: String) throws -> Bool
+    func restart(_ id: String, timeout: Int) throws
+    func pause(_ id: String) throws
+    func unpause(_ id: String) throws
+}

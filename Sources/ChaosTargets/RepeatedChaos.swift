@@ -1,0 +1,63 @@
+import Foundation
+
+/// A stop request shared between a signal handler and a running schedule.
+public final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private let wake = DispatchSemaphore(value: 0)
+    private var signalNumber: Int32?
+
+    public init() {}
+
+    public func trigger(_ signal: Int32) {
+        lock.lock()
+        let first = signalNumber == nil
+        if first { signalNumber = signal }
+        lock.unlock()
+        if first { wake.signal() }
+    }
+
+    public var signal: Int32? {
+        lock.lock(); defer { lock.unlock() }
+        return signalNumber
+    }
+
+    /// Sleep up to `seconds`; returns early (true) if stopped.
+    func sleep(_ seconds: Double) -> Bool {
+        if signal != nil { return true }
+        if seconds <= 0 { return false }
+        return wake.wait(timeout: .now() + seconds) == .success || signal != nil
+    }
+}
+
+/// Serial repetition: one round every `interval` until `duration` has passed. Rounds never
+/// overlap; a round longer than the interval delays the next one.
+public struct RepeatedChaos: Sendable {
+    public var interval: Double
+    public var duration: Double
+
+    public init(interval: Double, duration: Double) {
+        self.interval = interval
+        self.duration = duration
+    }
+
+    /// At most this many rounds start: one at 0, then one per interval inside the duration.
+    public var maxRounds: Int { interval > 0 ? Int((duration / interval).rounded(.down)) + 1 : 1 }
+
+    /// Run `round(index)` until the duration is used up, `round` returns false, or `stop` is
+    /// triggered. Returns the number of rounds run.
+    @discardableResult
+    public func run(stop: StopFlag, round: (Int) -> Bool) -> Int {
+        let start = Date()
+        var index = 0
+        while index < maxRounds && stop.signal == nil {
+            let plannedStart = start.addingTimeInterval(Double(index) * interval)
+            if stop.sleep(plannedStart.timeIntervalSinceNow) { break }
+            // The first round always runs; later ones only inside the duration.
+            guard index == 0 || Date().timeIntervalSince(start) <= duration else { break }
+            let keepGoing = round(index)
+            index += 1
+            if !keepGoing { break }
+        }
+        return index
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import ChaosCore
+import ChaosTargets
+
+struct ContainerKillCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kill",
+        abstract: "Send a signal through the engine API (the engine treats it as a manual stop: no restart policy).")
+    @OptionGroup var select: ContainerSelectionOptions
+    @OptionGroup var options: ContainerRunOptions
+    @Option(name: .long, help: "Signal name or number.") var signal = "SIGKILL"
+
+    func run() throws {
+        try ContainerRunner.execute(.kill(signal: try DockerSignal.normalize(signal)), select, options)
+    }
+}
+
+struct ContainerCrashCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crash",
+        abstract: "SIGKILL the container's main process on this host; the engine sees a crash and applies the restart policy.")
+    @OptionGroup var select: ContainerSelectionOptions
+    @OptionGroup var options: ContainerRunOptions
+
+    func run() throws { try ContainerRunner.execute(.crash, select, options) }
+}
+
+struct ContainerStopCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "stop", abstract: "Stop containers (SIGTERM, then SIGKILL after --timeout).")
+    @OptionGroup var select: ContainerSelectionOptions
+    @OptionGroup var options: ContainerRunOptions
+    @Option(name: .long, help: "Grace period before SIGKILL.") var timeout = "10s"
+
+    func run() throws { try ContainerRunner.execute(.stop(timeout: try wholeSeconds(timeout, field: "--timeout")), select, options) }
+}
+
+struct ContainerStartCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "start", abstract: "Start stopped containers (default state filter: exited, created).")
+    @OptionGroup var select: ContainerSelectionOptions
+    @OptionGroup var options: ContainerRunOptions
+
+    func run() throws { try ContainerRunner.execute(.start, select, options) }
+}
+
+struct ContainerRestartCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "restart", abstract: "Restart containers.")
+    @OptionGroup var select: ContainerSelectionOptions
+    @OptionGroup var options: ContainerRunOptions
+    @Option(name: .long, help: "Grace period before SIGKILL.") var timeout = "10s"
+
+    func run() throws { try ContainerRunner.execute(.restart(timeout: try wholeSeconds(timeout, field: "--timeout")), select, options) }
+}
+
+struct ContainerPauseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pause",
+        abstract: "Pause containers for --for (or until SIGINT/SIGTERM), then unpause. Journaled: `chaosctl recover` unpauses after a crash.")
+    @OptionGroup var select: ContainerSelectionOptions
+    @OptionGroup var options: ContainerRunOptions
+    @Option(name: .customLong("for"), help: "How long to keep them paused, e.g. 10s (default: until interrupted).") var duration: String?
+
+    func validate() throws {
+        if let duration, let repeated = options.repeated {
+            if try DurationParser.seconds(duration, field: "--for") >= repeated.interval {
+                throw ValidationError("--for must be shorter than --interval")
+            }
+        } else if duration == nil && options.repeated != nil {
+            throw ValidationError("repeated pauses need --for")
+        }
+    }
+
+    func run() throws {
+        try ContainerRunner.execute(.pause(duration: try duration.map { try DurationParser.seconds($0, field: "--for") }),
+                                    select, options)
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import ChaosCore
+import ChaosTargets
+import Foundation
+
+struct ContainerListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the containers a selection matches (all states unless --status).")
+    @OptionGroup var select: ContainerSelectionOptions
+
+    func run() throws {
+        do {
+            let engine = try select.engine()
+            let info = try engine.engineInfo()
+            let selector = try select.selector(defaultStatuses: [])
+            let found = try selector.candidates(in: engine)
+            print("engine \(engine.host): \(info.server.isEmpty ? "unknown server" : info.server), API \(info.apiVersion)")
+            for c in found {
+                let labels = c.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+                print("\(c.shortID)  \(c.name.padding(toLength: max(20, c.name.count), withPad: " ", startingAt: 0))  \(c.state.padding(toLength: 10, withPad: " ", startingAt: 0))  \(labels)")
+            }
+            print("\(found.count) container(s) match \(selector.description)")
+        } catch let failure as ChaosFailure {
+            throw ContainerRunner.exit(failure)
+        }
+    }
+}

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# docker-engine.sh start [N] | stop | status
+#
+# A private Docker engine for chaosctl's container tests: Debian's docker.io dockerd on its
+# own unix socket, with its own data/exec dirs and cgroup parent, so it never meets a
+# system dockerd. No registry is needed: the test image is a busybox-static rootfs tarball
+# imported into the engine. `start` also runs N labelled containers (default 3):
+#   chaosctl-web-1..N  labels app=web, chaosctl.test=true   restart=no   network=none
+# Needs root. Prints "ENGINE_READY DOCKER_HOST=unix://..." when the API answers.
+#
+# Environment:
+#   CHAOSCTL_DOCKER_DIR   state dir (default /tmp/chaosctl-docker); everything lives here
+#   CHAOSCTL_DOCKER_IMAGE image name (default chaosctl-target:latest)
+#
+# `stop` removes the containers, stops dockerd by its recorded PID (then containerd and
+# shims started for this state dir, by PID), unmounts, removes the cgroups and the state
+# dir. Idempotent.
+set -euo pipefail
+
+DIR=${CHAOSCTL_DOCKER_DIR:-/tmp/chaosctl-docker}
+SOCK="$DIR/docker.sock"
+IMAGE=${CHAOSCTL_DOCKER_IMAGE:-chaosctl-target:latest}
+CGROUP_PARENT=/chaosctl-docker-test
+DOCKER=/usr/bin/docker   # Debian's client matches its dockerd's API version
+
+log() { printf '[docker-engine] %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+cli() { "$DOCKER" -H "unix://$SOCK" "$@"; }
+
+ping_ok() { curl -sf --max-time 2 --unix-socket "$SOCK" http://localhost/_ping >/dev/null 2>&1; }
+
+engine_pid() {
+  local pid
+  pid=$(cat "$DIR/engine.pid" 2>/dev/null) || return 1
+  # Only our dockerd: the PID must still be a dockerd whose command line names our dir.
+  tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "dockerd.*$DIR" || return 1
+  echo "$pid"
+}
+
+start_dockerd() {
+  local driver=$1
+  rm -f "$SOCK"
+  dockerd --data-root "$DIR/data" --exec-root "$DIR/exec" --pidfile "$DIR/dockerd.pid" \
+    -H "unix://$SOCK" --storage-driver="$driver" \
+    --iptables=false --ip-masq=false --bridge=none --ip-forward=false \
+    --exec-opt native.cgroupdriver=cgroupfs --cgroup-parent="$CGROUP_PARENT" \
+    >"$DIR/dockerd.log" 2>&1 </dev/null &
+  echo $! > "$DIR/engine.pid"
+  # Bounded wait: 30 s for the API to answer.
+  for _ in $(seq 1 300); do
+    ping_ok && return 0
+    kill -0 "$(cat "$DIR/engine.pid")" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+build_image() {
+  cli image inspect "$IMAGE" >/dev/null 2>&1 && return 0
+  local root="$DIR/rootfs"
+  rm -rf "$root"; mkdir -p "$root"/{bin,tmp,proc,sys,dev,etc}
+  cp /bin/busybox "$root/bin/busybox"     # busybox-static: no shared libraries needed
+  for a in sh sleep ls ps cat echo kill true; do ln -sf busybox "$root/bin/$a"; done
+  echo 'root:x:0:0:root:/:/bin/sh' > "$root/etc/passwd"; echo 'root:x:0:' > "$root/etc/group"
+  tar -C "$root" -cf "$DIR/rootfs.tar" .
+  # PID 1 traps TERM so `stop` ends at once (a bare PID 1 ignores SIGTERM); `wait` is
+  # interruptible, a foreground sleep would delay the trap.
+  cli import --change 'ENV PATH=/bin' \
+    --change 'CMD ["/bin/sh","-c","trap \"exit 0\" TERM INT; while true; do sleep 3600 & wait $!; done"]' \
+    "$DIR/rootfs.tar" "$IMAGE" >/dev/null
+  rm -rf "$root" "$DIR/rootfs.tar"
+}
+
+cmd_start() {
+  local n=${1:-3}
+  [ "$(id -u)" = 0 ] || die "must run as root"
+  for b in dockerd containerd runc "$DOCKER" /bin/busybox curl; do
+    command -v "$b" >/dev/null || die "missing $b: install docker.io and busybox-static (scripts/install-deps.sh)"
+  done
+  if pid=$(engine_pid); then
+    ping_ok && { log "already running (pid $pid)"; echo "ENGINE_READY DOCKER_HOST=unix://$SOCK pid=$pid"; return 0; }
+    die "dockerd pid $pid exists but does not answer on $SOCK; run stop first"
+  fi
+  mkdir -p "$DIR"/{data,exec}
+  # dockerd writes /etc/docker/key.json whatever the data root; remove it on stop only if
+  # it was not there before.
+  [ -e /etc/docker/key.json ] || touch "$DIR/created-etc-docker-key"
+  if ! start_dockerd overlay2; then
+    if grep -qi overlay "$DIR/dockerd.log"; then
+      log "overlay2 unusable here; falling back to vfs"
+      kill "$(cat "$DIR/engine.pid")" 2>/dev/null || true; sleep 1
+      start_dockerd vfs || { tail -20 "$DIR/dockerd.log" >&2; die "dockerd did not come up"; }
+    else
+      tail -20 "$DIR/dockerd.log" >&2; die "dockerd did not come up"
+    fi
+  fi
+  build_image
+  for i in $(seq 1 "$n"); do
+    cli rm -f "chaosctl-web-$i" >/dev/null 2>&1 || true
+    cli run -d --name "chaosctl-web-$i" --label app=web --label chaosctl.test=true \
+      --restart no --network none "$IMAGE" >/dev/null
+  done
+  echo "export DOCKER_HOST=unix://$SOCK" > "$DIR/env"
+  log "dockerd pid $(cat "$DIR/engine.pid") on $SOCK; image $IMAGE; $n containers"
+  echo "ENGINE_READY DOCKER_HOST=unix://$SOCK pid=$(cat "$DIR/engine.pid")"
+}
+
+cmd_stop() {
+  [ -d "$DIR" ] || { log "nothing to stop"; return 0; }
+  if [ -S "$SOCK" ] && ping_ok; then
+    ids=$(timeout 20 "$DOCKER" -H "unix://$SOCK" ps -aq 2>/dev/null || true)
+    # shellcheck disable=SC2086
+    [ -n "$ids" ] && timeout 60 "$DOCKER" -H "unix://$SOCK" rm -f $ids >/dev/null 2>&1 || true
+  fi
+  if pid=$(engine_pid); then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+    log "dockerd pid $pid stopped"
+  fi
+  # containerd and shims this engine started: their command lines name our state dir.
+  for p in /proc/[0-9]*; do
+    cmd=$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null) || continue
+    case "${cmd%% *}" in *containerd*|*dockerd*) ;; *) continue ;; esac
+    case "$cmd" in *"$DIR/"*) kill -KILL "${p#/proc/}" 2>/dev/null && log "killed leftover ${p#/proc/}";; esac
+  done
+  sleep 0.2
+  for _ in 1 2 3; do
+    mnts=$(awk -v d="$DIR" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r)
+    [ -z "$mnts" ] && break
+    for m in $mnts; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; done
+  done
+  for cg in /sys/fs/cgroup/*"$CGROUP_PARENT" /sys/fs/cgroup"$CGROUP_PARENT"; do
+    [ -d "$cg" ] && find "$cg" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+  done
+  [ -f "$DIR/created-etc-docker-key" ] && rm -f /etc/docker/key.json && rmdir /etc/docker 2>/dev/null || true
+  rm -rf "$DIR"
+  log "stopped; $DIR removed"
+}
+
+case "${1:-}" in
+  start) shift; cmd_start "$@" ;;
+  stop) cmd_stop ;;
+  status) if pid=$(engine_pid) && ping_ok; then echo "running pid=$pid DOCKER_HOST=unix://$SOCK"; else echo "stopped"; exit 1; fi ;;
+  *) echo "usage: $0 start [N] | stop | status" >&2; exit 2 ;;
+esac
