@@ -15,6 +15,9 @@ struct ChaosCtl: ParsableCommand {
         subcommands: [
             FlagCommand.self,
             ProfileCommand.self,
+            ContainerCommand.self,
+            RunCommand.self,
+            ValidateCommand.self,
             StatusCommand.self,
             RecoverCommand.self,
             DemoCommand.self,

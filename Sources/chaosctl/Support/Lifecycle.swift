@@ -1,5 +1,7 @@
 import ChaosCore
+import ChaosExperiment
 import ChaosFlags
+import ChaosTargets
 
 /// One place that knows every fault kind's reverter, so `recover` can revert anything
 /// any part of chaosctl applied.
@@ -9,6 +11,6 @@ enum Lifecycle {
     }
 
     static func allReverters() -> [FaultReverter] {
-        [FlagReverter()]
+        [FlagReverter(), CommandReverter(), ContainerPauseReverter()]
     }
 }
