@@ -207,16 +207,17 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
         }
         let target = loops[nextLoop.wrappingAdd(1, ordering: .relaxed).oldValue % loops.count]
         if target === from {
-            adopt(client: client, id: id, runtime: runtime, loop: target, random: random, acceptedAt: now)
+            Self.adopt(client: client, id: id, runtime: runtime, loop: target, random: random, acceptedAt: now)
         } else {
-            target.execute { [self] in
-                self.adopt(client: client, id: id, runtime: runtime, loop: target, random: random, acceptedAt: now)
+            // Static, so a queued command never keeps the engine alive on a loop thread.
+            target.execute {
+                Self.adopt(client: client, id: id, runtime: runtime, loop: target, random: random, acceptedAt: now)
             }
         }
     }
 
     /// Dial upstream and start serving the connection (on `loop`'s thread).
-    private func adopt(client: Int32, id: UInt64, runtime: ProxyRuntime, loop: EventLoop, random: SeededRandom,
+    private static func adopt(client: Int32, id: UInt64, runtime: ProxyRuntime, loop: EventLoop, random: SeededRandom,
                        acceptedAt: Nanos) {
         guard !runtime.stopped.load(ordering: .sequentiallyConsistent) else {
             close(client)

@@ -119,8 +119,12 @@ final class EventLoop: @unchecked Sendable {
                     targets[fd]?.handle(fd: fd, events: events[i], now: now)
                 }
             }
-            while let (target, _) = timers.popDue(now: EventLoop.now()) {
+            // Bounded per turn, so a target that keeps rescheduling in the past cannot
+            // starve the sockets.
+            var fired = 0
+            while fired < 4_096, let (target, _) = timers.popDue(now: EventLoop.now()) {
                 target.timerFired(now: EventLoop.now())
+                fired += 1
             }
             runCommands()
         }
@@ -142,8 +146,8 @@ final class EventLoop: @unchecked Sendable {
             for connection in byId.values { connection.abort(reset: false) }
         }
         connections.removeAll()
-        for (fd, target) in targets {
-            if let listener = target as? ProxyListener { listener.close() } else { _ = fd }
+        for target in targets.values {
+            (target as? ProxyListener)?.close()
         }
         targets.removeAll()
         timers.removeAll()
