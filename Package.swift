@@ -64,6 +64,9 @@ let package = Package(
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
 
+        // Loopback benchmark of the proxy data plane (latency-toxic accuracy, throughput).
+        .executableTarget(name: "proxy-bench", dependencies: ["ChaosProxy"]),
+
         // Test targets: one per module, added with the module's tests.
         .testTarget(name: "ChaosProxyTests", dependencies: ["ChaosProxy"]),
     ],

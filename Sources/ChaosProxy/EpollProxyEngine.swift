@@ -226,8 +226,8 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
         let upstream = runtime.upstream
         let server = SocketOps.tcpSocket(family: upstream.family)
         guard server >= 0 else {
-            close(client)
             runtime.counters.refused.wrappingAdd(1, ordering: .relaxed)
+            close(client)
             return
         }
         let rc = upstream.withSockaddr { connect(server, $0, $1) }

@@ -92,6 +92,9 @@ final class ProxyConnection: EpollTarget, TimerTarget {
                 finish(reset: false)  // upstream refused: the client sees a close, as with Toxiproxy
                 return
             }
+            // A stale event (the fd number was reused within one epoll batch) must not pass
+            // for a finished connect: only a socket with a peer is connected.
+            guard SocketAddress.peer(of: serverFd) != nil else { return }
             connecting = false
             SocketOps.setNoDelay(serverFd)
             SocketOps.setNoDelay(clientFd)

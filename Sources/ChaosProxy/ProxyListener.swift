@@ -60,9 +60,10 @@ final class ProxyListener: EpollTarget, TimerTarget {
         }
         let client = cchaos_accept_nonblock(fd)
         if client >= 0 {
-            Glibc.close(client)
+            // Count first: whoever sees the close may read the counters at once.
             runtime.counters.accepted.wrappingAdd(1, ordering: .relaxed)
             runtime.counters.refused.wrappingAdd(1, ordering: .relaxed)
+            Glibc.close(client)
         }
         spareFd = open("/dev/null", O_RDONLY | O_CLOEXEC)
     }
