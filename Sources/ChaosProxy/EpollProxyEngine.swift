@@ -40,11 +40,15 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
     ///   - loops: event-loop threads (default: one per core).
     ///   - seed: seeds every random draw (toxicity, jitter, slicer sizes) so a run can be
     ///     replayed; each connection's draws depend only on the seed and its sequence number.
-    public init(loops: Int = ProcessInfo.processInfo.activeProcessorCount, seed: UInt64? = nil) {
+    ///   - timerSpinMicroseconds: how long before a toxic's deadline a loop stops sleeping
+    ///     and polls, trading CPU for timer precision (0 = always sleep).
+    public init(loops: Int = ProcessInfo.processInfo.activeProcessorCount, seed: UInt64? = nil,
+                timerSpinMicroseconds: Int = 0) {
         signal(SIGPIPE, SIG_IGN)
         var system = SystemRandomNumberGenerator()
         self.seed = seed ?? system.next()
-        self.loops = (0..<max(1, loops)).map { EventLoop(index: $0) }
+        let spin = Nanos(max(0, timerSpinMicroseconds)) * 1_000
+        self.loops = (0..<max(1, loops)).map { EventLoop(index: $0, timerSpin: spin) }
         for loop in self.loops { loop.start() }
     }
 

@@ -13,7 +13,8 @@ protocol EpollTarget: AnyObject {
 ///
 /// Timers: a min-heap of deadlines; `epoll_pwait2` sleeps until the nearest one with a
 /// nanosecond timeout, and the thread's timer slack is set to 1 µs (the default 50 µs would
-/// be most of our error budget). No spinning.
+/// be most of our error budget). Optionally (`timerSpin`) the last stretch before a
+/// deadline is spent polling instead of sleeping; see `EpollProxyEngine.init`.
 final class EventLoop: @unchecked Sendable {
     let index: Int
     let pipes = PipePool()
@@ -34,8 +35,12 @@ final class EventLoop: @unchecked Sendable {
     /// Monotonic nanoseconds, the clock every stage deadline is expressed in.
     static func now() -> Nanos { cchaos_monotonic_ns() }
 
-    init(index: Int) {
+    /// How long before a timer deadline the loop stops sleeping and polls instead (0 = never).
+    private let timerSpin: Nanos
+
+    init(index: Int, timerSpin: Nanos = 0) {
         self.index = index
+        self.timerSpin = timerSpin
         epollFd = cchaos_epoll_create()
         wakeFd = cchaos_eventfd_nonblock()
         precondition(epollFd >= 0 && wakeFd >= 0, "epoll_create1/eventfd failed: errno \(errno)")
@@ -103,7 +108,10 @@ final class EventLoop: @unchecked Sendable {
             var timeout: Int64 = -1
             if let earliest = timers.earliest {
                 let now = EventLoop.now()
-                timeout = earliest > now ? Int64(earliest - now) : 0
+                // Sleep until `timerSpin` before the deadline, then poll epoll without
+                // sleeping: a thread (or vCPU) woken from a long sleep can be late by
+                // hundreds of µs, a polling one is not.
+                timeout = earliest > now &+ timerSpin ? Int64(earliest - now - timerSpin) : 0
             }
             let count = cchaos_epoll_wait_ns(epollFd, &datas, &events, Int32(batch), timeout)
             let now = EventLoop.now()
