@@ -77,6 +77,9 @@ let package = Package(
         .executableTarget(name: "control-writer-helper", dependencies: ["ChaosControl"],
                           path: "Tests/ControlWriterHelper"),
 
+        // Loopback benchmark of the proxy data plane (latency-toxic accuracy, throughput).
+        .executableTarget(name: "proxy-bench", dependencies: ["ChaosProxy"]),
+
         // Test targets: one per module, added with the module's tests.
         .testTarget(name: "ChaosCoreTests", dependencies: ["ChaosCore"]),
         // Drives the real chaosctl binary (the dependency makes `swift test` build it).
@@ -85,6 +88,7 @@ let package = Package(
         .testTarget(name: "ChaosProbeTests", dependencies: ["ChaosProbe", "ChaosReport", "ChaosCore"]),
         .testTarget(name: "ChaosHTTPTests", dependencies: ["ChaosHTTP", "ChaosCore"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "ChaosProxyTests", dependencies: ["ChaosProxy"]),
     ],
     swiftLanguageModes: [.v5]
 )
