@@ -65,6 +65,7 @@ let package = Package(
         ]),
 
         // Test targets: one per module, added with the module's tests.
+        .testTarget(name: "ChaosProxyAPITests", dependencies: ["ChaosProxyAPI"]),
     ],
     swiftLanguageModes: [.v5]
 )
