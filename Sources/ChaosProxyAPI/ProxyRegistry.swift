@@ -9,7 +9,13 @@ import Foundation
 public final class ProxyRegistry: @unchecked Sendable {
     private let dataPlane: ProxyDataPlane
     private let lock = NSLock()
-    private var proxies: [String: ProxyState] = [:]
+    private var proxies: [String: ProxyState] = [:] {
+        didSet { changeCounter += 1 }
+    }
+    /// When each proxy's own fields last changed (a counter), so `reset` can give a
+    /// contested listen port to the proxy changed most recently.
+    private var lastChange: [String: UInt64] = [:]
+    private var changeCounter: UInt64 = 0
     private var closed = false
     private let expiryQueue = DispatchQueue(label: "chaosctl.proxy-api.ttl")
 
@@ -43,6 +49,7 @@ public final class ProxyRegistry: @unchecked Sendable {
             guard proxies[definition.name] == nil else { throw APIError.proxyExists }
             let proxy = try launch(definition)
             proxies[proxy.name] = proxy
+            lastChange[proxy.name] = changeCounter
             armExpiry(for: proxy)
             return proxy
         }
@@ -105,6 +112,7 @@ public final class ProxyRegistry: @unchecked Sendable {
                 break
             }
             proxies[name] = new
+            lastChange[name] = changeCounter
             return new
         }
     }
@@ -113,6 +121,7 @@ public final class ProxyRegistry: @unchecked Sendable {
     public func delete(_ name: String) throws {
         try locked {
             guard let proxy = proxies.removeValue(forKey: name) else { throw APIError.proxyNotFound }
+            lastChange[name] = nil
             if proxy.enabled { dataPlane.stop(proxy: name) }
         }
     }
@@ -149,7 +158,10 @@ public final class ProxyRegistry: @unchecked Sendable {
                 rollBack(undo)
                 throw error
             }
-            for proxy in result { armExpiry(for: proxy) }
+            for proxy in result {
+                lastChange[proxy.name] = changeCounter
+                armExpiry(for: proxy)
+            }
             return result
         }
     }
@@ -185,10 +197,14 @@ public final class ProxyRegistry: @unchecked Sendable {
 
     /// `POST /reset`: every proxy enabled and without toxics. A proxy that cannot be
     /// enabled stays disabled; the first such failure is reported after all are done.
+    /// Proxies are enabled most recently changed first, so when two disabled proxies
+    /// share a listen address the one the user touched last gets it (Toxiproxy's order
+    /// is Go's random map order).
     public func reset() throws {
         try locked {
             var firstFailure: APIError?
-            for name in proxies.keys.sorted() {
+            let order = proxies.keys.sorted { (lastChange[$0] ?? 0, $1) > (lastChange[$1] ?? 0, $0) }
+            for name in order {
                 guard var proxy = proxies[name] else { continue }
                 proxy.toxics = []
                 if proxy.enabled {
