@@ -32,7 +32,13 @@ public struct HTTPRequest: Sendable, Equatable {
 
     /// The path without the query string, percent-decoded as Go's URL.Path is.
     public var path: String {
-        let rawPath = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        var origin = Substring(target)
+        // Absolute form ("http://host:8474/proxies"), which proxies and some clients send.
+        if origin.hasPrefix("http://") {
+            origin = origin.dropFirst(7)
+            origin = origin.firstIndex(of: "/").map { origin[$0...] } ?? "/"
+        }
+        let rawPath = origin.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         return Self.percentDecode(String(rawPath))
     }
 

@@ -31,6 +31,13 @@ public struct HTTPRequestParser {
     private var buffer: [UInt8] = []
     private var head: Head?
     private var continueSent = false
+    /// Where the search for the end of the head resumes, so a head arriving byte by
+    /// byte is scanned once, not once per byte.
+    private var headScanOffset = 0
+    /// Chunked body decoded so far and where the next chunk starts in `buffer`, so a
+    /// large body arriving in pieces is decoded once.
+    private var chunkedBody: [UInt8] = []
+    private var chunkedOffset: Int?
 
     public init(limits: Limits = Limits()) { self.limits = limits }
 
@@ -66,31 +73,35 @@ public struct HTTPRequestParser {
             request.body = Array(buffer[bodyStart..<(bodyStart + length)])
             consumed = bodyStart + length
         case .chunked:
-            guard let (body, end) = try decodeChunked(from: bodyStart) else { return nil }
-            request.body = body
+            guard let end = try decodeChunked(from: chunkedOffset ?? bodyStart) else { return nil }
+            request.body = chunkedBody
             consumed = end
         }
         buffer.removeFirst(consumed)
         head = nil
         continueSent = false
+        headScanOffset = 0
+        chunkedBody = []
+        chunkedOffset = nil
         return request
     }
 
-    private func findHeadEnd() -> Int? {
+    private mutating func findHeadEnd() -> Int? {
         guard buffer.count >= 4 else { return nil }
-        var index = 0
+        var index = headScanOffset
         while index + 3 < buffer.count {
             if buffer[index] == 13, buffer[index + 1] == 10, buffer[index + 2] == 13, buffer[index + 3] == 10 {
                 return index
             }
             index += 1
         }
+        headScanOffset = max(0, buffer.count - 3)
         return nil
     }
 
     private mutating func parseHead() throws -> Head? {
         // Tolerate blank lines between pipelined requests, as RFC 9112 §2.2 suggests.
-        while buffer.count >= 2, buffer[0] == 13, buffer[1] == 10 { buffer.removeFirst(2) }
+        while headScanOffset == 0, buffer.count >= 2, buffer[0] == 13, buffer[1] == 10 { buffer.removeFirst(2) }
         guard let end = findHeadEnd() else {
             if buffer.count > limits.maximumHeadBytes {
                 throw HTTPParseError(status: 431, reason: "Request Header Fields Too Large")
@@ -104,7 +115,7 @@ public struct HTTPRequestParser {
         var lines = text.components(separatedByCRLF: ())
         let requestLine = lines.removeFirst()
         let parts = requestLine.split(separator: " ", omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, parts[1].hasPrefix("/") || parts[1] == "*",
+        guard parts.count == 3, !parts[0].isEmpty, parts[1].hasPrefix("/") || parts[1] == "*" || parts[1].hasPrefix("http://"),
               parts[2] == "HTTP/1.1" || parts[2] == "HTTP/1.0",
               parts[0].allSatisfy({ $0.isLetter && $0.isASCII }) else {
             throw HTTPParseError(status: 400, reason: "Bad Request")
@@ -145,11 +156,12 @@ public struct HTTPRequestParser {
         return length == 0 ? .none : .length(length)
     }
 
-    /// Decodes a chunked body starting at `start`; `nil` until it is complete.
-    private func decodeChunked(from start: Int) throws -> ([UInt8], Int)? {
-        var body: [UInt8] = []
+    /// Decodes complete chunks from `start` into `chunkedBody`; returns the end of the
+    /// body (after the trailers) once the last chunk has arrived, else `nil`.
+    private mutating func decodeChunked(from start: Int) throws -> Int? {
         var index = start
         while true {
+            chunkedOffset = index
             guard let lineEnd = crlf(from: index) else {
                 if buffer.count - index > 1024 { throw HTTPParseError(status: 400, reason: "Bad Request") }
                 return nil
@@ -159,25 +171,30 @@ public struct HTTPRequestParser {
             guard !sizeText.isEmpty, sizeText.count <= 8, let size = Int(sizeText, radix: 16) else {
                 throw HTTPParseError(status: 400, reason: "Bad Request")
             }
-            index = lineEnd + 2
+            var cursor = lineEnd + 2
             if size == 0 {
                 // Trailer fields until an empty line; their content is ignored.
                 while true {
-                    guard let trailerEnd = crlf(from: index) else { return nil }
-                    let empty = trailerEnd == index
-                    index = trailerEnd + 2
-                    if empty { return (body, index) }
+                    guard let trailerEnd = crlf(from: cursor) else {
+                        if buffer.count - cursor > limits.maximumHeadBytes {
+                            throw HTTPParseError(status: 431, reason: "Request Header Fields Too Large")
+                        }
+                        return nil
+                    }
+                    let empty = trailerEnd == cursor
+                    cursor = trailerEnd + 2
+                    if empty { return cursor }
                 }
             }
-            guard body.count + size <= limits.maximumBodyBytes else {
+            guard chunkedBody.count + size <= limits.maximumBodyBytes else {
                 throw HTTPParseError(status: 413, reason: "Request Entity Too Large")
             }
-            guard buffer.count >= index + size + 2 else { return nil }
-            guard buffer[index + size] == 13, buffer[index + size + 1] == 10 else {
+            guard buffer.count >= cursor + size + 2 else { return nil }
+            guard buffer[cursor + size] == 13, buffer[cursor + size + 1] == 10 else {
                 throw HTTPParseError(status: 400, reason: "Bad Request")
             }
-            body.append(contentsOf: buffer[index..<(index + size)])
-            index += size + 2
+            chunkedBody.append(contentsOf: buffer[cursor..<(cursor + size)])
+            index = cursor + size + 2
         }
     }
 
