@@ -266,7 +266,8 @@ public final class ProxyRegistry: @unchecked Sendable {
             }
             let old = proxy.toxics[index]
             var updated = try ToxicDecoding.applyUpdate(body, to: old)
-            if updated.ttlMs != old.ttlMs || body["ttl"] != nil { updated = stampExpiry([updated])[0] }
+            // A ttl in the body re-arms the toxic from now, even when the value is unchanged.
+            if let ttl = body["ttl"], ttl != .null { updated = stampExpiry([updated])[0] }
             proxy.toxics[index] = updated
             commitToxics(proxy)
             if updated.expiresAtNs != old.expiresAtNs { armExpiry(for: proxy.name, updated) }
