@@ -19,6 +19,7 @@ public final class ProxyRegistry: @unchecked Sendable {
     private var closed = false
     private let expiryQueue = DispatchQueue(label: "chaosctl.proxy-api.ttl")
 
+    /// A registry driving `dataPlane`; it owns the proxies it starts.
     public init(dataPlane: ProxyDataPlane) {
         self.dataPlane = dataPlane
     }
@@ -36,6 +37,7 @@ public final class ProxyRegistry: @unchecked Sendable {
         locked { proxies.values.sorted { $0.name < $1.name } }
     }
 
+    /// One proxy; 404 `proxy not found` when unknown.
     public func proxy(_ name: String) throws -> ProxyState {
         try locked {
             guard let proxy = proxies[name] else { throw APIError.proxyNotFound }
@@ -234,10 +236,12 @@ public final class ProxyRegistry: @unchecked Sendable {
 
     // MARK: Toxics
 
+    /// A proxy's toxics in Toxiproxy's listing order (upstream first).
     public func toxics(_ proxyName: String) throws -> [Toxic] {
         try proxy(proxyName).orderedToxics
     }
 
+    /// One toxic; 404 `proxy not found` or `toxic not found`.
     public func toxic(_ proxyName: String, _ toxicName: String) throws -> Toxic {
         let proxy = try proxy(proxyName)
         guard let toxic = proxy.toxics.first(where: { $0.name == toxicName }) else { throw APIError.toxicNotFound }
@@ -330,6 +334,7 @@ public final class ProxyRegistry: @unchecked Sendable {
 
     // MARK: Observation (chaosctl extensions)
 
+    /// Live connections of a proxy (none while it is disabled).
     public func connections(_ proxyName: String) throws -> [ConnectionInfo] {
         let proxy = try proxy(proxyName)
         return proxy.enabled ? dataPlane.connections(proxy: proxyName) : []

@@ -11,6 +11,7 @@ public final class APIRouter: @unchecked Sendable {
     private let token: String?
     private let requestIDs = RequestIDGenerator()
 
+    /// Routes over `registry`; a non-nil `token` requires `Authorization: Bearer <token>`.
     public init(registry: ProxyRegistry, token: String?) {
         self.registry = registry
         self.token = token
@@ -48,6 +49,7 @@ public final class APIRouter: @unchecked Sendable {
         }
     }
 
+    /// The response to one request; never throws and never blocks on traffic.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         guard let route = match(request.path) else { return ToxiproxyResponses.notFound }
         guard route.methods.contains(request.method) else { return ToxiproxyResponses.methodNotAllowed }

@@ -114,7 +114,7 @@ public struct HTTPClientConnection: Sendable {
         while true {
             guard let headEnd = findCRLFCRLF(rest) else { throw HTTPClientError(message: "truncated HTTP response") }
             let headText = String(decoding: rest[rest.startIndex..<headEnd], as: UTF8.self)
-            let lines = headText.components(separatedByCRLF: ())
+            let lines = headText.crlfLines
             let statusParts = lines[0].split(separator: " ", maxSplits: 2)
             guard statusParts.count >= 2, statusParts[0].hasPrefix("HTTP/1."), let status = Int(statusParts[1]) else {
                 throw HTTPClientError(message: "malformed status line: \(lines[0])")

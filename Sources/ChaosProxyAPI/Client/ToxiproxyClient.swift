@@ -75,6 +75,7 @@ public struct ToxiproxyClient: Sendable {
 
     // MARK: Proxies
 
+    /// The server's `/version` ("2.12.0" for chaosctl's server).
     public func version() throws -> String {
         guard case .string(let version)? = try request("GET", "/version")["version"] else {
             throw ToxiproxyClientError(status: nil, message: "unexpected /version reply")
@@ -90,16 +91,19 @@ public struct ToxiproxyClient: Sendable {
         return try members.map { try Self.proxy(from: $0.1) }.sorted { $0.name < $1.name }
     }
 
+    /// One proxy with its toxics.
     public func proxy(_ name: String) throws -> RemoteProxy {
         try Self.proxy(from: request("GET", "/proxies/" + Self.escape(name)))
     }
 
+    /// `POST /proxies`; the server answers 409 if the name is taken.
     public func createProxy(name: String, listen: String, upstream: String, enabled: Bool = true) throws -> RemoteProxy {
         let body = JSONWriter.object([("name", JSONWriter.string(name)), ("listen", JSONWriter.string(listen)),
                                       ("upstream", JSONWriter.string(upstream)), ("enabled", enabled ? "true" : "false")])
         return try Self.proxy(from: request("POST", "/proxies", body: body))
     }
 
+    /// Enables or disables a proxy (disabling closes its listener and connections).
     public func setEnabled(_ name: String, _ enabled: Bool) throws -> RemoteProxy {
         try Self.proxy(from: request("POST", "/proxies/" + Self.escape(name),
                                      body: "{\"enabled\":\(enabled ? "true" : "false")}"))
@@ -110,16 +114,19 @@ public struct ToxiproxyClient: Sendable {
         try setEnabled(name, !proxy(name).enabled)
     }
 
+    /// Deletes a proxy.
     public func deleteProxy(_ name: String) throws {
         _ = try request("DELETE", "/proxies/" + Self.escape(name))
     }
 
+    /// `POST /reset`: every proxy enabled, every toxic removed.
     public func reset() throws {
         _ = try request("POST", "/reset")
     }
 
     // MARK: Toxics
 
+    /// Adds a toxic; `name` nil lets the server name it `<type>_<stream>`.
     public func addToxic(proxy: String, name: String?, type: String, stream: String = "downstream",
                          toxicity: Double = 1, attributes: [String: Int64] = [:]) throws -> RemoteToxic {
         var members: [(String, String)] = []
@@ -137,6 +144,7 @@ public struct ToxiproxyClient: Sendable {
         return try Self.toxic(from: request("POST", "/proxies/\(Self.escape(proxy))/toxics/\(Self.escape(name))", body: body))
     }
 
+    /// Removes a toxic.
     public func removeToxic(proxy: String, name: String) throws {
         _ = try request("DELETE", "/proxies/\(Self.escape(proxy))/toxics/\(Self.escape(name))")
     }

@@ -23,6 +23,7 @@ public enum ProxyConfigLoader {
     /// Largest config file read; a proxy list is small.
     public static let maximumBytes = 4 * 1024 * 1024
 
+    /// Reads and checks the file at `path`; throws `ProxyConfigError`.
     public static func load(path: String) throws -> [ProxyDefinition] {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ProxyConfigError(file: path, field: "", value: "", reason: "cannot be read (missing or no permission)")
@@ -35,6 +36,7 @@ public enum ProxyConfigLoader {
         return try parse(Array(data), file: path)
     }
 
+    /// Checks config text already read; `file` names it in errors.
     public static func parse(_ bytes: [UInt8], file: String) throws -> [ProxyDefinition] {
         func failure(_ field: String, _ value: String, _ reason: String) -> ProxyConfigError {
             ProxyConfigError(file: file, field: field, value: value, reason: reason)

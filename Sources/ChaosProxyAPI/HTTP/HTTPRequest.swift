@@ -67,11 +67,3 @@ public struct HTTPRequest: Sendable, Equatable {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
-
-extension StringProtocol {
-    /// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
-    var trimmedOWS: String {
-        String(String(self).drop(while: { $0 == " " || $0 == "\t" }).reversed()
-            .drop(while: { $0 == " " || $0 == "\t" }).reversed())
-    }
-}

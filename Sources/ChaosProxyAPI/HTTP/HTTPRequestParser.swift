@@ -112,7 +112,7 @@ public struct HTTPRequestParser {
             throw HTTPParseError(status: 431, reason: "Request Header Fields Too Large")
         }
         let text = String(decoding: buffer[0..<end], as: UTF8.self)
-        var lines = text.components(separatedByCRLF: ())
+        var lines = text.crlfLines
         let requestLine = lines.removeFirst()
         let parts = requestLine.split(separator: " ", omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[0].isEmpty, parts[1].hasPrefix("/") || parts[1] == "*" || parts[1].hasPrefix("http://"),
@@ -205,25 +205,5 @@ public struct HTTPRequestParser {
             index += 1
         }
         return nil
-    }
-}
-
-extension String {
-    /// Lines of an HTTP head, split on CRLF.
-    func components(separatedByCRLF: Void) -> [String] {
-        var lines: [String] = []
-        var current = ""
-        var previousWasCR = false
-        for scalar in unicodeScalars {
-            if previousWasCR {
-                previousWasCR = false
-                if scalar == "\n" { lines.append(current); current = ""; continue }
-                current.unicodeScalars.append("\r")
-            }
-            if scalar == "\r" { previousWasCR = true } else { current.unicodeScalars.append(scalar) }
-        }
-        if previousWasCR { current.unicodeScalars.append("\r") }
-        lines.append(current)
-        return lines
     }
 }

@@ -21,8 +21,8 @@ public enum ToxicDecoding {
         } catch {
             throw APIError.badRequestBody(error)
         }
-        let streamText = (streamName ?? "downstream").lowercased()
-        guard let stream = ToxicStream(rawValue: streamText.isEmpty ? "downstream" : streamText) else {
+        // Absent or null means downstream; an empty string is invalid, as in Toxiproxy.
+        guard let stream = ToxicStream(rawValue: (streamName ?? "downstream").lowercased()) else {
             throw APIError.invalidStream
         }
         let resolvedName = (name?.isEmpty ?? true)

@@ -56,7 +56,7 @@ enum RawHTTP {
         var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         var extra = headers
         if !extra.contains(where: { $0.0 == "User-Agent" }) { extra.insert(("User-Agent", "curl/7.88.1"), at: 0) }
-        if let body, !extra.contains(where: { $0.0 == "Content-Type" }) {
+        if body != nil, !extra.contains(where: { $0.0 == "Content-Type" }) {
             extra.append(("Content-Type", "application/x-www-form-urlencoded"))
         }
         text += "Accept: */*\r\n"
