@@ -189,6 +189,13 @@ public final class ProxyRegistry: @unchecked Sendable {
 
     private func rollBack(_ undo: [(name: String, previous: ProxyState?)]) {
         for (name, previous) in undo.reversed() {
+            if let current = proxies[name], let previous, current.enabled, previous.enabled,
+               current.listen == previous.listen, current.upstream == previous.upstream {
+                // Only the toxics changed: put them back without dropping connections.
+                dataPlane.setToxics(proxy: name, toxics: previous.toxicSpecs)
+                proxies[name] = previous
+                continue
+            }
             if let current = proxies[name], current.enabled { dataPlane.stop(proxy: name) }
             proxies[name] = previous
             if let previous, previous.enabled {

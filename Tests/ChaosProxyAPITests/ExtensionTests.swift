@@ -186,6 +186,20 @@ final class ExtensionTests: XCTestCase {
         XCTAssertEqual(harness.dataPlane.running, ["redis"])
     }
 
+    func testPopulateFailureRestoresToxicsOfAKeptProxyWithoutRestartingIt() throws {
+        XCTAssertEqual(try createRedis().status, 201)
+        harness.dataPlane.clearCalls()
+        let response = try harness.send("POST", "/populate", body:
+            "[{\"name\":\"redis\",\"listen\":\"127.0.0.1:26379\",\"upstream\":\"127.0.0.1:17000\",\"toxics\":[{\"type\":\"timeout\"}]},"
+            + "{\"name\":\"clash\",\"listen\":\"127.0.0.1:26379\",\"upstream\":\"u:1\"}]")
+        XCTAssertEqual(response.status, 500)
+        XCTAssertEqual(harness.dataPlane.calls, [
+            .setToxics(name: "redis", toxics: [ToxicSpec(name: "timeout_downstream", stream: .downstream, toxicity: 1, kind: .timeout(timeoutMs: 0))]),
+            .setToxics(name: "redis", toxics: []),
+        ])
+        XCTAssertEqual(try harness.send("GET", "/proxies/redis/toxics").body, "[]")
+    }
+
     func testDefaultListenIsLoopback() throws {
         let response = try harness.send("POST", "/proxies", body: "{\"name\":\"n\",\"upstream\":\"u:1\"}")
         XCTAssertEqual(response.status, 201)
