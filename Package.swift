@@ -89,6 +89,7 @@ let package = Package(
         .testTarget(name: "ChaosHTTPTests", dependencies: ["ChaosHTTP", "ChaosCore"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ChaosProxyTests", dependencies: ["ChaosProxy"]),
+        .testTarget(name: "ChaosProxyAPITests", dependencies: ["ChaosProxyAPI"]),
     ],
     swiftLanguageModes: [.v5]
 )
