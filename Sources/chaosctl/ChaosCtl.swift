@@ -15,6 +15,8 @@ struct ChaosCtl: ParsableCommand {
         subcommands: [
             FlagCommand.self,
             ProfileCommand.self,
+            ProxyCommand.self,
+            ToxicCommand.self,
             ContainerCommand.self,
             RunCommand.self,
             ValidateCommand.self,

@@ -15,15 +15,13 @@ struct ProxyServeCommand: ParsableCommand {
     @Option(help: "Toxiproxy config file: a JSON array of proxies (chaosctl also reads their toxics).") var config: String?
     @Option(help: "Require 'Authorization: Bearer TOKEN' on every API call (also CHAOSCTL_PROXY_TOKEN).")
     var token: String?
+    @Option(help: "Seed for toxicity and jitter draws, for reproducible runs.") var seed: UInt64?
+    @Option(help: "Event-loop threads (default: one per core).") var loops: Int?
 
     func run() throws {
         let proxies = try config.map { try ProxyConfigLoader.load(path: $0) } ?? []
-        // TODO(merge): construct EpollProxyEngine (the ChaosProxy data plane) here.
-        let dataPlane: ProxyDataPlane? = nil
-        guard let dataPlane else {
-            FileHandle.standardError.write(Data("chaosctl proxy serve: the proxy data plane is not part of this build yet\n".utf8))
-            throw ArgumentParser.ExitCode(ChaosCore.ExitCode.unsupported.rawValue)
-        }
+        let dataPlane = EpollProxyEngine(loops: loops ?? ProcessInfo.processInfo.activeProcessorCount, seed: seed)
+        defer { dataPlane.shutdown() }
         let server = ToxiproxyServer(dataPlane: dataPlane, host: host, port: port,
                                      token: token ?? ProcessInfo.processInfo.environment["CHAOSCTL_PROXY_TOKEN"],
                                      config: proxies)
