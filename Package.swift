@@ -44,7 +44,9 @@ let package = Package(
         ]),
         .target(name: "ChaosFlags", dependencies: ["ChaosControl", "ChaosCore", "ChaosConfig"]),
         .target(name: "ChaosProxy", dependencies: ["ChaosCore", "CChaosLinux"]),
-        .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosCore"]),
+        // A small HTTP/1.1 server on plain sockets: the proxy API and the demo service use it.
+        .target(name: "ChaosHTTPServer"),
+        .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosCore", "ChaosHTTPServer"]),
         .target(name: "ChaosNet", dependencies: ["ChaosCore", "CNetlink", "CChaosLinux"]),
         .target(name: "ChaosHTTP", dependencies: ["CCurl", "CCurlShim", "ChaosCore"]),
         .target(name: "ChaosTargets", dependencies: ["ChaosHTTP", "ChaosCore"]),
@@ -89,7 +91,7 @@ let package = Package(
         .testTarget(name: "ChaosHTTPTests", dependencies: ["ChaosHTTP", "ChaosCore"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ChaosProxyTests", dependencies: ["ChaosProxy"]),
-        .testTarget(name: "ChaosProxyAPITests", dependencies: ["ChaosProxyAPI"]),
+        .testTarget(name: "ChaosProxyAPITests", dependencies: ["ChaosProxyAPI", "ChaosHTTPServer"]),
     ],
     swiftLanguageModes: [.v5]
 )
