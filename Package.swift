@@ -46,6 +46,8 @@ let package = Package(
         .target(name: "ChaosProxy", dependencies: ["ChaosCore", "CChaosLinux"]),
         // A small HTTP/1.1 server on plain sockets: the proxy API and the demo service use it.
         .target(name: "ChaosHTTPServer"),
+        // The demo service and its TCP dependency, for `chaosctl demo` and end-to-end tests.
+        .target(name: "ChaosDemo", dependencies: ["ChaosControl", "ChaosHTTPServer"]),
         .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosCore", "ChaosHTTPServer"]),
         .target(name: "ChaosNet", dependencies: ["ChaosCore", "CNetlink", "CChaosLinux"]),
         .target(name: "ChaosHTTP", dependencies: ["CCurl", "CCurlShim", "ChaosCore"]),
@@ -65,7 +67,7 @@ let package = Package(
         ]),
         .executableTarget(name: "chaosctl", dependencies: [
             "ChaosCore", "ChaosControl", "ChaosConfig", "ChaosFlags", "ChaosProxy", "ChaosProxyAPI", "ChaosNet",
-            "ChaosHTTP", "ChaosTargets", "ChaosProbe", "ChaosReport", "ChaosExperiment",
+            "ChaosHTTP", "ChaosTargets", "ChaosProbe", "ChaosReport", "ChaosExperiment", "ChaosDemo", "ChaosHTTPServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
