@@ -93,6 +93,9 @@ let package = Package(
         .testTarget(name: "ChaosHTTPTests", dependencies: ["ChaosHTTP", "ChaosCore"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ChaosProxyTests", dependencies: ["ChaosProxy"]),
+        .testTarget(name: "ChaosExperimentTests", dependencies: [
+            "ChaosExperiment", "ChaosControl", "ChaosCore", "ChaosFlags", "ChaosReport", "ChaosHTTPServer",
+        ]),
         .testTarget(name: "ChaosProxyAPITests", dependencies: ["ChaosProxyAPI", "ChaosHTTPServer"]),
     ],
     swiftLanguageModes: [.v5]
