@@ -72,6 +72,8 @@ let package = Package(
             "ChaosControl", "ChaosCore",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
+        // The probe loop's drift and CPU benchmark (scripts/bench-probe.sh).
+        .executableTarget(name: "chaos-probe-bench", dependencies: ["ChaosProbe"]),
 
         // Test targets: one per module, added with the module's tests.
         .testTarget(name: "ChaosCoreTests", dependencies: ["ChaosCore"]),

@@ -3,8 +3,8 @@
 public struct ScheduleStatistics: Codable, Sendable, Equatable {
     /// Ticks fired so far.
     public var ticks: Int
-    /// Ticks the scheduler could not fire on time at all (it was more than one interval late)
-    /// and recorded as failures instead of firing a burst.
+    /// Ticks not fired because the scheduler woke more than one interval late; they have
+    /// no samples.
     public var missedTicks: Int
     public var maxLatenessNanoseconds: UInt64
     public var totalLatenessNanoseconds: UInt64
