@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Probe loop benchmark: a TCP probe at RATE/s for SECONDS against a local listener, printing
 # schedule drift (max |actual - planned|) and CPU use. Targets: < 1 ms drift, < 5 % of a core.
-#   scripts/bench-probe.sh [RATE=100] [SECONDS=60]
+#   scripts/bench-probe.sh [RATE=100] [SECONDS=60] [--realtime]
+# --realtime asks for SCHED_FIFO on the loop's scheduler thread (needs CAP_SYS_NICE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rate="${1:-100}"
@@ -25,4 +26,4 @@ trap 'kill "$listener" 2>/dev/null || true; rm -f "$portfile"' EXIT
 for _ in $(seq 50); do [ -s "$portfile" ] && break; sleep 0.1; done
 port="$(head -1 "$portfile")"
 
-"$bin" --port "$port" --rate "$rate" --seconds "$seconds"
+"$bin" --port "$port" --rate "$rate" --seconds "$seconds" ${3:-}

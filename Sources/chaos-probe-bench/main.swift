@@ -2,7 +2,7 @@
 // provides (scripts/bench-probe.sh starts one in another process, so its CPU is not counted
 // here) and prints schedule drift and this process's CPU use.
 //
-//   chaos-probe-bench --port N [--host 127.0.0.1] [--rate 100] [--seconds 60]
+//   chaos-probe-bench --port N [--host 127.0.0.1] [--rate 100] [--seconds 60] [--realtime]
 import Foundation
 import ChaosProbe
 #if canImport(Glibc)
@@ -39,7 +39,8 @@ func stealSeconds() -> Double {
     return steal / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
-let loop = ProbeLoop(probes: [TCPProbe(host: host, port: port, timeout: 1)], interval: 1 / rate)
+let loop = ProbeLoop(probes: [TCPProbe(host: host, port: port, timeout: 1)], interval: 1 / rate,
+                     realtimeScheduler: CommandLine.arguments.contains("--realtime"))
 let cpuBefore = cpuSeconds()
 let stealBefore = stealSeconds()
 let wallBefore = MonotonicClock.now()
@@ -55,8 +56,9 @@ let stats = PhaseStatistics.overall(run)
 
 print(String(format: "probes: %d over %.1f s at %.0f/s (%d ticks, %d missed), %d failed",
              stats.count, wall, rate, schedule.ticks, schedule.missedTicks, stats.failures))
-print(String(format: "scheduler wake-up vs plan: max %.3f ms, mean %.3f ms",
-             Double(schedule.maxLatenessNanoseconds) / 1e6, schedule.meanLatenessNanoseconds / 1e6))
+print(String(format: "scheduler wake-up vs plan: max %.3f ms, mean %.3f ms (SCHED_FIFO scheduler: %@)",
+             Double(schedule.maxLatenessNanoseconds) / 1e6, schedule.meanLatenessNanoseconds / 1e6,
+             schedule.realtime.map { $0 ? "yes" : "refused" } ?? "not asked"))
 print(String(format: "check start vs plan: p50 %.3f ms, p99 %.3f ms, max %.3f ms (|actual - planned|)",
              percentile(50), percentile(99), lags.last ?? 0))
 print(String(format: "probe latency: p50 %.3f ms, p99 %.3f ms",

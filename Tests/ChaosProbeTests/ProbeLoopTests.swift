@@ -77,6 +77,16 @@ final class ProbeLoopTests: XCTestCase {
         XCTAssertTrue(slowSamples.filter { !$0.skipped }.allSatisfy { ($0.latencyNanoseconds ?? 0) >= 250_000_000 })
     }
 
+    func testRealtimeSchedulerIsReportedAndLoopRuns() {
+        let loop = ProbeLoop(probes: [ScriptedProbe(name: "p")], interval: 0.02, realtimeScheduler: true)
+        let run = loop.run(for: 0.3)
+        // Root (or CAP_SYS_NICE) gets SCHED_FIFO; otherwise the loop says it was refused and runs anyway.
+        XCTAssertNotNil(run.schedule.realtime)
+        if geteuid() == 0 { XCTAssertEqual(run.schedule.realtime, true) }
+        XCTAssertGreaterThanOrEqual(run.samples.count, 10)
+        XCTAssertNil(ProbeLoop(probes: [ScriptedProbe(name: "p")], interval: 0.02).run(for: 0.05).schedule.realtime)
+    }
+
     func testPhasesAndMarksTagSamples() throws {
         let probe = ScriptedProbe(name: "svc")
         let loop = ProbeLoop(probes: [probe], interval: 0.02)

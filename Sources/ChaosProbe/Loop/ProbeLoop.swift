@@ -24,6 +24,8 @@ public final class ProbeLoop: @unchecked Sendable {
     public let probes: [Probe]
     public let intervalNanoseconds: UInt64
     public let maxInFlightPerProbe: Int
+    /// Ask for SCHED_FIFO on the scheduler thread only (see ``init(probes:interval:maxInFlightPerProbe:phase:realtimeScheduler:)``).
+    public let realtimeScheduler: Bool
 
     private let lock = NSCondition()
     private var startNanoseconds: UInt64 = 0
@@ -50,12 +52,19 @@ public final class ProbeLoop: @unchecked Sendable {
     ///   - interval: seconds between ticks (each tick runs every probe once).
     ///   - maxInFlightPerProbe: concurrent runs allowed per probe before ticks are skipped.
     ///   - phase: phase of the first ticks.
-    public init(probes: [Probe], interval: Double, maxInFlightPerProbe: Int = 2, phase: String = "pre") {
+    ///   - realtimeScheduler: run the scheduler thread (which only sleeps and dispatches, never a
+    ///     check) under SCHED_FIFO, so ticks fire on time on a CPU-starved machine. Needs
+    ///     CAP_SYS_NICE; without it the loop runs as usual and
+    ///     ``ScheduleStatistics/realtime`` says false. Workers and spawned commands keep the
+    ///     normal policy.
+    public init(probes: [Probe], interval: Double, maxInFlightPerProbe: Int = 2, phase: String = "pre",
+                realtimeScheduler: Bool = false) {
         precondition(!probes.isEmpty, "a probe loop needs at least one probe")
         precondition(interval > 0, "interval must be positive")
         self.probes = probes
         self.intervalNanoseconds = UInt64(interval * 1e9)
         self.maxInFlightPerProbe = max(1, maxInFlightPerProbe)
+        self.realtimeScheduler = realtimeScheduler
         self.phase = phase
         self.inFlight = Array(repeating: 0, count: probes.count)
     }
@@ -169,6 +178,13 @@ public final class ProbeLoop: @unchecked Sendable {
     }
 
     private func schedulerLoop() {
+        if realtimeScheduler {
+            var parameters = sched_param(sched_priority: 10)
+            let applied = pthread_setschedparam(pthread_self(), SCHED_FIFO, &parameters) == 0
+            lock.lock()
+            schedule.realtime = applied
+            lock.unlock()
+        }
         var tick = 0
         while true {
             let planned = startNanoseconds + UInt64(tick) * intervalNanoseconds

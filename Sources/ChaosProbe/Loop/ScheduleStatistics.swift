@@ -8,6 +8,8 @@ public struct ScheduleStatistics: Codable, Sendable, Equatable {
     public var missedTicks: Int
     public var maxLatenessNanoseconds: UInt64
     public var totalLatenessNanoseconds: UInt64
+    /// Whether the scheduler thread got SCHED_FIFO; nil when it was not asked for.
+    public var realtime: Bool?
 
     public var meanLatenessNanoseconds: Double {
         ticks == 0 ? 0 : Double(totalLatenessNanoseconds) / Double(ticks)
