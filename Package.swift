@@ -83,6 +83,8 @@ let package = Package(
 
         // Loopback benchmark of the proxy data plane (latency-toxic accuracy, throughput).
         .executableTarget(name: "proxy-bench", dependencies: ["ChaosProxy"]),
+        // The probe loop's drift and CPU benchmark (scripts/bench-probe.sh).
+        .executableTarget(name: "chaos-probe-bench", dependencies: ["ChaosProbe"]),
 
         // Test targets: one per module, added with the module's tests.
         .testTarget(name: "ChaosCoreTests", dependencies: ["ChaosCore"]),
