@@ -1,0 +1,67 @@
+import ChaosControl
+import Foundation
+import Histogram
+
+/// `chaos-bench control`: hot-path cost and change propagation of ChaosControl.
+enum ControlBenchmark {
+    static func run(arguments: [String]) throws {
+        var calls = 20_000_000
+        var writes = 200
+        var iterator = arguments.makeIterator()
+        while let argument = iterator.next() {
+            switch argument {
+            case "--calls": calls = Int(iterator.next() ?? "") ?? calls
+            case "--writes": writes = Int(iterator.next() ?? "") ?? writes
+            default: throw BenchUsage(message: "unknown option \(argument) (options: --calls N, --writes N)")
+            }
+        }
+
+        let directory = NSTemporaryDirectory() + "chaos-bench-control-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/control.json"
+        try ControlFileWriter(path: path, updatedBy: "chaos-bench").update { document in
+            document.flags["drop-s3"] = Flag(percent: 10)
+            document.flags["slow-db"] = Flag(percent: 50, latencyMilliseconds: 100, jitterMilliseconds: 50)
+            document.flags["fail-auth"] = Flag(enabled: false, mode: .fallback)
+        }
+        let reader = ControlFileReader(path: path, pollInterval: .seconds(1), seed: 42)
+        defer { reader.stop() }
+
+        let counting = allocationCounterWorks()
+        print("ChaosControl hot path (\(calls) calls × 5 repetitions, single thread, median [best]):")
+        let results = HotPathBenchmark(calls: calls, repetitions: 5).run(reader: reader)
+        let reference = results.first { $0.name == "ref: Dictionary + Double.random(using: SplitMix)" }!
+        let locked = results.first { $0.name == "ref: Mutex { Dictionary + SplitMix }" }!
+        print("  ratios are against the fast-generator references (dict / mutex)")
+        for result in results {
+            let allocations = counting ? String(format: "%.4f", result.allocationsPerCall) : "n/a"
+            let name = result.name.padding(toLength: 48, withPad: " ", startingAt: 0)
+            print("  " + name + String(format: " %8.2f ns [%8.2f]  allocs/call ", result.nanosecondsPerCall,
+                                       result.bestNanosecondsPerCall)
+                  + allocations
+                  + String(format: "  ratio %.3f / %.3f", result.nanosecondsPerCall / reference.nanosecondsPerCall,
+                           result.nanosecondsPerCall / locked.nanosecondsPerCall))
+        }
+        if counting {
+            var arrays: [[Int]] = []
+            let counted = allocationsDuring {
+                for index in 0..<1000 { arrays.append(Array(repeating: index, count: 100 + CommandLine.arguments.count)) }
+            }
+            print("  allocation counter self-check: 1000 heap arrays (+ growth of their list) counted as \(counted)")
+        }
+        if !counting { print("  (allocation counter inactive: link with --export-dynamic, see Package.swift)") }
+        print("  sink \(results.reduce(0) { $0 &+ $1.sink })")
+
+        print("write → reader sees it (\(writes) writes, inotify, writer includes flock + fsync + rename):")
+        let propagation = try PropagationBenchmark(writes: writes).run(path: path, reader: reader)
+        func milliseconds(_ nanoseconds: UInt64) -> String { String(format: "%.3f ms", Double(nanoseconds) / 1e6) }
+        for (label, histogram) in [("from update() call", propagation.fromCallStart),
+                                   ("after update() returned", propagation.fromRename)] {
+            print("  \(label.padding(toLength: 32, withPad: " ", startingAt: 0)) p50 \(milliseconds(histogram.valueAtPercentile(50)))"
+                  + "  p99 \(milliseconds(histogram.valueAtPercentile(99)))  max \(milliseconds(histogram.max))")
+        }
+        print("  (update() ends with a directory fsync, so the reader has usually seen the rename before it returns;")
+        print("   \(propagation.alreadyVisible) of \(writes) changes were already visible when update() returned)")
+        if propagation.timeouts > 0 { print("  TIMEOUTS: \(propagation.timeouts) writes not seen within 5 s") }
+    }
+}
