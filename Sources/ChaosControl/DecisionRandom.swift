@@ -8,7 +8,12 @@ import Synchronization
 /// RMW costs more than the rest of a decision. Two threads racing may occasionally draw the
 /// same value; each call's draw is still uniform, so fault rates stay exact in expectation.
 final class DecisionRandom: Sendable {
+    // 64 bytes either side keep the state alone on its cache line: it is written on every
+    // roll, and sharing a line with read-mostly data (the snapshot pointer) would make
+    // every other core's next read of that data miss.
+    private let paddingBefore: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
     private let state: Atomic<UInt64>
+    private let paddingAfter: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
 
     /// - Parameter seed: fixed seed for reproducible runs; nil seeds from the system generator.
     init(seed: UInt64?) {

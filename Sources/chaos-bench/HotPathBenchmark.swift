@@ -45,6 +45,21 @@ struct HotPathBenchmark {
         ]
     }
 
+    /// ns per call per thread with `threads` threads calling at once (shared random state
+    /// and snapshot pointer: this shows the cost of cache-line traffic between cores).
+    func concurrent(reader: ControlFileReader, threads: Int) -> Double {
+        let drop = reader.flag("drop-s3")
+        let perThread = calls / 2
+        let results = ThreadResults(count: threads)
+        DispatchQueue.concurrentPerform(iterations: threads) { index in
+            _ = Self.fires(drop, perThread / 10)
+            let start = monotonicNanoseconds()
+            let fired = Self.fires(drop, perThread)
+            results.set(index, Double(monotonicNanoseconds() - start) / Double(perThread), sink: fired)
+        }
+        return results.values.reduce(0, +) / Double(threads)
+    }
+
     private func measure(_ name: String, calls: Int? = nil, _ body: (Int) -> Int) -> Result {
         let calls = calls ?? self.calls
         _ = body(calls / 10)   // warm-up: caches, branch predictors, lazy globals
@@ -143,4 +158,22 @@ struct FastGenerator: RandomNumberGenerator {
         mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
         return mixed ^ (mixed >> 31)
     }
+}
+
+/// Per-thread timings collected from `concurrentPerform`.
+final class ThreadResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [Double]
+    private(set) var sink = 0
+
+    init(count: Int) { storage = Array(repeating: 0, count: count) }
+
+    func set(_ index: Int, _ value: Double, sink fired: Int) {
+        lock.withLock {
+            storage[index] = value
+            sink &+= fired
+        }
+    }
+
+    var values: [Double] { lock.withLock { storage } }
 }
