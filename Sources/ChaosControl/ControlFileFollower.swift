@@ -201,14 +201,16 @@ final class ControlFileFollower: @unchecked Sendable {
 
     private func follow(_ watcher: DirectoryWatcher?) {
         var nextPoll = SnapshotPublisher.monotonicNanoseconds() + pollIntervalNanoseconds
+        var pollTicks: UInt64 = 0
         while true {
             let (isStopped, expiry) = lock.withLock { (stopped, nextExpiry) }
             if isStopped { return }
 
             var timeoutNanoseconds = nextPoll &- min(nextPoll, SnapshotPublisher.monotonicNanoseconds())
             if let expiry {
-                let untilExpiry = max(0, expiry.timeIntervalSinceNow) * 1e9
-                timeoutNanoseconds = min(timeoutNanoseconds, UInt64(untilExpiry))
+                // Clamped in Double first: an expiry years away must not overflow UInt64.
+                let untilExpiry = min(max(0, expiry.timeIntervalSinceNow) * 1e9, Double(timeoutNanoseconds))
+                timeoutNanoseconds = UInt64(untilExpiry)
             }
             // Round up so we never wake just before an expiry instant and spin.
             let timeoutMilliseconds = Int32(min(Double(Int32.max), (Double(timeoutNanoseconds) / 1e6).rounded(.up)))
@@ -227,10 +229,13 @@ final class ControlFileFollower: @unchecked Sendable {
             let now = SnapshotPublisher.monotonicNanoseconds()
             if now >= nextPoll {
                 nextPoll = now + pollIntervalNanoseconds
-                // Safety net for missed events and the only mechanism without inotify.
+                pollTicks += 1
+                // Safety net for missed events and the only mechanism without inotify: a stat
+                // each tick, and every 10th tick a full read (reload compares bytes), which
+                // also catches an in-place rewrite of equal size within one mtime tick.
                 if watcher?.ensureWatching() == true { shouldReload = true }
                 let identity = FileIdentity.of(path)
-                if lock.withLock({ identity != lastIdentity }) { shouldReload = true }
+                if lock.withLock({ identity != lastIdentity }) || pollTicks % 10 == 0 { shouldReload = true }
             }
             if shouldReload { reload() }
             lock.withLock {
