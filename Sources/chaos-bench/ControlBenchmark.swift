@@ -4,6 +4,12 @@ import Histogram
 
 /// `chaos-bench control`: hot-path cost and change propagation of ChaosControl.
 enum ControlBenchmark {
+    /// The 1-minute load average, so readers of the output can judge the machine's state.
+    static func loadAverage() -> String {
+        let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?"
+        return String(text.split(separator: " ").first ?? "?")
+    }
+
     static func run(arguments: [String]) throws {
         var calls = 20_000_000
         var writes = 200
@@ -28,7 +34,8 @@ enum ControlBenchmark {
         defer { reader.stop() }
 
         let counting = allocationCounterWorks()
-        print("ChaosControl hot path (\(calls) calls × 5 repetitions, single thread, median [best]):")
+        print("ChaosControl hot path (\(calls) calls × 5 repetitions, single thread;")
+        print("  thread CPU ns per call, median [best], then wall-clock median; load average \(loadAverage())):")
         let results = HotPathBenchmark(calls: calls, repetitions: 5).run(reader: reader)
         let reference = results.first { $0.name == "ref: Dictionary + Double.random(using: SplitMix)" }!
         let locked = results.first { $0.name == "ref: Mutex { Dictionary + SplitMix }" }!
@@ -36,8 +43,8 @@ enum ControlBenchmark {
         for result in results {
             let allocations = counting ? String(format: "%.4f", result.allocationsPerCall) : "n/a"
             let name = result.name.padding(toLength: 48, withPad: " ", startingAt: 0)
-            print("  " + name + String(format: " %8.2f ns [%8.2f]  allocs/call ", result.nanosecondsPerCall,
-                                       result.bestNanosecondsPerCall)
+            print("  " + name + String(format: " %8.2f ns [%8.2f] wall %8.2f  allocs/call ", result.nanosecondsPerCall,
+                                       result.bestNanosecondsPerCall, result.wallNanosecondsPerCall)
                   + allocations
                   + String(format: "  ratio %.3f / %.3f", result.nanosecondsPerCall / reference.nanosecondsPerCall,
                            result.nanosecondsPerCall / locked.nanosecondsPerCall))
@@ -53,7 +60,7 @@ enum ControlBenchmark {
         let benchmark = HotPathBenchmark(calls: calls, repetitions: 5)
         let cores = ProcessInfo.processInfo.activeProcessorCount
         for threads in [2, 4].filter({ $0 <= max(2, cores) }) {
-            print(String(format: "  ChaosControl fires() 10 %%, %d threads at once      %8.2f ns per call per thread",
+            print(String(format: "  ChaosControl fires() 10 %%, %d threads at once      %8.2f ns CPU per call per thread",
                          threads, benchmark.concurrent(reader: reader, threads: threads)))
         }
         print("  sink \(results.reduce(0) { $0 &+ $1.sink })")
