@@ -32,7 +32,9 @@ final class ControlFileFollower: @unchecked Sendable {
 
     private var wakeRead: Int32 = -1
     private var wakeWrite: Int32 = -1
-    private let finished = DispatchSemaphore(value: 0)
+    /// Signalled by the watcher thread when it exits (NSCondition keeps us on Foundation alone).
+    private let exited = NSCondition()
+    private var hasExited = false
     private var watcherThread: pthread_t?
 
     init(path: String, pollIntervalNanoseconds: UInt64, seed: UInt64?, detection: ChangeDetection) {
@@ -64,7 +66,10 @@ final class ControlFileFollower: @unchecked Sendable {
         let thread = Thread { [self] in
             lock.withLock { watcherThread = pthread_self() }
             follow(watcher)
-            finished.signal()
+            exited.withLock {
+                hasExited = true
+                exited.broadcast()
+            }
         }
         thread.name = "ChaosControl watcher"
         thread.start()
@@ -81,7 +86,11 @@ final class ControlFileFollower: @unchecked Sendable {
         var byte: UInt8 = 1
         _ = write(wakeWrite, &byte, 1)
         // From a callback on the watcher thread itself we cannot wait for it to finish.
-        if !ownThread { finished.wait() }
+        if !ownThread {
+            exited.withLock {
+                while !hasExited { exited.wait() }
+            }
+        }
     }
 
     deinit {
