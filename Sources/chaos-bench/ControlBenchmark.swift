@@ -13,16 +13,18 @@ enum ControlBenchmark {
     static func run(arguments: [String]) throws {
         var calls = 20_000_000
         var writes = 200
+        var parent = NSTemporaryDirectory()
         var iterator = arguments.makeIterator()
         while let argument = iterator.next() {
             switch argument {
             case "--calls": calls = Int(iterator.next() ?? "") ?? calls
             case "--writes": writes = Int(iterator.next() ?? "") ?? writes
-            default: throw BenchUsage(message: "unknown option \(argument) (options: --calls N, --writes N)")
+            case "--dir": parent = iterator.next() ?? parent   // e.g. /dev/shm to take the disk out of update()
+            default: throw BenchUsage(message: "unknown option \(argument) (options: --calls N, --writes N, --dir PATH)")
             }
         }
 
-        let directory = NSTemporaryDirectory() + "chaos-bench-control-\(getpid())"
+        let directory = (parent as NSString).appendingPathComponent("chaos-bench-control-\(getpid())")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/control.json"
         try ControlFileWriter(path: path, updatedBy: "chaos-bench").update { document in
@@ -65,7 +67,7 @@ enum ControlBenchmark {
         }
         print("  sink \(results.reduce(0) { $0 &+ $1.sink })")
 
-        print("write → reader sees it (\(writes) writes each way, inotify, time stamped at publication):")
+        print("write → reader sees it (\(writes) writes each way in \(directory), inotify, stamped at publication):")
         let propagation = try PropagationBenchmark(writes: writes).run(path: path, reader: reader)
         func milliseconds(_ nanoseconds: UInt64) -> String { String(format: "%7.3f ms", Double(nanoseconds) / 1e6) }
         for (label, histogram) in [("ControlFileWriter.update() → visible", propagation.fromUpdateCall),

@@ -1,4 +1,4 @@
-// chaos-bench: benchmarks kept out of unit tests. Usage: chaos-bench control [--calls N] [--writes N]
+// chaos-bench: benchmarks kept out of unit tests. Usage: chaos-bench control [--calls N] [--writes N] [--dir PATH]
 import Foundation
 
 struct BenchUsage: Error, CustomStringConvertible {
@@ -12,7 +12,7 @@ do {
     case "control":
         try ControlBenchmark.run(arguments: Array(arguments.dropFirst()))
     default:
-        throw BenchUsage(message: "usage: chaos-bench control [--calls N] [--writes N]")
+        throw BenchUsage(message: "usage: chaos-bench control [--calls N] [--writes N] [--dir PATH]")
     }
 } catch {
     FileHandle.standardError.write(Data("chaos-bench: \(error)\n".utf8))
