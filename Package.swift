@@ -76,6 +76,10 @@ let package = Package(
         .executableTarget(name: "chaos-bench", dependencies: [
             "ChaosControl",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ], linkerSettings: [
+            // Exports the bench's counting malloc so every library's calls bind to it
+            // (see Sources/chaos-bench/MallocCounter.swift).
+            .unsafeFlags(["-Xlinker", "--export-dynamic"]),
         ]),
         // Test helper: a separate process that writes the control file (concurrency tests).
         .executableTarget(name: "control-writer-helper", dependencies: ["ChaosControl"],
