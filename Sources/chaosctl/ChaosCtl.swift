@@ -20,6 +20,7 @@ struct ChaosCtl: ParsableCommand {
             ContainerCommand.self,
             RunCommand.self,
             ValidateCommand.self,
+            ProbeCommand.self,
             StatusCommand.self,
             RecoverCommand.self,
             DemoCommand.self,
