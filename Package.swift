@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "ChaosProxy", dependencies: ["ChaosCore", "CChaosLinux"]),
         .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosCore"]),
         .target(name: "ChaosNet", dependencies: ["ChaosCore", "CNetlink", "CChaosLinux"]),
-        .target(name: "ChaosHTTP", dependencies: ["CCurl", "CCurlShim"]),
+        .target(name: "ChaosHTTP", dependencies: ["CCurl", "CCurlShim", "ChaosCore"]),
         .target(name: "ChaosTargets", dependencies: ["ChaosHTTP", "ChaosCore"]),
         .target(name: "ChaosProbe", dependencies: [
             "ChaosHTTP", "ChaosCore",
@@ -76,6 +76,8 @@ let package = Package(
         // Drives the real chaosctl binary (the dependency makes `swift test` build it).
         .testTarget(name: "CLITests", dependencies: ["chaosctl"]),
         .testTarget(name: "ChaosControlTests", dependencies: ["ChaosControl", "control-writer-helper"]),
+        .testTarget(name: "ChaosHTTPTests", dependencies: ["ChaosHTTP", "ChaosCore"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -15,6 +15,12 @@ CURLcode ccurl_setopt_write_function(CURL *h, ccurl_data_cb cb);
 CURLcode ccurl_setopt_header_function(CURL *h, ccurl_data_cb cb);
 CURLcode ccurl_setopt_read_function(CURL *h, ccurl_data_cb cb);
 
+// Progress callback: libcurl calls it about once a second even on an idle connection,
+// which is what lets a caller cancel a quiet watch stream.
+typedef int (*ccurl_xferinfo_cb)(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
+                                 curl_off_t ultotal, curl_off_t ulnow);
+CURLcode ccurl_setopt_xferinfo_function(CURL *h, ccurl_xferinfo_cb cb);
+
 CURLcode ccurl_getinfo_long(CURL *h, CURLINFO info, long *out);
 CURLcode ccurl_getinfo_double(CURL *h, CURLINFO info, double *out);
 CURLcode ccurl_getinfo_off(CURL *h, CURLINFO info, curl_off_t *out);
