@@ -46,7 +46,9 @@ let package = Package(
         .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosCore"]),
         .target(name: "ChaosNet", dependencies: ["ChaosCore", "CNetlink", "CChaosLinux"]),
         .target(name: "ChaosHTTP", dependencies: ["CCurl", "CCurlShim", "ChaosCore"]),
-        .target(name: "ChaosTargets", dependencies: ["ChaosHTTP", "ChaosCore"]),
+        .target(name: "ChaosTargets", dependencies: [
+            "ChaosHTTP", "ChaosCore", .product(name: "Yams", package: "Yams"),
+        ]),
         .target(name: "ChaosProbe", dependencies: [
             "ChaosHTTP", "ChaosCore",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -77,6 +79,9 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["chaosctl"]),
         .testTarget(name: "ChaosControlTests", dependencies: ["ChaosControl", "control-writer-helper"]),
         .testTarget(name: "ChaosHTTPTests", dependencies: ["ChaosHTTP", "ChaosCore"],
+                    exclude: ["Fixtures"]),
+        // The Kubernetes adapter against a kube-apiserver double (Fixtures/, python3 + TLS).
+        .testTarget(name: "ChaosKubernetesTests", dependencies: ["ChaosTargets", "ChaosCore"],
                     exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
