@@ -18,6 +18,7 @@ struct ChaosCtl: ParsableCommand {
             StatusCommand.self,
             RecoverCommand.self,
             DemoCommand.self,
+            PodCommand.self,
         ]
     )
 }
