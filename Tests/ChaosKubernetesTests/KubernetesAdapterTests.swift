@@ -288,6 +288,37 @@ final class KubernetesAdapterTests: XCTestCase {
         XCTAssertTrue(lines.contains { $0.hasPrefix("recovered in ") }, "\(lines)")
     }
 
+    func testWatchStreamsEventsInServerOrderAndReportsExpiredVersions() throws {
+        let d = try start()
+        let client = d.client(token: Scenario.chaosToken)
+        let list = try client.listPods(namespace: "chaos", labelSelector: "app=api")
+        let victim = list.pods[0]
+        let seen = EventLog()
+        let watcher = Thread {
+            try? client.watchPods(namespace: "chaos", labelSelector: "app=api", fieldSelector: nil,
+                                  resourceVersion: list.resourceVersion, timeout: 5) { event in
+                seen.append("\(event.type) \(event.pod?.name ?? "")") < 3
+            }
+        }
+        watcher.start()
+        Thread.sleep(forTimeInterval: 0.3)
+        XCTAssertEqual(try client.deletePod(victim, gracePeriodSeconds: 0, dryRun: false), .deleted(gracePeriodSeconds: 0))
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline && !watcher.isFinished { Thread.sleep(forTimeInterval: 0.05) }
+        let events = seen.lines
+        // The transcript's order: MODIFIED (deletionTimestamp set), DELETED, then the replacement ADDED.
+        XCTAssertEqual(Array(events.prefix(2)), ["MODIFIED \(victim.name)", "DELETED \(victim.name)"])
+        XCTAssertEqual(events.count, 3)
+        XCTAssertTrue(events.last?.hasPrefix("ADDED api-rs-") ?? false, "\(events)")
+
+        var expired: Int?
+        try client.watchPods(namespace: "chaos", labelSelector: nil, fieldSelector: nil, resourceVersion: "1", timeout: 2) { event in
+            expired = event.type == "ERROR" ? event.errorCode : nil
+            return false
+        }
+        XCTAssertEqual(expired, 410)
+    }
+
     func testRecoveryTimeoutIsAClearFailure() throws {
         // web pods have no controller: nothing replaces a deleted one.
         let d = try start()
@@ -301,4 +332,13 @@ final class KubernetesAdapterTests: XCTestCase {
         }
         XCTAssertLessThan(Date().timeIntervalSince(started), 5)
     }
+}
+
+/// Lines collected on a watch thread, read on the test thread.
+private final class EventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+    /// Appends and returns the new count.
+    func append(_ line: String) -> Int { lock.lock(); defer { lock.unlock() }; items.append(line); return items.count }
+    var lines: [String] { lock.lock(); defer { lock.unlock() }; return items }
 }

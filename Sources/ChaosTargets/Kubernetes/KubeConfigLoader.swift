@@ -31,10 +31,12 @@ public enum KubeConfigLoader {
     /// KUBECONFIG that do not exist are skipped, as kubectl skips them.
     static func candidateFiles(explicit: String?, environment: [String: String]) throws -> [String] {
         if let explicit, !explicit.isEmpty {
-            guard FileManager.default.fileExists(atPath: explicit) else {
-                throw ChaosError("kubeconfig \(explicit) (from --kubeconfig) does not exist", exitCode: .usage)
+            // Absolute, so messages and relative paths inside it do not depend on the cwd.
+            let path = URL(fileURLWithPath: explicit).standardizedFileURL.path
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw ChaosError("kubeconfig \(path) (from --kubeconfig) does not exist", exitCode: .usage)
             }
-            return [explicit]
+            return [path]
         }
         if let list = environment["KUBECONFIG"], !list.isEmpty {
             var seen = Set<String>()

@@ -13,7 +13,7 @@ struct PodTargetOptions: ParsableArguments {
     var namespace: String?
     @Flag(name: [.customShort("A"), .long], help: "Select across every namespace.")
     var allNamespaces = false
-    @Option(name: [.short, .customLong("selector")], help: ArgumentHelp("Label selector, as kubectl -l.", valueName: "selector"))
+    @Option(name: [.customShort("l"), .customLong("selector")], help: ArgumentHelp("Label selector, as kubectl -l.", valueName: "selector"))
     var selector: String?
     @Option(name: .customLong("field-selector"), help: ArgumentHelp("Field selector (status.phase=Running, spec.nodeName=n1, …).", valueName: "selector"))
     var fieldSelector: String?
