@@ -110,6 +110,20 @@ final class KubeConfigTests: XCTestCase {
         }
     }
 
+    func testTokenFileWinsOverTokenWhenReadable() throws {
+        let tokenPath = try write("token", "from-file")
+        let both = try write("both.yaml", kubeconfig(server: "https://127.0.0.1:1", cluster: "",
+                                                     user: "    token: static\n    tokenFile: token"))
+        XCTAssertEqual(try KubeConfigLoader.resolve(kubeconfig: both, environment: [:]).auth, .tokenFile(tokenPath))
+        try FileManager.default.removeItem(atPath: tokenPath)
+        XCTAssertEqual(try KubeConfigLoader.resolve(kubeconfig: both, environment: [:]).auth, .token("static"),
+                       "an unreadable tokenFile falls back to the static token")
+        let onlyFile = try write("only.yaml", kubeconfig(server: "https://127.0.0.1:1", cluster: "", user: "    tokenFile: token"))
+        XCTAssertThrowsError(try KubeConfigLoader.resolve(kubeconfig: onlyFile, environment: [:])) { error in
+            XCTAssertTrue("\(error)".contains("users[\"agent\"].user.tokenFile file \(tokenPath) cannot be read"), "\(error)")
+        }
+    }
+
     func testExecPluginTokenIsCachedUntilExpiry() throws {
         let d = try start()
         let counter = dir + "/runs"

@@ -95,11 +95,13 @@ public enum KubeConfigLoader {
                 throw ChaosError("kubeconfig \(user.sourceFile): \(key) has a client certificate or a client key but not both",
                                  exitCode: .usage)
             }
-            if let token = user.token, !token.isEmpty {
-                auth = .token(token)
-            } else if let path = user.tokenFile {
+            // client-go: a readable tokenFile's content takes precedence over a static token.
+            let staticToken = user.token.flatMap { $0.isEmpty ? nil : $0 }
+            if let path = user.tokenFile, staticToken == nil || access(path, R_OK) == 0 {
                 try checkReadable(path, key: key + ".tokenFile", file: user.sourceFile)
                 auth = .tokenFile(path)
+            } else if let token = staticToken {
+                auth = .token(token)
             } else if let exec = user.exec {
                 auth = .exec(exec)
             }
