@@ -169,6 +169,37 @@ final class KubeConfigTests: XCTestCase {
         }
     }
 
+    func testExecPluginClientCertificateAndRetryAfter401() throws {
+        let d = try start()
+        // A plugin answering with the client certificate and key as PEM text (CN chaos-agent).
+        let certPlugin = try write("cert-plugin.py", """
+        #!/usr/bin/env python3
+        import json
+        read = lambda p: open(p).read()
+        print(json.dumps({"apiVersion": "client.authentication.k8s.io/v1", "kind": "ExecCredential",
+                          "status": {"clientCertificateData": read("\(d.pki.clientCert)"),
+                                     "clientKeyData": read("\(d.pki.clientKey)")}}))
+        """, mode: 0o755)
+        let tls = TLSOptions(certificateAuthority: .file(d.pki.caCert))
+        let byCert = KubeTarget(server: d.server, tls: tls, auth: .exec(KubeExecConfig(command: certPlugin)), origin: "cert plugin")
+        XCTAssertEqual(try KubeClient(target: byCert).listPods(namespace: "chaos", labelSelector: "app=api").pods.count, 3)
+        XCTAssertThrowsError(try KubeClient(target: byCert).listPods(namespace: "other")) { error in
+            XCTAssertTrue("\(error)".contains(#"User "chaos-agent""#), "authenticated by the plugin's certificate: \(error)")
+        }
+
+        // A plugin whose first token the server rejects: the 401 makes the client run it again.
+        let counter = dir + "/token-runs"
+        let rotating = try write("rotating.sh", """
+        #!/bin/sh
+        echo run >> '\(counter)'
+        if [ "$(wc -l < '\(counter)')" -eq 1 ]; then token=revoked; else token=\(Scenario.chaosToken); fi
+        printf '{"kind":"ExecCredential","status":{"token":"%s","expirationTimestamp":"2999-01-01T00:00:00Z"}}' "$token"
+        """, mode: 0o755)
+        let byToken = KubeTarget(server: d.server, tls: tls, auth: .exec(KubeExecConfig(command: rotating)), origin: "token plugin")
+        XCTAssertEqual(try KubeClient(target: byToken).listPods(namespace: "chaos", labelSelector: "app=api").pods.count, 3)
+        XCTAssertEqual(((try? String(contentsOfFile: counter, encoding: .utf8)) ?? "").split(separator: "\n").count, 2)
+    }
+
     func testKUBECONFIGListMergesFirstWins() throws {
         let d = try start()
         let first = try write("a.yaml", kubeconfig(server: d.server, cluster: "    certificate-authority: \(d.pki.caCert)",
