@@ -71,6 +71,8 @@ public struct PodRecoveryWatcher {
                 return Date() < deadline
             }
             if let recoveredAt { return done(at: recoveredAt) }
+            // A stream the server ended early must not turn into a tight list loop.
+            Thread.sleep(forTimeInterval: min(0.2, max(0, deadline.timeIntervalSinceNow)))
         }
         let have = serving().count
         throw ChaosError("not recovered within \(DurationParser.format(timeout)): \(have) of \(required) pods Running and Ready (\(describeSelector))",
