@@ -51,7 +51,9 @@ let package = Package(
         .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosCore", "ChaosHTTPServer"]),
         .target(name: "ChaosNet", dependencies: ["ChaosCore", "CNetlink", "CChaosLinux"]),
         .target(name: "ChaosHTTP", dependencies: ["CCurl", "CCurlShim", "ChaosCore"]),
-        .target(name: "ChaosTargets", dependencies: ["ChaosHTTP", "ChaosCore"]),
+        .target(name: "ChaosTargets", dependencies: [
+            "ChaosHTTP", "ChaosCore", .product(name: "Yams", package: "Yams"),
+        ]),
         // ChaosProbe reaches HTTP through its own HTTPProbeTransport seam, bound to ChaosHTTP by
         // the caller, so it does not link libcurl itself.
         .target(name: "ChaosProbe", dependencies: [
@@ -103,6 +105,9 @@ let package = Package(
             "ChaosExperiment", "ChaosControl", "ChaosCore", "ChaosFlags", "ChaosReport", "ChaosHTTPServer",
         ]),
         .testTarget(name: "ChaosProxyAPITests", dependencies: ["ChaosProxyAPI", "ChaosHTTPServer"]),
+        // The Kubernetes adapter against a kube-apiserver double (Fixtures/, python3 + TLS).
+        .testTarget(name: "ChaosKubernetesTests", dependencies: ["ChaosTargets", "ChaosCore"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -24,6 +24,7 @@ struct ChaosCtl: ParsableCommand {
             StatusCommand.self,
             RecoverCommand.self,
             DemoCommand.self,
+            PodCommand.self,
         ]
     )
 }
