@@ -64,7 +64,15 @@ let package = Package(
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
 
+        // Test-only front end for ChaosNet: chaosctl's netem/tbf commands (symlinked) plus a
+        // qdisc `recover`, for the XCTest SIGKILL test and the netem VM (scripts/test-netem-vm.sh).
+        .executableTarget(name: "chaosnet-probe", dependencies: [
+            "ChaosCore", "ChaosNet",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
         // Test targets: one per module, added with the module's tests.
+        .testTarget(name: "ChaosNetTests", dependencies: ["ChaosNet", "ChaosCore"]),
     ],
     swiftLanguageModes: [.v5]
 )
