@@ -9,6 +9,10 @@ packages=(
   libnl-3-dev libnl-route-3-dev  # ChaosNet: netem and tbf through rtnetlink
   iproute2                  # tests: ip netns / veth / tc qdisc show
   procps                    # tests: ps / pkill-free process checks
+  python3                   # ChaosNet tests: TCP sender/receiver across test namespaces
+  util-linux                # ChaosNet tests: setpriv drops root for the CAP_NET_ADMIN error test
+  qemu-system-x86 busybox-static  # netem VM (scripts/netem-vm.sh): the host kernel may lack sch_netem
+  xz-utils zstd             # netem VM: unpack compressed kernel modules
 )
 
 if [ "${1:-}" = "--print" ]; then printf '%s\n' "${packages[@]}"; exit 0; fi

@@ -68,7 +68,9 @@ public final class QdiscControl {
     /// Recreate a saved qdisc from its kind and raw TCA_OPTIONS, replacing the current root.
     public func restoreRoot(_ saved: QdiscInfo) throws {
         try replaceRoot(kind: saved.kind, handle: saved.handle) { msg in
-            if !saved.options.isEmpty { try msg.put(TCA_OPTIONS, bytes: saved.options) }
+            if !saved.options.isEmpty {
+                try msg.put(TCA_OPTIONS, bytes: QdiscRestore.createOptions(kind: saved.kind, dumped: saved.options))
+            }
         }
     }
 

@@ -37,7 +37,13 @@ public struct QdiscReverter: FaultReverter {
            let handle = QdiscHandle.parse(handleText), let options = Hex.decode(data["prevOptions"] ?? "") {
             let saved = QdiscInfo(ifindex: control.ifindex, handle: handle, parent: QdiscHandle.root,
                                   kind: prevKind, options: options)
-            try control.restoreRoot(saved)
+            do { try control.restoreRoot(saved) } catch {
+                // The impairment must end even if the old qdisc cannot be rebuilt: fall back
+                // to the kernel default and report what was lost.
+                try control.deleteRoot()
+                throw ChaosError("removed chaosctl's qdisc from \(device) in \(target.label), but could not restore the previous root qdisc \(prevKind) \(handleText) (\(error)); the device now has the kernel default",
+                                 exitCode: .failure)
+            }
             return .restored("\(prevKind) \(handleText)")
         }
         try control.deleteRoot()
