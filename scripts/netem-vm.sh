@@ -52,7 +52,9 @@ if ldd "$busybox" >/dev/null 2>&1; then fail "$busybox is dynamic; install busyb
 newest_kernel() { ls -1 "$cache"/kernel/boot/vmlinuz-* 2>/dev/null | sort -V | tail -1; }
 kernel=${NETEM_VM_KERNEL:-$(newest_kernel)}
 if [ -z "$kernel" ] && [ "${NETEM_VM_FETCH:-1}" = 1 ]; then
-  pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+  resolve() { apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}'; }
+  pkg=$(resolve)
+  if [ -z "$pkg" ] && [ "$(id -u)" = 0 ]; then apt-get update -qq >&2 && pkg=$(resolve); fi
   [ -n "$pkg" ] || fail "apt-cache cannot resolve linux-image-amd64 (run apt-get update)"
   mkdir -p "$cache/debs" "$cache/kernel"
   (cd "$cache/debs" && apt-get download "$pkg" >&2) || fail "apt-get download $pkg failed"

@@ -32,7 +32,9 @@ public struct QdiscReverter: FaultReverter {
         do { control = try QdiscControl(target: target, device: device) } catch let e as ChaosError where e.exitCode == .notFound {
             return e.message.contains("device") ? .deviceGone : .namespaceGone
         }
-        guard let root = try control.root(), root.isChaosctl else { return .notOurs }
+        // Every chaosctl qdisc has handle ca05:, so a different kind there is another,
+        // later fault (after a `clear`), which is not this record's to remove.
+        guard let root = try control.root(), root.isChaosctl, root.kind == record.kind else { return .notOurs }
         if let prevKind = data["prevKind"], let handleText = data["prevHandle"],
            let handle = QdiscHandle.parse(handleText), let options = Hex.decode(data["prevOptions"] ?? "") {
             let saved = QdiscInfo(ifindex: control.ifindex, handle: handle, parent: QdiscHandle.root,

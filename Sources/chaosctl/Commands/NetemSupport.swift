@@ -75,12 +75,12 @@ enum NetCLI {
 
     /// `show`: the device's qdiscs as the kernel reports them, and chaosctl's journaled faults.
     static func show(_ options: NetDeviceOptions, kind: String) throws {
-        let where_ = try options.target()
-        let control = try QdiscControl(target: where_.target, device: where_.device)
+        let place = try options.target()
+        let control = try QdiscControl(target: place.target, device: place.device)
         let qdiscs = try control.qdiscs()
-        say("qdiscs on \(where_.label):")
+        say("qdiscs on \(place.label):")
         for q in qdiscs { say("  " + q.summary) }
-        let records = QdiscFaults.records(in: FaultJournal(), target: where_.target, device: where_.device)
+        let records = QdiscFaults.records(in: FaultJournal(), target: place.target, device: place.device)
         for r in records {
             let owner = r.owner.map { "held by pid \($0.pid)" } ?? "detached"
             let expiry = r.expiresAt.map { ", expires \($0)" } ?? ""
@@ -90,9 +90,9 @@ enum NetCLI {
     }
 
     static func clear(_ options: NetDeviceOptions) throws {
-        let where_ = try options.target()
-        let done = try QdiscFaults.clear(journal: FaultJournal(), target: where_.target, device: where_.device)
-        if done.isEmpty { say("nothing to clear on \(where_.label)") }
+        let place = try options.target()
+        let done = try QdiscFaults.clear(journal: FaultJournal(), target: place.target, device: place.device)
+        if done.isEmpty { say("nothing to clear on \(place.label)") }
         for line in done { say(line) }
     }
 }
