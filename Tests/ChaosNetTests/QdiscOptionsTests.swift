@@ -145,6 +145,37 @@ final class QdiscOptionsTests: XCTestCase {
         XCTAssertThrowsError(try noBurst.validate())
     }
 
+    func testSlotDistributionSendsItsOwnTable() throws {
+        var s = NetemSpec()
+        var slot = NetemSpec.Slot(minDelayNs: 0, maxDelayNs: 0, maxPackets: 3)
+        slot.distribution = .table(name: "pareto")
+        slot.distDelayNs = 5_000_000
+        slot.distJitterNs = 1_000_000
+        s.slot = slot
+        XCTAssertNoThrow(try s.validate())
+        let bytes = try options { try NetemOptions.encode(s, dist: nil, slotDist: [-1, 1], into: $0) }
+        let attrs = NetlinkAttribute.parse(bytes.dropFirst(24))
+        XCTAssertEqual(attrs.first(TCA_NETEM_SLOT_DIST)?.payload, [0xFF, 0xFF, 1, 0])
+        XCTAssertNil(attrs.first(TCA_NETEM_DELAY_DIST))
+        let sent = try XCTUnwrap(attrs.first(TCA_NETEM_SLOT)?.load(tc_netem_slot.self))
+        XCTAssertEqual([sent.dist_delay, sent.dist_jitter], [5_000_000, 1_000_000])
+        XCTAssertEqual(sent.max_packets, 3)
+    }
+
+    func testHtbDumpIsPatchedIntoACreateRequest() throws {
+        // What the kernel dumps for `htb default 12 r2q 7`: full HTB_VER and a packet counter.
+        var glob = tc_htb_glob(version: 0x30011, rate2quantum: 7, defcls: 0x12, debug: 0, direct_pkts: 5)
+        let dumped = QdiscRestore.encode(type: TCA_HTB_INIT, payload: withUnsafeBytes(of: &glob) { Array($0) })
+            + QdiscRestore.encode(type: TCA_HTB_DIRECT_QLEN, payload: [0xE8, 0x03, 0, 0])
+        let sent = NetlinkAttribute.parse(QdiscRestore.createOptions(kind: "htb", dumped: dumped))
+        let patched = try XCTUnwrap(sent.first(TCA_HTB_INIT)?.load(tc_htb_glob.self))
+        XCTAssertEqual(patched.version, 3)
+        XCTAssertEqual(patched.direct_pkts, 0)
+        XCTAssertEqual([patched.rate2quantum, patched.defcls], [7, 0x12])
+        XCTAssertEqual(sent.first(TCA_HTB_DIRECT_QLEN)?.load(UInt32.self), 1000)
+        XCTAssertEqual(QdiscRestore.createOptions(kind: "pfifo", dumped: [1, 2, 3, 4]), [1, 2, 3, 4])
+    }
+
     func testNetTargetParsing() throws {
         XCTAssertEqual(try NetTarget.from(netns: nil, pid: nil), .current)
         XCTAssertEqual(try NetTarget.from(netns: "red", pid: nil), .named("red"))
