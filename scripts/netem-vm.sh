@@ -123,6 +123,7 @@ cat > "$root/init" <<'INIT'
 /bin/busybox --install -s /usr/bin
 export PATH=/usr/local/bin:/usr/sbin:/usr/bin HOME=/root
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev; mount -t tmpfs run /run
+ln -s /proc/self/fd /dev/fd   # bash process substitution
 stty -F /dev/ttyS1 raw -echo 2>/dev/null
 exec 3>/dev/ttyS1
 for m in /modules/*.ko; do insmod "$m" || echo "guest: insmod $m failed" >&3; done
