@@ -25,7 +25,7 @@ struct NetemApplyCommand: ParsableCommand {
     @Option(help: "Reorder correlation.") var reorderCorrelation: String?
     @Option(help: "Reorder gap: every Nth packet may go early.") var gap: UInt32?
     @Option(help: "Rate limit (1mbit, 512kbit, 10mbps).") var rate: String?
-    @Option(help: "Per-packet overhead for --rate, bytes (may be negative).") var packetOverhead: Int32?
+    @Option(help: "Per-packet overhead for --rate, bytes (negative as --packet-overhead=-4).") var packetOverhead: Int32?
     @Option(help: "Cell size for --rate (e.g. 53 for ATM).") var cellSize: UInt32?
     @Option(help: "Per-cell overhead for --rate, bytes.") var cellOverhead: Int32?
     @Option(help: "Slotting: 'MIN [MAX] [packets N] [bytes N]' or 'distribution NAME DELAY JITTER [packets N] [bytes N]'.") var slot: String?

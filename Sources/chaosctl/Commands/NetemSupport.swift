@@ -21,7 +21,7 @@ struct NetDeviceOptions: ParsableArguments {
 
 /// How long a netem/tbf fault lasts.
 struct NetHoldOptions: ParsableArguments {
-    @Option(name: .customLong("for"), help: "Revert after this long (e.g. 30s, 5m). Without it, hold until Ctrl-C/SIGTERM.")
+    @Option(name: .customLong("for"), help: ArgumentHelp("Revert after this long (e.g. 30s, 5m). Without it, hold until Ctrl-C/SIGTERM.", valueName: "duration"))
     var duration: String?
 
     @Flag(help: "Leave the fault in place and exit (journaled; end it with `clear` or `chaosctl recover --all`).")
