@@ -23,7 +23,7 @@ public struct QdiscFaultTarget: Sendable {
 
     /// Check ownership and capture the revert data. Throws `.conflict` if chaosctl already
     /// has a qdisc here, or if a foreign root qdisc is there and `force` is off.
-    func captureRevertData(kind: String) throws -> [String: String] {
+    func captureRevertData() throws -> [String: String] {
         let control = try QdiscControl(target: target, device: device)
         var data = ["device": device, "netns": target.encoded, "handle": QdiscHandle.format(QdiscHandle.chaosctl)]
         if let id = try target.identity() { data["netnsId"] = id }
@@ -90,7 +90,7 @@ public struct NetemFault: Fault {
     public var target: String { placement.label }
     public var summary: String { spec.summary }
     private let captured = CapturedState()
-    public func revertData() throws -> [String: String] { try captured.set(placement.captureRevertData(kind: kind)) }
+    public func revertData() throws -> [String: String] { try captured.set(placement.captureRevertData()) }
 
     public func apply() throws {
         let control = try QdiscControl(target: placement.target, device: placement.device)
@@ -119,7 +119,7 @@ public struct TbfFault: Fault {
     public var target: String { placement.label }
     public var summary: String { spec.summary }
     private let captured = CapturedState()
-    public func revertData() throws -> [String: String] { try captured.set(placement.captureRevertData(kind: kind)) }
+    public func revertData() throws -> [String: String] { try captured.set(placement.captureRevertData()) }
 
     public func apply() throws {
         let control = try QdiscControl(target: placement.target, device: placement.device)
