@@ -92,6 +92,13 @@ let package = Package(
         // The probe loop's drift and CPU benchmark (scripts/bench-probe.sh).
         .executableTarget(name: "chaos-probe-bench", dependencies: ["ChaosProbe"]),
 
+        // Test-only front end for ChaosNet: chaosctl's netem/tbf commands (symlinked) plus a
+        // qdisc `recover`, for the XCTest SIGKILL test and the netem VM (scripts/test-netem-vm.sh).
+        .executableTarget(name: "chaosnet-probe", dependencies: [
+            "ChaosCore", "ChaosNet",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
         // Test targets: one per module, added with the module's tests.
         .testTarget(name: "ChaosCoreTests", dependencies: ["ChaosCore"]),
         // Drives the real chaosctl binary (the dependency makes `swift test` build it).
@@ -108,6 +115,7 @@ let package = Package(
         // The Kubernetes adapter against a kube-apiserver double (Fixtures/, python3 + TLS).
         .testTarget(name: "ChaosKubernetesTests", dependencies: ["ChaosTargets", "ChaosCore"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "ChaosNetTests", dependencies: ["ChaosNet", "ChaosCore"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -12,6 +12,10 @@ packages=(
   docker.io                 # ChaosTargets tests: a private dockerd (scripts/docker-engine.sh), runc, containerd
   busybox-static            # ChaosTargets tests: the registry-free test image's only binary
   curl openssl              # docker-engine.sh readiness probe; ChaosHTTP TLS tests make certificates
+  python3                   # ChaosNet tests: TCP sender/receiver across test namespaces
+  util-linux                # ChaosNet tests: setpriv drops root for the CAP_NET_ADMIN error test
+  qemu-system-x86           # netem VM (scripts/netem-vm.sh): the host kernel may lack sch_netem
+  xz-utils zstd             # netem VM: unpack compressed kernel modules
 )
 
 if [ "${1:-}" = "--print" ]; then printf '%s\n' "${packages[@]}"; exit 0; fi

@@ -1,0 +1,1 @@
+../chaosctl/Commands/TbfCommand.swift
