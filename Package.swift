@@ -94,10 +94,6 @@ let package = Package(
 
         // Test-only front end for ChaosNet: chaosctl's netem/tbf commands (symlinked) plus a
         // qdisc `recover`, for the XCTest SIGKILL test and the netem VM (scripts/test-netem-vm.sh).
-        .executableTarget(name: "chaosnet-probe", dependencies: [
-            "ChaosCore", "ChaosNet",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
 
         // Test targets: one per module, added with the module's tests.
         .testTarget(name: "ChaosCoreTests", dependencies: ["ChaosCore"]),
@@ -115,7 +111,8 @@ let package = Package(
         // The Kubernetes adapter against a kube-apiserver double (Fixtures/, python3 + TLS).
         .testTarget(name: "ChaosKubernetesTests", dependencies: ["ChaosTargets", "ChaosCore"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "ChaosNetTests", dependencies: ["ChaosNet", "ChaosCore"]),
+        // Drives chaosctl's netem/tbf commands for real (the dependency builds the binary).
+        .testTarget(name: "ChaosNetTests", dependencies: ["ChaosNet", "ChaosCore", "chaosctl"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs INSIDE the netem VM (scripts/netem-vm.sh), as root, with sch_netem loaded.
-# usage: netem-vm-guest.sh PROBE   (PROBE = path of the chaosnet-probe binary)
+# usage: netem-vm-guest.sh PROBE   (PROBE = path of the chaosctl binary)
 # Checks chaosctl's netem end to end against the real qdisc: ping RTT and loss across a veth
 # pair into a namespace this script makes, `tc qdisc show`, signal revert, SIGKILL + recover.
 set -u
@@ -135,7 +135,7 @@ holder=$!
 if wait_ours tc; then ok "foreign: --force replaced it"; else bad "foreign: never applied: $(cat /tmp/kill.out)"; fi
 kill -KILL "$holder"; wait "$holder" 2>/dev/null
 tc qdisc show dev v0 | grep -q ca05 && ok "kill: fault outlived SIGKILL (as expected)" || bad "kill: fault vanished"
-"$P" recover | tee /tmp/recover.out | grep -q 'reverted netem' && ok "recover: reverted the orphan" || bad "recover: $(cat /tmp/recover.out)"
+"$P" recover | tee /tmp/recover.out | grep -q 'reverted .* netem ' && ok "recover: reverted the orphan" || bad "recover: $(cat /tmp/recover.out)"
 after=$(tc qdisc show dev v0)
 [ "$before" = "$after" ] && ok "recover: qdisc list restored exactly ($after)" || bad "recover: before '$before' after '$after'"
 ls "$CHAOSCTL_STATE_DIR/faults" 2>/dev/null | grep -q . && bad "recover: journal not empty" || ok "recover: journal empty"

@@ -17,14 +17,16 @@ struct ChaosCtl: ParsableCommand {
             ProfileCommand.self,
             ProxyCommand.self,
             ToxicCommand.self,
+            NetemCommand.self,
+            TbfCommand.self,
             ContainerCommand.self,
+            PodCommand.self,
             RunCommand.self,
             ValidateCommand.self,
             ProbeCommand.self,
             StatusCommand.self,
             RecoverCommand.self,
             DemoCommand.self,
-            PodCommand.self,
         ]
     )
 }

@@ -20,15 +20,15 @@ func sh(_ args: [String], environment: [String: String]? = nil) -> (status: Int3
     return (p.terminationStatus, String(decoding: data, as: UTF8.self))
 }
 
-/// The chaosnet-probe binary built beside this test bundle (chaosctl's netem/tbf commands).
+/// The chaosctl binary built beside this test bundle.
 func probePath() throws -> String {
     let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
     if dir.lastPathComponent == "MacOS" || dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
-    let path = dir.appendingPathComponent("chaosnet-probe").path
+    let path = dir.appendingPathComponent("chaosctl").path
     guard FileManager.default.isExecutableFile(atPath: path) else {
-        XCTFail("chaosnet-probe not found at \(path): run `swift build --build-tests` (it builds every product)")
-        throw XCTSkip("no chaosnet-probe")
+        XCTFail("chaosctl not found at \(path): run `swift build --build-tests` (it builds every product)")
+        throw XCTSkip("no chaosctl")
     }
     return path
 }

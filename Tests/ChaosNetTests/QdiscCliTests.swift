@@ -2,7 +2,7 @@ import ChaosCore
 @testable import ChaosNet
 import XCTest
 
-/// chaosctl's tbf/netem commands (through chaosnet-probe) on this kernel: expiry, detach +
+/// chaosctl's tbf/netem commands  on this kernel: expiry, detach +
 /// clear, peak rate, and a stray ca05: qdisc with no journal record.
 final class QdiscCliTests: XCTestCase {
     private var pair: NetnsPair!

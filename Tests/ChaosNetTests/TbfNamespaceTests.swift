@@ -5,7 +5,7 @@ import XCTest
 import Glibc
 #endif
 
-/// tbf for real on this kernel: chaosctl's CLI (via chaosnet-probe) shapes a veth inside a
+/// tbf for real on this kernel: chaosctl's CLI  shapes a veth inside a
 /// namespace it enters with --netns, a TCP transfer across runs at the configured rate, and
 /// after SIGTERM the qdisc is gone and the transfer runs at full speed again.
 final class TbfNamespaceTests: XCTestCase {
@@ -57,10 +57,18 @@ final class TbfNamespaceTests: XCTestCase {
         // 3 MB at 1 MB/s. Goodput is below the wire rate by the TCP/IP/Ethernet headers
         // (1448 of every 1514 bytes: 95.6 %) and TCP's backing off when the 100 ms queue
         // fills; it cannot exceed rate + burst/time (+1.1 % here). So 0.80…1.05 × rate.
-        let shaped = try TcpThroughput.measure(pair, bytes: 3_000_000)
-        print("tbf 8mbit: measured \(Int(shaped)) B/s = \(String(format: "%.3f", shaped / configured)) × configured")
-        XCTAssertGreaterThan(shaped, 0.80 * configured)
-        XCTAssertLessThan(shaped, 1.05 * configured)
+        // A starved sender or receiver (a busy shared machine) can only come in *under* the
+        // rate, never over it: every attempt must respect the ceiling, and the best of up to
+        // three must reach the floor.
+        var best = 0.0
+        for _ in 0..<3 {
+            let shaped = try TcpThroughput.measure(pair, bytes: 3_000_000)
+            print("tbf 8mbit: measured \(Int(shaped)) B/s = \(String(format: "%.3f", shaped / configured)) × configured")
+            XCTAssertLessThan(shaped, 1.05 * configured)
+            best = max(best, shaped)
+            if best > 0.80 * configured { break }
+        }
+        XCTAssertGreaterThan(best, 0.80 * configured)
 
         kill(holder.processIdentifier, SIGTERM)
         holder.waitUntilExit()

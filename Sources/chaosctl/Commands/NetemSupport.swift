@@ -54,14 +54,16 @@ enum NetCLI {
         if let seconds, seconds <= 0 { throw ChaosError("--for must be longer than 0", exitCode: .usage) }
         let lifecycle = FaultLifecycle(journal: FaultJournal(), reverters: QdiscReverter.all)
         let expires = seconds.map { Date().addingTimeInterval($0) }
+        // Trap SIGINT/SIGTERM before applying, so a signal mid-apply still reverts.
+        let holder = hold.detach ? nil : FaultHold(lifecycle)
         let record = try lifecycle.apply(fault, held: !hold.detach, expiresAt: expires)
         say("applied \(fault.kind) on \(fault.target): \(fault.summary) [fault \(record.id)]")
-        if hold.detach {
+        guard let holder else {
             say("detached: it stays until `chaosctl \(fault.kind) clear` or `chaosctl recover --all`")
             return
         }
         say(seconds.map { "holding for \(DurationParser.format($0)); Ctrl-C reverts now" } ?? "holding until Ctrl-C/SIGTERM")
-        let (ending, failures) = FaultHold.hold(lifecycle, until: expires)
+        let (ending, failures) = holder.wait(until: expires)
         if let (record, error) = failures.first {
             throw ChaosError("could not revert fault \(record.id): \(error); run `chaosctl recover`", exitCode: .failure)
         }

@@ -1,1 +1,0 @@
-../chaosctl/Commands/NetemApplyCommand.swift
