@@ -106,7 +106,8 @@ let package = Package(
         .testTarget(name: "ChaosProxyTests", dependencies: ["ChaosProxy"]),
         .testTarget(name: "ChaosExperimentTests", dependencies: [
             "ChaosExperiment", "ChaosControl", "ChaosCore", "ChaosFlags", "ChaosReport", "ChaosHTTPServer",
-        ]),
+            "ChaosProbe", "ChaosProxy", "ChaosProxyAPI",
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "ChaosProxyAPITests", dependencies: ["ChaosProxyAPI", "ChaosHTTPServer"]),
         // The Kubernetes adapter against a kube-apiserver double (Fixtures/, python3 + TLS).
         .testTarget(name: "ChaosKubernetesTests", dependencies: ["ChaosTargets", "ChaosCore"],
