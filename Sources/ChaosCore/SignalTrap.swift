@@ -9,9 +9,19 @@ public final class SignalTrap: @unchecked Sendable {
     private var sources: [DispatchSourceSignal] = []
     private let queue = DispatchQueue(label: "chaosctl.signals")
 
+    private var previous: [(Int32, sigaction)] = []
+
     public init(signals: [Int32] = [SIGINT, SIGTERM], handler: @escaping @Sendable (Int32) -> Void) {
         for sig in signals {
-            signal(sig, SIG_IGN)
+            // A no-op handler rather than SIG_IGN: it stops the default action just as well,
+            // but unlike an ignored disposition it is not inherited by the commands we start
+            // (a load generator must still die on SIGTERM).
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { _ in }
+            sigemptyset(&action.sa_mask)
+            var old = sigaction()
+            sigaction(sig, &action, &old)
+            previous.append((sig, old))
             let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
             source.setEventHandler { handler(sig) }
             source.resume()
@@ -19,9 +29,15 @@ public final class SignalTrap: @unchecked Sendable {
         }
     }
 
+    /// Stop catching and put back whatever disposition the signals had before.
     public func cancel() {
         for s in sources { s.cancel() }
         sources.removeAll()
+        for (sig, old) in previous {
+            var restore = old
+            sigaction(sig, &restore, nil)
+        }
+        previous.removeAll()
     }
 
     /// The conventional exit status for a process ended by `signal` (128 + n).
