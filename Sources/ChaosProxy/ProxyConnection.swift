@@ -131,7 +131,8 @@ final class ProxyConnection: EpollTarget, TimerTarget {
 
     private func rebuildChains(_ specs: [ToxicSpec], version: UInt64, now: Nanos) -> DirectionOutcome {
         appliedVersion = version
-        let applying = specs.filter { decide($0) }
+        // refuse/reset_connections acted at accept; they have no stage and are not drawn again.
+        let applying = specs.filter { !$0.kind.actsOnNewConnectionsOnly && decide($0) }
         for name in Array(decisions.keys) where !specs.contains(where: { $0.name == name }) {
             decisions[name] = nil  // removed toxics: a later toxic of that name draws again
         }

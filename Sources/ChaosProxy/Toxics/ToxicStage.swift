@@ -63,3 +63,14 @@ func makeToxicStage(_ spec: ToxicSpec, now: Nanos, random: SeededRandom) -> Toxi
         return nil
     }
 }
+
+extension ToxicKind {
+    /// `refuse_connections` and `reset_connections` decide a connection's fate at accept
+    /// and have no per-direction stage.
+    var actsOnNewConnectionsOnly: Bool {
+        switch self {
+        case .refuseConnections, .resetConnections: return true
+        default: return false
+        }
+    }
+}
