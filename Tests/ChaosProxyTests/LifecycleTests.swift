@@ -23,7 +23,24 @@ final class LifecycleTests: ProxyTestCase {
         XCTAssertEqual(infos.map { $0.bytesDownstream }, [3, 3])
         XCTAssertTrue(infos.allSatisfy { $0.client.hasPrefix("127.0.0.1:") && $0.ageSeconds >= 0 })
         XCTAssertThrowsError(try engine.update(proxy: "nope", upstream: "127.0.0.1:1"))
-        XCTAssertThrowsError(try engine.update(proxy: "p", upstream: "example.com:80"))
+    }
+
+    func testAnUnresolvableUpstreamIsAcceptedAndItsConnectionsClosed() throws {
+        // As in Toxiproxy, which dials per connection: the proxy starts, connections fail.
+        let address = try engine.start(proxy: "p", listen: "127.0.0.1:0", upstream: "no-such-host.invalid:80", toxics: [])
+        let client = try TestSockets.connect(port: TestSockets.port(of: address))
+        defer { close(client) }
+        XCTAssertEqual(TestSockets.readAll(client) { _ in }.end, .eof)
+        // Updating to a good upstream brings the proxy to life.
+        let server = track(TestServer.echo())
+        try engine.update(proxy: "p", upstream: "127.0.0.1:\(server.port)")
+        let fine = try TestSockets.connect(port: TestSockets.port(of: address))
+        defer { close(fine) }
+        XCTAssertNotNil(echoRoundTripMs(fine))
+        try engine.update(proxy: "p", upstream: "missing-port")
+        let failing = try TestSockets.connect(port: TestSockets.port(of: address))
+        defer { close(failing) }
+        XCTAssertEqual(TestSockets.readAll(failing) { _ in }.end, .eof)
     }
 
     func testUnreachableUpstreamClosesTheClient() throws {
