@@ -87,11 +87,18 @@ final class ToxicStageTests: XCTestCase {
 
     func testTimeoutDropsDataAndClosesAfterItsDelay() {
         let timeout = stage(.timeout(timeoutMs: 100), now: 10 * ms)
-        timeout.receive(data(10), at: 20 * ms)
         XCTAssertEqual(timeout.nextDeadline, 110 * ms)
         XCTAssertTrue(drain(timeout, now: 109 * ms).isEmpty)
         XCTAssertEqual(drain(timeout, now: 110 * ms).map { $0.0 }, [.close])
         XCTAssertNil(timeout.nextDeadline)
+    }
+
+    func testTimeoutCountdownRestartsWithEveryDroppedChunk() {
+        let timeout = stage(.timeout(timeoutMs: 100), now: 0)
+        timeout.receive(data(10), at: 60 * ms)
+        XCTAssertEqual(timeout.nextDeadline, 160 * ms)
+        XCTAssertTrue(drain(timeout, now: 159 * ms).isEmpty)
+        XCTAssertEqual(drain(timeout, now: 160 * ms).map { $0.0 }, [.close])
     }
 
     func testTimeoutZeroDropsDataForeverButLetsTheFinThrough() {
