@@ -58,7 +58,7 @@ final class ProxyConnection: EpollTarget, TimerTarget {
         registered.insert(clientFd)
         interest[clientFd] = 0
         let (specs, version) = runtime.toxics
-        _ = rebuildChains(specs, version: version, now: now)
+        settle(rebuildChains(specs, version: version, now: now), now: now)  // arms the toxics' timers
         return true
     }
 
@@ -110,7 +110,8 @@ final class ProxyConnection: EpollTarget, TimerTarget {
     func timerFired(now: Nanos) {
         guard !closed else { return }
         if let at = timerAt, at <= now { timerAt = nil }
-        guard !connecting else { return schedule(now: now) }
+        // Also while connecting: only self-made events (a timeout's close) can be due then,
+        // since the client is not read before the upstream answers.
         var outcome = upstream.onTimer(now: now)
         if outcome == .ok { outcome = downstream.onTimer(now: now) }
         settle(outcome, now: now)

@@ -117,4 +117,36 @@ final class LifecycleTests: ProxyTestCase {
         defer { close(again) }
         XCTAssertNotNil(echoRoundTripMs(again))
     }
+
+    func testTimeoutToxicFiresWhileTheUpstreamConnectIsStillPending() throws {
+        // An upstream whose accept queue is full drops our SYN: the dial stays in progress.
+        let (stuckFd, stuckPort) = TestSockets.listen()
+        defer { close(stuckFd) }
+        Glibc.listen(stuckFd, 0)
+        var fillers: [Int32] = []
+        defer { for fd in fillers { close(fd) } }
+        for _ in 0..<4 {
+            guard let fd = try? nonBlockingConnect(port: stuckPort) else { break }
+            fillers.append(fd)
+        }
+        usleep(50_000)
+        let address = try engine.start(proxy: "p", listen: "127.0.0.1:0", upstream: "127.0.0.1:\(stuckPort)",
+                                       toxics: [Self.toxic("t", .upstream, .timeout(timeoutMs: 100))])
+        let start = DispatchTime.now().uptimeNanoseconds
+        let client = try TestSockets.connect(port: TestSockets.port(of: address))
+        defer { close(client) }
+        XCTAssertEqual(TestSockets.readAll(client) { _ in }.end, .eof)
+        let elapsed = TestSockets.milliseconds(since: start)
+        XCTAssertGreaterThanOrEqual(elapsed, 95)
+        XCTAssertLessThan(elapsed, 900, "closed by the dial failing, not by the toxic")
+    }
+
+    private func nonBlockingConnect(port: UInt16) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        var sin = TestSockets.loopback(port: port)
+        _ = withUnsafePointer(to: &sin) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return fd
+    }
 }
