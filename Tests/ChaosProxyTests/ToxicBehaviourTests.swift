@@ -31,9 +31,10 @@ final class ToxicBehaviourTests: ProxyTestCase {
         // 2 MB echoed while toxics come and go: every byte arrives, in order.
         let server = track(TestServer.echo())
         let port = try startProxy(to: server)
+        // Made before connecting: the echo server gives up after 5 s without data.
+        let payload = Payload.bytes(count: 2 << 20, seed: 9)
         let fd = try TestSockets.connect(port: port)
         defer { close(fd) }
-        let payload = Payload.bytes(count: 2 << 20, seed: 9)
         let writer = Background { TestSockets.writeAll(fd, payload) }
         let toggler = Background { [engine] () -> Bool in
             for round in 0..<20 {
@@ -47,7 +48,8 @@ final class ToxicBehaviourTests: ProxyTestCase {
             return true
         }
         var sum = Checksum()
-        TestSockets.readAll(fd, limit: payload.count) { sum.add($0) }
+        let (_, end) = TestSockets.readAll(fd, limit: payload.count) { sum.add($0) }
+        XCTAssertEqual(end, .limit)
         XCTAssertEqual(writer.wait(), true)
         XCTAssertEqual(toggler.wait(), true)
         XCTAssertEqual(sum, Checksum.of(payload))
