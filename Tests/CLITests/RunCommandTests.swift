@@ -87,4 +87,13 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("\(path):4: method.[0].flag.percent: '101'"), r.stderr)
     }
+
+    func testShippedExperimentsAllValidate() throws {
+        let dir = "experiments"
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") }.sorted()
+        XCTAssertGreaterThanOrEqual(files.count, 3)
+        let r = try cli.run(["validate"] + files.map { dir + "/" + $0 })
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        for f in files { XCTAssertTrue(r.stdout.contains("\(dir)/\(f): valid"), r.stdout) }
+    }
 }

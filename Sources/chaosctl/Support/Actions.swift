@@ -1,9 +1,59 @@
+import ArgumentParser
+import ChaosConfig
+import ChaosCore
 import ChaosExperiment
+import ChaosNet
 
 /// Every step kind an experiment may use: the standard ones (flags, profiles, commands)
 /// plus those of the fault modules linked into this binary.
 enum Actions {
     static func registry(seed: UInt64?) -> ActionRegistry {
-        ActionRegistry.standard
+        var registry = ActionRegistry.standard
+        registry.register("netem") { node, duration, _ in
+            guard let command: NetemApplyCommand = parseAsCommand(node, positional: []) else { return nil }
+            return fault(node, duration) { try NetemFault(try command.spec(), on: try command.device.target(force: command.hold.force)) }
+        }
+        registry.register("tbf") { node, duration, _ in
+            guard let command: TbfApplyCommand = parseAsCommand(node, positional: []) else { return nil }
+            return fault(node, duration) { try TbfFault(try command.spec(), on: try command.device.target(force: command.hold.force)) }
+        }
+        return registry
+    }
+
+    /// A step written as the command's own options (`{dev: eth0, delay: 100ms, loss: 5%}` is
+    /// `--dev eth0 --delay 100ms --loss 5%`), so steps and the CLI share one parser and one
+    /// set of checks. `true` stands for a flag; lists repeat the option.
+    static func parseAsCommand<C: ParsableCommand>(_ node: ConfigNode, positional: [String]) -> C? {
+        guard let entries = node.entries() else { return nil }
+        var args: [String] = []
+        for (key, value) in entries {
+            // An empty value means "not set", so `netns: ${NET_NS:-}` can be left out by the environment.
+            if positional.contains(key) || (value.node.scalar?.string.isEmpty ?? false) { continue }
+            let option = "--" + key.replacingOccurrences(of: "_", with: "-")
+            if let b = value.node.bool, value.node.scalar?.style == .plain {
+                if b { args.append(option) }
+            } else if let list = value.node.sequence {
+                for item in list { args += [option, item.string ?? ""] }
+            } else if let text = value.node.scalar?.string {
+                args += [option + "=" + text]
+            } else {
+                value.problem("expected a value, a list or true/false")
+            }
+        }
+        for key in positional { if let v = node[key]?.string() { args.append(v) } }
+        do {
+            return try C.parse(args)
+        } catch {
+            node.problem(C.message(for: error).replacingOccurrences(of: "\n", with: " "))
+            return nil
+        }
+    }
+
+    /// Build the fault now, so bad values are reported at validation, not mid-run.
+    static func fault(_ node: ConfigNode, _ duration: Double?, _ make: () throws -> Fault) -> PlannedStep.Action? {
+        do { return .fault(try make(), duration: duration) } catch {
+            node.problem("\(error)")
+            return nil
+        }
     }
 }
