@@ -10,12 +10,33 @@ enum Actions {
     static func registry(seed: UInt64?) -> ActionRegistry {
         var registry = ActionRegistry.standard
         registry.register("netem") { node, duration, _ in
-            guard let command: NetemApplyCommand = parseAsCommand(node, positional: []) else { return nil }
+            guard let command: NetemApplyCommand = parseAsCommand(node) else { return nil }
             return fault(node, duration) { try NetemFault(try command.spec(), on: try command.device.target(force: command.hold.force)) }
         }
         registry.register("tbf") { node, duration, _ in
-            guard let command: TbfApplyCommand = parseAsCommand(node, positional: []) else { return nil }
+            guard let command: TbfApplyCommand = parseAsCommand(node) else { return nil }
             return fault(node, duration) { try TbfFault(try command.spec(), on: try command.device.target(force: command.hold.force)) }
+        }
+        registry.register("pod") { node, duration, _ in
+            guard node.entries() != nil else { return nil }
+            let action = node["action"].map { $0.choice(["kill", "evict"]) } ?? "kill"
+            if duration != nil { node.problem("pod actions are one-shot (recovery is timed from them); remove 'duration'") }
+            switch action {
+            case "kill":
+                guard let command: PodKillCommand = parseAsCommand(node, ignoring: ["action"]) else { return nil }
+                return .oneShot(summary: "pod kill \(command.target.selector ?? "")") {
+                    try PodChaosExecution.run(.kill, target: command.target, chaos: command.chaos)
+                    return ""
+                }
+            case "evict":
+                guard let command: PodEvictCommand = parseAsCommand(node, ignoring: ["action"]) else { return nil }
+                return .oneShot(summary: "pod evict \(command.target.selector ?? "")") {
+                    try PodChaosExecution.run(.evict, target: command.target, chaos: command.chaos)
+                    return ""
+                }
+            default:
+                return nil
+            }
         }
         return registry
     }
@@ -23,12 +44,12 @@ enum Actions {
     /// A step written as the command's own options (`{dev: eth0, delay: 100ms, loss: 5%}` is
     /// `--dev eth0 --delay 100ms --loss 5%`), so steps and the CLI share one parser and one
     /// set of checks. `true` stands for a flag; lists repeat the option.
-    static func parseAsCommand<C: ParsableCommand>(_ node: ConfigNode, positional: [String]) -> C? {
+    static func parseAsCommand<C: ParsableCommand>(_ node: ConfigNode, ignoring: Set<String> = []) -> C? {
         guard let entries = node.entries() else { return nil }
         var args: [String] = []
         for (key, value) in entries {
             // An empty value means "not set", so `netns: ${NET_NS:-}` can be left out by the environment.
-            if positional.contains(key) || (value.node.scalar?.string.isEmpty ?? false) { continue }
+            if ignoring.contains(key) || (value.node.scalar?.string.isEmpty ?? false) { continue }
             let option = "--" + key.replacingOccurrences(of: "_", with: "-")
             if let b = value.node.bool, value.node.scalar?.style == .plain {
                 if b { args.append(option) }
@@ -40,7 +61,6 @@ enum Actions {
                 value.problem("expected a value, a list or true/false")
             }
         }
-        for key in positional { if let v = node[key]?.string() { args.append(v) } }
         do {
             return try C.parse(args)
         } catch {
