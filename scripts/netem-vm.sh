@@ -49,7 +49,7 @@ busybox=$(command -v busybox) || fail "busybox missing (apt-get install busybox-
 if ldd "$busybox" >/dev/null 2>&1; then fail "$busybox is dynamic; install busybox-static"; fi
 
 # --- guest kernel: Debian's, unpacked (never installed) into the cache
-newest_kernel() { ls -1 "$cache"/kernel/boot/vmlinuz-* 2>/dev/null | sort -V | tail -1; }
+newest_kernel() { { ls -1 "$cache"/kernel/boot/vmlinuz-* 2>/dev/null || true; } | sort -V | tail -1; }
 kernel=${NETEM_VM_KERNEL:-$(newest_kernel)}
 if [ -z "$kernel" ] && [ "${NETEM_VM_FETCH:-1}" = 1 ]; then
   resolve() { apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}'; }

@@ -12,9 +12,11 @@ log=$(mktemp /tmp/chaosctl-test.XXXXXX)
 swift test --skip-build 2>&1 | tee "$log"
 swift_status=${PIPESTATUS[0]}
 # XCTest's last "Executed N tests, with F failures" line is the total.
-read -r swift_total swift_failed < <(grep -E 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$log" | tail -1 |
-  sed -E 's/.*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2/')
-swift_total=${swift_total:-0}; swift_failed=${swift_failed:-0}
+# ("Executed 297 tests, with 1 test skipped and 0 failures" when something was skipped.)
+read -r swift_total swift_skipped swift_failed < <(grep -E 'Executed [0-9]+ tests?, with ' "$log" | tail -1 |
+  sed -E 's/.*Executed ([0-9]+) tests?, with (([0-9]+) tests? skipped and )?([0-9]+) failures?.*/\1 \3 \4/;
+          s/^([0-9]+)  ([0-9]+)$/\1 0 \2/')
+swift_total=${swift_total:-0}; swift_skipped=${swift_skipped:-0}; swift_failed=${swift_failed:-0}
 [ "$swift_status" = 0 ] || [ "$swift_failed" -gt 0 ] || swift_failed=1
 
 echo "== netem in a VM (this host's kernel has no sch_netem)"
@@ -25,8 +27,8 @@ vm_passed=${vm_passed:-0}; vm_failed=${vm_failed:-0}
 [ "$vm_status" = 0 ] || [ "$vm_failed" -gt 0 ] || vm_failed=1
 rm -f "$log" "$log.vm"
 
-passed=$(( swift_total - swift_failed + vm_passed ))
+passed=$(( swift_total - swift_skipped - swift_failed + vm_passed ))
 failed=$(( swift_failed + vm_failed ))
-echo "swift: $((swift_total - swift_failed)) passed, $swift_failed failed; netem VM: $vm_passed passed, $vm_failed failed"
-echo "tests: $passed passed, $failed failed"
+echo "swift: $((swift_total - swift_skipped - swift_failed)) passed, $swift_failed failed, $swift_skipped skipped; netem VM: $vm_passed passed, $vm_failed failed"
+echo "tests: $passed passed, $failed failed, $swift_skipped skipped"
 [ "$failed" = 0 ]
