@@ -10,6 +10,7 @@ import PackageDescription
 //   ChaosHTTP      libcurl client
 //   ChaosTargets   Docker and Kubernetes adapters
 //   ChaosProbe     probes and the steady-state probe loop
+//   ChaosReport    run reports and the live status line, over ChaosProbe's results
 //   ChaosExperiment experiment files, runner, reports
 //   chaosctl       the CLI: parsing and printing only
 let package = Package(
@@ -38,37 +39,58 @@ let package = Package(
         .target(name: "ChaosCore", dependencies: [
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "ChaosConfig", dependencies: [
+            "ChaosCore", .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "ChaosFlags", dependencies: ["ChaosControl", "ChaosCore", "ChaosConfig"]),
         .target(name: "ChaosProxy", dependencies: ["ChaosCore", "CChaosLinux"]),
         .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosCore"]),
         .target(name: "ChaosNet", dependencies: ["ChaosCore", "CNetlink", "CChaosLinux"]),
         .target(name: "ChaosHTTP", dependencies: ["CCurl", "CCurlShim", "ChaosCore"]),
         .target(name: "ChaosTargets", dependencies: ["ChaosHTTP", "ChaosCore"]),
+        // ChaosProbe reaches HTTP through its own HTTPProbeTransport seam, bound to ChaosHTTP by
+        // the caller, so it does not link libcurl itself.
         .target(name: "ChaosProbe", dependencies: [
-            "ChaosHTTP", "ChaosCore",
+            "ChaosCore",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
+        // Run reports (journal.json, report.md, junit.xml, report.html) and the live status line.
+        .target(name: "ChaosReport", dependencies: ["ChaosProbe", "ChaosCore"]),
         .target(name: "ChaosExperiment", dependencies: [
-            "ChaosCore", "ChaosControl", "ChaosProbe", "ChaosProxyAPI", "ChaosNet", "ChaosTargets",
+            "ChaosCore", "ChaosControl", "ChaosConfig", "ChaosFlags", "ChaosProbe", "ChaosReport", "ChaosHTTP",
+            "ChaosProxyAPI", "ChaosNet", "ChaosTargets",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "chaosctl", dependencies: [
-            "ChaosCore", "ChaosControl", "ChaosProxy", "ChaosProxyAPI", "ChaosNet",
-            "ChaosHTTP", "ChaosTargets", "ChaosProbe", "ChaosExperiment",
+            "ChaosCore", "ChaosControl", "ChaosConfig", "ChaosFlags", "ChaosProxy", "ChaosProxyAPI", "ChaosNet",
+            "ChaosHTTP", "ChaosTargets", "ChaosProbe", "ChaosReport", "ChaosExperiment",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Benchmarks live in their own executable, never in timed unit tests.
         .executableTarget(name: "chaos-bench", dependencies: [
-            "ChaosControl", "ChaosCore",
+            "ChaosControl",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
+        // Test helper: a separate process that writes the control file (concurrency tests).
+        .executableTarget(name: "control-writer-helper", dependencies: ["ChaosControl"],
+                          path: "Tests/ControlWriterHelper"),
+
+        // Loopback benchmark of the proxy data plane (latency-toxic accuracy, throughput).
+        .executableTarget(name: "proxy-bench", dependencies: ["ChaosProxy"]),
 
         // Test targets: one per module, added with the module's tests.
+        .testTarget(name: "ChaosCoreTests", dependencies: ["ChaosCore"]),
+        // Drives the real chaosctl binary (the dependency makes `swift test` build it).
+        .testTarget(name: "CLITests", dependencies: ["chaosctl"]),
+        .testTarget(name: "ChaosControlTests", dependencies: ["ChaosControl", "control-writer-helper"]),
+        .testTarget(name: "ChaosProbeTests", dependencies: ["ChaosProbe", "ChaosReport", "ChaosCore"]),
         .testTarget(name: "ChaosHTTPTests", dependencies: ["ChaosHTTP", "ChaosCore"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "ChaosTargetsTests", dependencies: ["ChaosTargets", "ChaosHTTP", "ChaosCore"],
-                    exclude: ["Fixtures"]),
+        .testTarget(name: "ChaosProxyTests", dependencies: ["ChaosProxy"]),
+        .testTarget(name: "ChaosProxyAPITests", dependencies: ["ChaosProxyAPI"]),
+        .testTarget(name: "ChaosTargetsTests", dependencies: ["ChaosTargets", "ChaosHTTP", "ChaosCore"]),
     ],
     swiftLanguageModes: [.v5]
 )

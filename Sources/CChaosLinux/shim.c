@@ -4,6 +4,11 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <errno.h>
+#include <time.h>
+#include <sys/eventfd.h>
 #include "CChaosLinux.h"
 
 const unsigned int CCHAOS_SPLICE_F_MOVE = SPLICE_F_MOVE;
@@ -24,3 +29,50 @@ int cchaos_setns(int fd, int nstype) { return setns(fd, nstype); }
 int cchaos_accept_nonblock(int fd) { return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC); }
 
 int cchaos_gettid(void) { return (int)syscall(SYS_gettid); }
+
+int cchaos_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+int cchaos_epoll_ctl(int epfd, int op, int fd, unsigned int events, unsigned long long data) {
+    struct epoll_event ev;
+    ev.events = events;
+    ev.data.u64 = data;
+    return epoll_ctl(epfd, op, fd, &ev);
+}
+
+#define CCHAOS_EPOLL_BATCH 256
+#ifndef SYS_epoll_pwait2
+#define SYS_epoll_pwait2 441
+#endif
+static int cchaos_have_pwait2 = 1;
+
+int cchaos_epoll_wait_ns(int epfd, unsigned long long *datas, unsigned int *events, int max, long long timeout_ns) {
+    struct epoll_event evs[CCHAOS_EPOLL_BATCH];
+    if (max > CCHAOS_EPOLL_BATCH) max = CCHAOS_EPOLL_BATCH;
+    int n = -1;
+    if (cchaos_have_pwait2) {
+        struct timespec ts;
+        ts.tv_sec = timeout_ns < 0 ? 0 : timeout_ns / 1000000000LL;
+        ts.tv_nsec = timeout_ns < 0 ? 0 : timeout_ns % 1000000000LL;
+        n = (int)syscall(SYS_epoll_pwait2, epfd, evs, max, timeout_ns < 0 ? NULL : &ts, NULL, 0);
+        if (n < 0 && errno == ENOSYS) cchaos_have_pwait2 = 0;
+    }
+    if (!cchaos_have_pwait2) {
+        int ms = timeout_ns < 0 ? -1 : (int)((timeout_ns + 999999LL) / 1000000LL);
+        n = epoll_wait(epfd, evs, max, ms);
+    }
+    for (int i = 0; i < n; i++) {
+        datas[i] = evs[i].data.u64;
+        events[i] = evs[i].events;
+    }
+    return n;
+}
+
+int cchaos_set_timer_slack_ns(unsigned long ns) { return prctl(PR_SET_TIMERSLACK, ns, 0, 0, 0); }
+
+unsigned long long cchaos_monotonic_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+}
+
+int cchaos_eventfd_nonblock(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }

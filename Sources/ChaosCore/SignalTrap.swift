@@ -29,32 +29,50 @@ public final class SignalTrap: @unchecked Sendable {
 }
 
 /// Holds faults until a deadline or a signal, then reverts what this process holds.
-public enum FaultHold {
+/// Create it *before* applying anything: from then on SIGINT/SIGTERM are caught, so a
+/// signal that lands mid-apply still leads to a revert instead of killing the process.
+public final class FaultHold: @unchecked Sendable {
     public enum Ending: Equatable { case expired, signal(Int32) }
 
-    /// Block until `deadline` (nil = until a signal) or SIGINT/SIGTERM, then revert everything
-    /// `lifecycle` holds. Returns why it ended and the revert failures.
-    public static func hold(_ lifecycle: FaultLifecycle, until deadline: Date?) -> (Ending, [(FaultRecord, Error)]) {
-        let done = DispatchSemaphore(value: 0)
-        let caught = SignalBox()
-        let trap = SignalTrap { sig in
+    private let lifecycle: FaultLifecycle
+    private let done = DispatchSemaphore(value: 0)
+    private let caught = SignalBox()
+    private var trap: SignalTrap?
+
+    public init(_ lifecycle: FaultLifecycle) {
+        self.lifecycle = lifecycle
+        let done = self.done, caught = self.caught
+        trap = SignalTrap { sig in
             caught.set(sig)
             done.signal()
         }
-        defer { trap.cancel() }
+    }
+
+    /// The signal caught so far, if any (e.g. to stop applying more faults).
+    public var caughtSignal: Int32? { caught.get() }
+
+    /// Block until `deadline` (nil = until a signal) or SIGINT/SIGTERM, then revert everything
+    /// the lifecycle holds. Returns why it ended and the revert failures.
+    public func wait(until deadline: Date?) -> (Ending, [(FaultRecord, Error)]) {
         if let deadline {
-            let timeout = DispatchTime.now() + max(0, deadline.timeIntervalSinceNow)
-            _ = done.wait(timeout: timeout)
+            _ = done.wait(timeout: DispatchTime.now() + max(0, deadline.timeIntervalSinceNow))
         } else {
             done.wait()
         }
+        return finish()
+    }
+
+    /// Revert now (e.g. after an error) and stop catching signals.
+    public func finish() -> (Ending, [(FaultRecord, Error)]) {
         let failures = lifecycle.revertHeld()
+        trap?.cancel()
+        trap = nil
         if let sig = caught.get() { return (.signal(sig), failures) }
         return (.expired, failures)
     }
 }
 
-private final class SignalBox: @unchecked Sendable {
+final class SignalBox: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Int32?
     func set(_ v: Int32) { lock.lock(); if value == nil { value = v }; lock.unlock() }

@@ -9,7 +9,7 @@ public enum ToxicStream: String, Sendable, Equatable, CaseIterable {
 public enum ToxicKind: Sendable, Equatable {
     /// `latency` (ms) ± `jitter` (ms) added to every chunk.
     case latency(latencyMs: Int64, jitterMs: Int64)
-    /// `rate` in KB/s (1 KB = 1000 bytes as in Toxiproxy? see data plane docs).
+    /// `rate` in KB/s, 1 KB = 1000 bytes as in Toxiproxy (it sleeps `len * 1ms / rate`).
     case bandwidth(rateKBps: Int64)
     /// Delay the close (FIN) by `delay` ms.
     case slowClose(delayMs: Int64)

@@ -115,6 +115,8 @@ public final class ContainerChaos {
             return RoundResult(outcomes: outcomes, interrupted: nil)
         }
         let expires = duration.map { Date().addingTimeInterval($0) }
+        // Trap SIGINT/SIGTERM before the first pause, so no signal can strand a paused container.
+        let hold = FaultHold(lifecycle)
         var records: [String: FaultRecord] = [:]
         for c in targets {
             var o = Outcome(container: c, action: action, dryRun: false, detail: action.summary, error: nil, recovery: nil)
@@ -129,8 +131,8 @@ public final class ContainerChaos {
             }
             outcomes.append(o)
         }
-        guard !records.isEmpty else { return RoundResult(outcomes: outcomes, interrupted: nil) }
-        let (ending, failures) = FaultHold.hold(lifecycle, until: expires)
+        guard !records.isEmpty else { _ = hold.finish(); return RoundResult(outcomes: outcomes, interrupted: nil) }
+        let (ending, failures) = hold.wait(until: expires)
         let unpausedAt = Date()
         for (record, error) in failures {
             if let i = outcomes.firstIndex(where: { records[$0.container.id]?.id == record.id }) {

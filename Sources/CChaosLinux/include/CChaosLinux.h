@@ -23,4 +23,19 @@ int cchaos_accept_nonblock(int fd);
 /// gettid(2) of the calling thread.
 int cchaos_gettid(void);
 
+/// epoll_create1(EPOLL_CLOEXEC).
+int cchaos_epoll_create(void);
+/// epoll_ctl(2) without the packed `struct epoll_event` crossing into Swift.
+int cchaos_epoll_ctl(int epfd, int op, int fd, unsigned int events, unsigned long long data);
+/// epoll_pwait2(2) with a nanosecond timeout (timeout_ns < 0 = wait forever); falls back to
+/// epoll_wait with the timeout rounded up to whole ms on kernels without epoll_pwait2.
+/// Fills `datas`/`events` with up to `max` ready entries and returns their count, or -1.
+int cchaos_epoll_wait_ns(int epfd, unsigned long long *datas, unsigned int *events, int max, long long timeout_ns);
+/// prctl(PR_SET_TIMERSLACK): how late the kernel may fire this thread's timers, in ns.
+int cchaos_set_timer_slack_ns(unsigned long ns);
+/// Monotonic clock in nanoseconds.
+unsigned long long cchaos_monotonic_ns(void);
+/// eventfd(2) with EFD_NONBLOCK|EFD_CLOEXEC, counter starting at 0.
+int cchaos_eventfd_nonblock(void);
+
 #endif

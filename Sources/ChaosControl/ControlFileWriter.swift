@@ -1,0 +1,110 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Changes a control file safely against concurrent writers (any language following
+/// docs/control-file.md) and concurrent readers.
+///
+/// ```swift
+/// let writer = ControlFileWriter(path: "/run/chaos/control.json")
+/// try writer.update { doc in doc.flags["slow-db"] = Flag(percent: 50, latencyMilliseconds: 200) }
+/// ```
+public struct ControlFileWriter: Sendable {
+    /// The control file.
+    public let path: String
+    /// Written to `updated_by` on each update.
+    public let updatedBy: String
+
+    /// - Parameters:
+    ///   - path: the control file; its directory is created (0755) if missing.
+    ///   - updatedBy: recorded in `updated_by`; defaults to `<user>@<host> pid <pid>`.
+    public init(path: String, updatedBy: String? = nil) {
+        self.path = path
+        self.updatedBy = updatedBy ?? ControlFileWriter.defaultIdentity()
+    }
+
+    /// Read-modify-write under the writers' lock:
+    /// lock → parse the current file (missing → empty document; corrupt → throw, leaving it
+    /// untouched) → `body` → validate → bump `generation`, set `updated_at` / `updated_by`
+    /// → atomic replace → unlock. If `body` throws, nothing is written.
+    /// - Returns: the document as written.
+    @discardableResult
+    public func update(_ body: (inout ControlDocument) throws -> Void) throws -> ControlDocument {
+        try ensureDirectory()
+        let lock = try ControlFileLock(controlFile: path)
+        defer { lock.unlock() }
+        removeAbandonedTempFiles()
+
+        let current = try readCurrent()
+        var document = current
+        try body(&document)
+        document.version = ControlDocument.currentVersion
+        document.generation = current.generation + 1
+        document.updatedAt = RFC3339.truncatedToMilliseconds(Date())
+        document.updatedBy = updatedBy
+        let data: Data
+        do {
+            data = try document.encoded()
+        } catch let error as ControlFileError {
+            throw error.at(path: path)
+        }
+        try FileReplacement.replace(path, with: data)
+        return document
+    }
+
+    /// The current document without locking (missing → empty). Throws on a corrupt file.
+    public func read() throws -> ControlDocument {
+        try readCurrent()
+    }
+
+    private func readCurrent() throws -> ControlDocument {
+        switch try FileContents.read(path) {
+        case .missing:
+            return ControlDocument()
+        case .contents(let data, _):
+            do {
+                return try ControlDocument.decode(data, path: path)
+            } catch let error as ControlFileError {
+                var refused = error
+                refused.reason += " (refusing to overwrite it; fix or remove the file first)"
+                throw refused
+            }
+        }
+    }
+
+    private func ensureDirectory() throws {
+        let directory = FileReplacement.directoryOf(path)
+        var info = stat()
+        if stat(directory, &info) == 0 {
+            guard (info.st_mode & S_IFMT) == S_IFDIR else {
+                throw ControlFileError(.io, path: directory, reason: "cannot create directory: a file is in the way")
+            }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o755])
+        } catch {
+            throw ControlFileError(.io, path: directory, reason: "cannot create directory: \(error.localizedDescription)")
+        }
+    }
+
+    /// Temp files are only created under the lock, so any found while holding it belong
+    /// to a writer that crashed between create and rename.
+    private func removeAbandonedTempFiles() {
+        let directory = FileReplacement.directoryOf(path)
+        let prefix = FileReplacement.tempPrefix(for: path)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            unlink("\(directory)/\(name)")
+        }
+    }
+
+    private static func defaultIdentity() -> String {
+        let user = ProcessInfo.processInfo.environment["USER"] ?? String(getuid())
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count - 1)
+        return "\(user)@\(String(cString: host)) pid \(getpid())"
+    }
+}

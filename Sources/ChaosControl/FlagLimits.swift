@@ -1,0 +1,12 @@
+/// Numeric bounds of protocol version 1 (also stated in docs/control-file.schema.json).
+public enum FlagLimits {
+    /// `latency_ms` and `jitter_ms` at most one day: larger is surely a typo, and the
+    /// bound keeps nanosecond arithmetic far from overflow.
+    public static let maxMilliseconds = 86_400_000
+    /// `max_hits` at most 10^12 (the per-process hit counter packs it into 40 bits).
+    public static let maxHits = 1_000_000_000_000
+    /// `generation` at most 2^53 - 1, the largest integer every JSON reader keeps exactly.
+    public static let maxGeneration: UInt64 = 9_007_199_254_740_991
+    /// Flag names and `params` keys are at most this many bytes.
+    public static let maxNameLength = 128
+}

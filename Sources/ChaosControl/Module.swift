@@ -1,1 +1,0 @@
-// ChaosControl: the control-file protocol. See docs/control-file.md.

@@ -1,0 +1,28 @@
+import ChaosConfig
+
+/// Step kinds by their key in the file (`flag:`, `profile:`, `command:`, `toxic:`, …). Each
+/// fault module contributes a parser; the runner only sees `PlannedStep.Action`s, so it does
+/// not know any fault module.
+public struct ActionRegistry {
+    /// Parse the value under the step's key. `duration` is the step's own `duration:` if any.
+    /// Return nil after reporting problems on the node.
+    public typealias Parser = (_ node: ConfigNode, _ duration: Double?, _ context: ExperimentContext) -> PlannedStep.Action?
+
+    public private(set) var parsers: [String: Parser] = [:]
+
+    public init() {}
+
+    public mutating func register(_ key: String, _ parser: @escaping Parser) { parsers[key] = parser }
+
+    public var keys: [String] { parsers.keys.sorted() }
+
+    /// flags, profiles, commands and waits: what needs nothing beyond the control file and a shell.
+    public static var standard: ActionRegistry {
+        var r = ActionRegistry()
+        r.register("flag", FlagActions.parseFlag)
+        r.register("flags", FlagActions.parseFlags)
+        r.register("profile", FlagActions.parseProfile)
+        r.register("command", CommandActions.parse)
+        return r
+    }
+}

@@ -1,0 +1,76 @@
+import ChaosCore
+import ChaosProbe
+
+/// An experiment file, validated: what to watch, the limits, what to break and how to undo it.
+public struct Experiment {
+    public var file: String
+    public var title: String
+    public var description: String
+    public var steadyState: SteadyState
+    public var objectives: [ServiceLevelObjectives]
+    public var load: LoadSpec?
+    public var method: [PlannedStep]
+    public var rollbacks: [PlannedStep]
+    public var stopConditions: [StopCondition]
+}
+
+/// The steady-state probes and how they are run.
+public struct SteadyState {
+    public var probes: [Probe]
+    /// Seconds between probe ticks.
+    public var interval: Double
+    /// Consecutive healthy samples that count as "recovered".
+    public var healthyAfter: Int
+    /// How long to watch before any fault; the steady state must hold over this window.
+    public var before: Double
+    /// How long to keep watching after the method and rollbacks.
+    public var after: Double
+    /// Highest error rate in the "before" window that still counts as steady.
+    public var tolerance: Double
+}
+
+/// A background load generator (k6, wrk, Locust, any command).
+public struct LoadSpec {
+    public var command: String
+    /// Seconds to let the load warm up before the steady-state window starts.
+    public var warmup: Double
+}
+
+/// One step of the method or the rollbacks, ready to run.
+public struct PlannedStep {
+    public enum Action {
+        /// Apply a fault, hold it for `duration` (nil: until the end of the method), then revert.
+        case fault(Fault, duration: Double?)
+        /// Do nothing for a while (let the system settle, or observe).
+        case wait(Double)
+        /// A one-shot action (kill, delete, a command): nothing to revert; recovery is timed from it.
+        case oneShot(summary: String, perform: () throws -> String)
+    }
+    public var name: String
+    public var line: Int?
+    public var action: Action
+
+    public var summary: String {
+        switch action {
+        case .fault(let f, let d):
+            return "\(f.kind) \(f.target): \(f.summary)" + (d.map { " for \(DurationParser.format($0))" } ?? " until the method ends")
+        case .wait(let s): return "wait \(DurationParser.format(s))"
+        case .oneShot(let summary, _): return summary
+        }
+    }
+}
+
+/// Abort the run (and roll back at once) when the system degrades past a limit for a while.
+public struct StopCondition {
+    public var maxErrorRate: Double?
+    public var p95Milliseconds: Double?
+    /// The window the limit is measured over, and how long it must be exceeded.
+    public var window: Double
+
+    public var summary: String {
+        var parts: [String] = []
+        if let e = maxErrorRate { parts.append(String(format: "error rate > %.1f%%", e * 100)) }
+        if let p = p95Milliseconds { parts.append(String(format: "p95 > %.0fms", p)) }
+        return parts.joined(separator: " or ") + " over \(DurationParser.format(window))"
+    }
+}

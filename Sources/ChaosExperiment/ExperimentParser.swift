@@ -1,0 +1,133 @@
+import ChaosConfig
+import ChaosCore
+import ChaosProbe
+import Foundation
+
+/// Reads an experiment file (YAML or JSON) and validates all of it before anything runs:
+/// every problem is reported with file, line and field.
+public enum ExperimentParser {
+    public static func load(file: String, context: ExperimentContext) throws -> Experiment {
+        let root = try ConfigNode.load(file: file)
+        var context = context
+        context.baseDirectory = (file as NSString).deletingLastPathComponent.isEmpty
+            ? FileManager.default.currentDirectoryPath : (file as NSString).deletingLastPathComponent
+        return try parse(root, file: file, context: context)
+    }
+
+    public static func parse(_ root: ConfigNode, file: String, context: ExperimentContext) throws -> Experiment {
+        guard root.entries() != nil else { try root.diagnostics.throwIfAny(); throw ConfigErrors([]) }
+        root.checkKeys(["title", "description", "steady_state", "slo", "load", "method", "rollbacks", "stop_conditions"])
+        let title = root["title"]?.string() ?? ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        let description = root["description"]?.string() ?? ""
+
+        let steady = steadyState(root["steady_state"], root: root, context: context)
+        let objectives = slos(root["slo"])
+        var load: LoadSpec?
+        if let node = root["load"] {
+            if case .scalar = node.node, let command = node.string() {
+                load = LoadSpec(command: command, warmup: 0)
+            } else if node.entries() != nil {
+                node.checkKeys(["command", "warmup"])
+                if let command = node["command"]?.string() {
+                    load = LoadSpec(command: command, warmup: node["warmup"]?.seconds() ?? 0)
+                } else { node.problem("load needs a 'command'") }
+            }
+        }
+        let method = steps(root["method"], context: context, required: true, root: root, field: "method")
+        let rollbacks = steps(root["rollbacks"], context: context, required: false, root: root, field: "rollbacks")
+        var stops: [StopCondition] = []
+        for node in root["stop_conditions"]?.items() ?? [] {
+            guard node.entries() != nil else { continue }
+            node.checkKeys(["max_error_rate", "p95_ms", "window"])
+            let rate = node["max_error_rate"].flatMap(ratio)
+            let p95 = node["p95_ms"]?.double(in: 0...3_600_000)
+            if rate == nil && p95 == nil { node.problem("a stop condition needs max_error_rate or p95_ms") }
+            stops.append(StopCondition(maxErrorRate: rate, p95Milliseconds: p95, window: node["window"]?.seconds() ?? 5))
+        }
+        try root.diagnostics.throwIfAny()
+        return Experiment(file: file, title: title, description: description, steadyState: steady!, objectives: objectives,
+                          load: load, method: method, rollbacks: rollbacks, stopConditions: stops)
+    }
+
+    /// "1%", "0.01" or 1 (meaning 1 %, when written with a % it is unambiguous) → 0.01.
+    static func ratio(_ node: ConfigNode) -> Double? {
+        if let text = node.node.scalar?.string, text.hasSuffix("%") {
+            guard let v = Double(text.dropLast().trimmingCharacters(in: .whitespaces)), (0...100).contains(v) else {
+                node.problem("not a percentage between 0% and 100%")
+                return nil
+            }
+            return v / 100
+        }
+        guard let v = node.double(in: 0...1) else { return nil }
+        return v
+    }
+
+    private static func steadyState(_ node: ConfigNode?, root: ConfigNode, context: ExperimentContext) -> SteadyState? {
+        guard let node, node.entries() != nil else {
+            root.diagnostics.report(line: root.line, field: "steady_state", value: nil,
+                                    "missing: an experiment needs steady_state.probes to know whether the system is healthy")
+            return nil
+        }
+        node.checkKeys(["probes", "interval", "healthy_after", "before", "after", "tolerance"])
+        var probes: [Probe] = []
+        if let list = node["probes"]?.items() {
+            probes = list.compactMap { ProbeParser.parse($0, context: context) }
+            if list.isEmpty { node["probes"]?.problem("list at least one probe") }
+            let names = probes.map(\.name)
+            if Set(names).count != names.count { node["probes"]?.problem("probe names must be unique: \(names.joined(separator: ", "))") }
+        } else if node["probes"] == nil {
+            node.problem("missing 'probes'")
+        }
+        let interval = node["interval"]?.seconds() ?? 0.2
+        if interval < 0.001 { node["interval"]?.problem("the probe interval must be at least 1ms") }
+        return SteadyState(probes: probes, interval: max(interval, 0.001),
+                           healthyAfter: node["healthy_after"]?.int(in: 1...10_000) ?? 3,
+                           before: node["before"]?.seconds() ?? 5, after: node["after"]?.seconds() ?? 10,
+                           tolerance: node["tolerance"].flatMap(ratio) ?? 0)
+    }
+
+    private static func slos(_ node: ConfigNode?) -> [ServiceLevelObjectives] {
+        guard let node else { return [] }
+        let entries: [ConfigNode] = node.node.sequence != nil ? (node.items() ?? []) : [node]
+        return entries.compactMap { e in
+            guard e.entries() != nil else { return nil }
+            e.checkKeys(["max_error_rate", "p95_ms", "p99_ms", "recover_within", "phases"])
+            var phases: [String]?
+            if let list = e["phases"]?.items() { phases = list.compactMap { $0.string() } }
+            return ServiceLevelObjectives(maxErrorRate: e["max_error_rate"].flatMap(ratio),
+                                          p95Milliseconds: e["p95_ms"]?.double(in: 0...3_600_000),
+                                          p99Milliseconds: e["p99_ms"]?.double(in: 0...3_600_000),
+                                          recoverWithin: e["recover_within"]?.seconds(), phases: phases)
+        }
+    }
+
+    private static func steps(_ node: ConfigNode?, context: ExperimentContext, required: Bool, root: ConfigNode,
+                              field: String) -> [PlannedStep] {
+        guard let node else {
+            if required { root.diagnostics.report(line: root.line, field: field, value: nil, "missing: list the steps to run") }
+            return []
+        }
+        guard let items = node.items() else { return [] }
+        var out: [PlannedStep] = []
+        for (index, item) in items.enumerated() {
+            guard let entries = item.entries() else { continue }
+            let kinds = context.actions.keys + ["wait"]
+            item.checkKeys(Set(kinds + ["name", "duration"]))
+            let present = entries.map(\.key).filter { kinds.contains($0) }
+            guard present.count == 1, let key = present.first, let body = item[key] else {
+                item.problem("a step needs exactly one of: \(kinds.joined(separator: ", "))")
+                continue
+            }
+            let duration = item["duration"]?.seconds()
+            let name = item["name"]?.string() ?? "\(field)[\(index)] \(key)"
+            if key == "wait" {
+                if let seconds = body.seconds() { out.append(PlannedStep(name: name, line: item.line, action: .wait(seconds))) }
+                continue
+            }
+            if let action = context.actions.parsers[key]!(body, duration, context) {
+                out.append(PlannedStep(name: name, line: item.line, action: action))
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,267 @@
+import ChaosCore
+import ChaosProbe
+import ChaosReport
+import Foundation
+
+/// Runs an experiment: steady state first (nothing is injected unless it holds), the method
+/// with every fault journaled before it is applied and reverted at its end, rollbacks
+/// always, the steady state again after them; stop conditions and SIGINT/SIGTERM abort and
+/// roll back at once. Writes the reports whatever happens.
+public final class ExperimentRunner {
+    public struct Options {
+        public var reportDirectory: String
+        public var progress: ProgressReporter
+        public var log: (String) -> Void
+        public init(reportDirectory: String, progress: ProgressReporter = ProgressReporter(),
+                    log: @escaping (String) -> Void = { print($0) }) {
+            self.reportDirectory = reportDirectory
+            self.progress = progress
+            self.log = log
+        }
+    }
+
+    public struct Result {
+        public var outcome: ExperimentOutcome
+        public var report: RunReport
+        public var files: [String]
+    }
+
+    let experiment: Experiment
+    let lifecycle: FaultLifecycle
+    let options: Options
+    private let abort = AbortFlag()
+    private var steps: [RunStep] = []
+    private var loop: ProbeLoop!
+    /// Faults applied without a duration, reverted when the method ends.
+    private var untilMethodEnd: [(FaultRecord, String)] = []
+
+    public init(experiment: Experiment, lifecycle: FaultLifecycle, options: Options) {
+        self.experiment = experiment
+        self.lifecycle = lifecycle
+        self.options = options
+    }
+
+    /// The plan, as `--dry-run` prints it. Touches nothing.
+    public static func plan(_ e: Experiment) -> String {
+        var out = ["Experiment: \(e.title)  (\(e.file))"]
+        if !e.description.isEmpty { out.append("  \(e.description)") }
+        let s = e.steadyState
+        out.append("Steady state: \(s.probes.count) probe(s) every \(DurationParser.format(s.interval)); " +
+                   "watch \(DurationParser.format(s.before)) before (tolerance \(String(format: "%.1f%%", s.tolerance * 100)) errors), " +
+                   "\(DurationParser.format(s.after)) after; recovered = \(s.healthyAfter) healthy samples in a row")
+        for p in s.probes { out.append("  probe \(p.name)") }
+        for slo in e.objectives {
+            var parts: [String] = []
+            if let v = slo.maxErrorRate { parts.append(String(format: "max_error_rate %.2f%%", v * 100)) }
+            if let v = slo.p95Milliseconds { parts.append("p95 <= \(v)ms") }
+            if let v = slo.p99Milliseconds { parts.append("p99 <= \(v)ms") }
+            if let v = slo.recoverWithin { parts.append("recover within \(DurationParser.format(v))") }
+            out.append("SLO: " + parts.joined(separator: ", ") + (slo.phases.map { " in \($0.joined(separator: ", "))" } ?? ""))
+        }
+        if let l = e.load { out.append("Load: \(l.command)" + (l.warmup > 0 ? " (warm-up \(DurationParser.format(l.warmup)))" : "")) }
+        out.append("Method:")
+        for (i, step) in e.method.enumerated() { out.append("  \(i + 1). \(step.name): \(step.summary)") }
+        if !e.rollbacks.isEmpty {
+            out.append("Rollbacks (always run):")
+            for (i, step) in e.rollbacks.enumerated() { out.append("  \(i + 1). \(step.name): \(step.summary)") }
+        }
+        for c in e.stopConditions { out.append("Stop condition: \(c.summary)") }
+        return out.joined(separator: "\n")
+    }
+
+    public func run() throws -> Result {
+        let trap = SignalTrap { [abort] sig in abort.trigger("signal \(sig)") }
+        defer { trap.cancel() }
+        try FileManager.default.createDirectory(atPath: options.reportDirectory, withIntermediateDirectories: true)
+
+        let steady = experiment.steadyState
+        var load: LoadProcess?
+        if let spec = experiment.load {
+            log("load: starting \(spec.command)")
+            load = try LoadProcess(command: spec.command, logPath: options.reportDirectory + "/load.log",
+                                   directory: (experiment.file as NSString).deletingLastPathComponent.isEmpty ? "." : (experiment.file as NSString).deletingLastPathComponent)
+            sleep(spec.warmup, checkStops: false)
+        }
+
+        loop = ProbeLoop(probes: steady.probes, interval: steady.interval, phase: "pre")
+        loop.start()
+        log("pre: checking the steady state for \(DurationParser.format(steady.before))")
+        sleep(steady.before, checkStops: false)
+        var injected = false
+        if abort.reason == nil {
+            let pre = PhaseStatistics(phase: "pre", samples: loop.currentPhaseSamples().samples)
+            if let rate = pre.errorRate, rate <= steady.tolerance {
+                injected = true
+                runMethod()
+            } else {
+                let measured = pre.errorRate.map { String(format: "%.1f%%", $0 * 100) } ?? "no samples"
+                abort.trigger("the steady state did not hold before any fault (error rate \(measured) > tolerance " +
+                              String(format: "%.1f%%", steady.tolerance * 100) + "); nothing was injected")
+            }
+        }
+        revertUntilMethodEnd()
+        runRollbacks()
+        if abort.reason == nil || injected {
+            loop.setPhase("post")
+            log("post: watching recovery for \(DurationParser.format(steady.after))")
+            // A signal during `post` cuts it short; faults are already reverted.
+            sleep(steady.after, checkStops: false)
+        }
+        let probeRun = loop.stop()
+        options.progress.finish()
+
+        var analysis = RunAnalysis(probeRun, objectives: experiment.objectives, consecutiveHealthy: steady.healthyAfter)
+        if injected { analysis.verdicts.append(steadyStateAfter(probeRun)) }
+        var loadOutcome: LoadOutcome?
+        if let load {
+            let end = load.finish()
+            loadOutcome = LoadOutcome(command: load.command, exitCode: end.stoppedByRunner ? 0 : end.exitCode,
+                                      durationSeconds: end.seconds,
+                                      summary: (end.stoppedByRunner ? "(stopped by chaosctl at the end of the run)\n" : "") + end.tail)
+        }
+        let report = RunReport(title: experiment.title, steps: steps, run: probeRun, analysis: analysis, load: loadOutcome)
+        let files = try ReportWriter.write(report, to: options.reportDirectory)
+        let outcome: ExperimentOutcome
+        if let why = abort.reason { outcome = .aborted(why) } else { outcome = report.passed ? .passed : .sloMissed }
+        return Result(outcome: outcome, report: report, files: files)
+    }
+
+    // MARK: method
+
+    private func runMethod() {
+        loop.setPhase("during")
+        log("during: \(experiment.method.count) step(s)")
+        for step in experiment.method {
+            if abort.reason != nil { break }
+            perform(step, phase: "method")
+        }
+    }
+
+    private func perform(_ step: PlannedStep, phase: String) {
+        let start = loop.elapsedNanoseconds
+        log("\(phase): \(step.name): \(step.summary)")
+        do {
+            switch step.action {
+            case .wait(let seconds):
+                sleep(seconds, checkStops: phase == "method")
+            case .oneShot(_, let perform):
+                let detail = try perform()
+                loop.markOneShot(step.name)
+                if !detail.isEmpty { log("  \(detail.replacingOccurrences(of: "\n", with: "\n  "))") }
+            case .fault(let fault, let duration):
+                let record = try lifecycle.apply(fault, held: true, expiresAt: duration.map { Date().addingTimeInterval($0) })
+                loop.markFaultStart(step.name)
+                guard let duration else {
+                    untilMethodEnd.append((record, step.name))
+                    steps.append(RunStep(name: step.name, startNanoseconds: start, endNanoseconds: nil, succeeded: true,
+                                         detail: "held until the method ends"))
+                    return
+                }
+                sleep(duration, checkStops: phase == "method")
+                try lifecycle.revert(record)
+                loop.markFaultEnd(step.name)
+            }
+            steps.append(RunStep(name: step.name, startNanoseconds: start, endNanoseconds: loop.elapsedNanoseconds, succeeded: true))
+        } catch {
+            steps.append(RunStep(name: step.name, startNanoseconds: start, endNanoseconds: loop.elapsedNanoseconds,
+                                 succeeded: false, detail: "\(error)"))
+            log("\(phase): \(step.name) failed: \(error)")
+            if phase == "method" { abort.trigger("step '\(step.name)' failed: \(error)") }
+            // Whatever this step held is still in the lifecycle: revert it now, not later.
+            revertHeldNow()
+        }
+    }
+
+    private func revertUntilMethodEnd() {
+        for (record, name) in untilMethodEnd.reversed() {
+            do { try lifecycle.revert(record); loop.markFaultEnd(name) }
+            catch { log("could not revert \(name): \(error) (it stays journaled; run `chaosctl recover`)") }
+        }
+        untilMethodEnd.removeAll()
+        revertHeldNow()
+    }
+
+    private func revertHeldNow() {
+        for (record, error) in lifecycle.revertHeld() {
+            log("could not revert \(record.kind) \(record.target): \(error) (it stays journaled; run `chaosctl recover`)")
+        }
+    }
+
+    private func runRollbacks() {
+        guard !experiment.rollbacks.isEmpty else { return }
+        if abort.reason != nil { log("rolling back: \(abort.reason!)") }
+        for step in experiment.rollbacks { perform(step, phase: "rollback") }
+        revertHeldNow()
+    }
+
+    // MARK: waiting, stop conditions
+
+    /// Sleep up to `seconds`, waking early on abort; in the method, check stop conditions
+    /// every probe interval and show progress.
+    private func sleep(_ seconds: Double, checkStops: Bool) {
+        let deadline = Date().addingTimeInterval(seconds)
+        let slice = min(max(experiment.steadyState.interval, 0.05), 0.25)
+        while abort.reason == nil {
+            let left = deadline.timeIntervalSinceNow
+            if left <= 0 { break }
+            abort.wait(min(slice, left))
+            if let loop { options.progress.update(ProgressReporter.Status(of: loop)) }
+            if checkStops, let why = stopConditionFired() { abort.trigger(why) }
+        }
+    }
+
+    private func stopConditionFired() -> String? {
+        guard !experiment.stopConditions.isEmpty else { return nil }
+        let current = loop.currentPhaseSamples()
+        guard let last = current.samples.map(\.startNanoseconds).max(), let first = current.samples.map(\.startNanoseconds).min() else { return nil }
+        for condition in experiment.stopConditions {
+            let window = UInt64(condition.window * 1e9)
+            // Judge only once the phase has lasted a whole window.
+            guard last - first >= window else { continue }
+            let recent = current.samples.filter { $0.startNanoseconds + window >= last }
+            let stats = PhaseStatistics(phase: current.phase, samples: recent)
+            if let limit = condition.maxErrorRate, let rate = stats.errorRate, rate > limit {
+                return "stop condition: error rate \(String(format: "%.1f%%", rate * 100)) over the last \(DurationParser.format(condition.window)) exceeds \(String(format: "%.1f%%", limit * 100))"
+            }
+            if let limit = condition.p95Milliseconds, let p95 = stats.latency?.p95Milliseconds, p95 > limit {
+                return "stop condition: p95 \(String(format: "%.1fms", p95)) over the last \(DurationParser.format(condition.window)) exceeds \(String(format: "%.0fms", limit))"
+            }
+        }
+        return nil
+    }
+
+    /// After rollbacks, every probe's last `healthyAfter` samples must be healthy.
+    private func steadyStateAfter(_ run: ProbeRun) -> SLOVerdict {
+        let n = experiment.steadyState.healthyAfter
+        var unhealthy: [String] = []
+        for probe in run.probeNames {
+            let tail = run.samples.filter { $0.probe == probe && $0.phase == "post" }.suffix(n)
+            if tail.count < n || !tail.allSatisfy(\.ok) { unhealthy.append(probe) }
+        }
+        let passed = unhealthy.isEmpty
+        return SLOVerdict(objective: "steady_state_after", phase: "post", fault: nil, measured: Double(unhealthy.count),
+                          limit: 0, unit: "probes", passed: passed,
+                          detail: passed ? "every probe's last \(n) samples after the rollbacks were healthy"
+                                         : "not healthy at the end: \(unhealthy.joined(separator: ", "))")
+    }
+
+    private func log(_ message: String) { options.progress.log(message) }
+}
+
+/// Set once by a signal, a stop condition or a failed step; wakes any wait.
+final class AbortFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private let wake = DispatchSemaphore(value: 0)
+    private var why: String?
+    var reason: String? { lock.lock(); defer { lock.unlock() }; return why }
+    func trigger(_ reason: String) {
+        lock.lock()
+        let first = why == nil
+        if first { why = reason }
+        lock.unlock()
+        if first { wake.signal() }
+    }
+    func wait(_ seconds: Double) {
+        if wake.wait(timeout: .now() + seconds) == .success { wake.signal() }
+    }
+}

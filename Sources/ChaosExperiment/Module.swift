@@ -1,1 +1,0 @@
-// ChaosExperiment: see Package.swift for this module's job. Filled in by its own issue.

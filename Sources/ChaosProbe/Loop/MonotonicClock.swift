@@ -1,0 +1,30 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// CLOCK_MONOTONIC in nanoseconds: immune to wall-clock steps (NTP, manual changes), so
+/// latencies and the probe schedule never jump when the wall clock does.
+public enum MonotonicClock {
+    /// Nanoseconds since an arbitrary fixed point (boot).
+    public static func now() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+
+    /// Wall-clock time, for humans reading a journal; never used to measure intervals.
+    public static func wallNow() -> Date {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Date(timeIntervalSince1970: Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9)
+    }
+
+    /// Sleep until an absolute monotonic instant. Sleeping to an absolute deadline (rather
+    /// than for a relative span) is what keeps a periodic schedule from drifting.
+    public static func sleep(until deadline: UInt64) {
+        var ts = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
+        // clock_nanosleep returns EINTR when a signal lands; resume to the same deadline.
+        while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nil) == EINTR {}
+    }
+}

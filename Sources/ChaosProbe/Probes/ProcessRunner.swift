@@ -1,0 +1,148 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a child in its own process group with captured stdout/stderr and a hard timeout.
+/// Foundation's Process cannot put the child in a new group, and a timeout must kill the
+/// whole group (a shell's children keep pipes open and outlive the shell otherwise).
+enum ProcessRunner {
+    enum ExitStatus: Equatable, CustomStringConvertible {
+        case exited(Int32)
+        case signaled(Int32)
+        var description: String {
+            switch self {
+            case .exited(let code): return "exited with \(code)"
+            case .signaled(let signal): return "killed by signal \(signal)"
+            }
+        }
+    }
+
+    struct Outcome {
+        var pid: pid_t
+        /// Nil when the timeout fired and the group was killed.
+        var exitStatus: ExitStatus?
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Output kept per stream; the rest is read and dropped so the child never blocks on a full pipe.
+    static let captureLimit = 1 << 20
+
+    /// Held from pipe creation to spawn: pipes are created without O_CLOEXEC and marked right
+    /// after, so two probes spawning at once must not leak each other's pipe ends.
+    private static let spawnLock = NSLock()
+
+    static func run(argv: [String], timeout: Double) throws -> Outcome {
+        let start = MonotonicClock.now()
+        let deadline = start + UInt64(max(0, timeout) * 1e9)
+        var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
+        spawnLock.lock()
+        let pid: pid_t
+        do {
+            defer { spawnLock.unlock() }
+            guard pipe(&out) == 0 else { throw ProbeRunError("pipe: \(String(cString: strerror(errno)))") }
+            guard pipe(&err) == 0 else {
+                close(out[0]); close(out[1])
+                throw ProbeRunError("pipe: \(String(cString: strerror(errno)))")
+            }
+            for fd in out + err { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            do {
+                pid = try spawn(argv: argv, stdout: out[1], stderr: err[1])
+            } catch {
+                for fd in out + err { close(fd) }
+                throw error
+            }
+            close(out[1]); close(err[1])
+        }
+        for fd in [out[0], err[0]] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        defer { close(out[0]); close(err[0]) }
+
+        var stdoutData = Data(), stderrData = Data()
+        var status: Int32 = 0
+        while true {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid {
+                drain(out[0], into: &stdoutData)
+                drain(err[0], into: &stderrData)
+                return Outcome(pid: pid, exitStatus: decode(status),
+                               stdout: String(decoding: stdoutData, as: UTF8.self),
+                               stderr: String(decoding: stderrData, as: UTF8.self))
+            }
+            let now = MonotonicClock.now()
+            if now >= deadline {
+                // Negative pid: the whole group the child leads.
+                kill(-pid, SIGKILL)
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                return Outcome(pid: pid, exitStatus: nil,
+                               stdout: String(decoding: stdoutData, as: UTF8.self),
+                               stderr: String(decoding: stderrData, as: UTF8.self))
+            }
+            // Poll the pipes, waking at least every 10 ms to notice the exit: a grandchild
+            // may hold the pipes open after the child itself has exited.
+            var fds = [pollfd(fd: out[0], events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: err[0], events: Int16(POLLIN), revents: 0)]
+            let waitMs = Int32(min(10, (deadline - now) / 1_000_000 + 1))
+            _ = poll(&fds, 2, waitMs)
+            drain(out[0], into: &stdoutData)
+            drain(err[0], into: &stderrData)
+        }
+    }
+
+    private static func spawn(argv: [String], stdout: Int32, stderr: Int32) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // A new process group led by the child (pgid 0 = the child's pid), an empty signal
+        // mask, and SIGPIPE back to default (the Swift runtime may ignore it in this process).
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for arg in cArgs { free(arg) } }
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, argv[0], &actions, &attributes, &cArgs, environ)
+        guard rc == 0 else { throw ProbeRunError("cannot run \(argv[0]): \(String(cString: strerror(rc)))") }
+        return pid
+    }
+
+    private static func drain(_ fd: Int32, into data: inout Data) {
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n > 0 {
+                let room = captureLimit - data.count
+                if room > 0 { data.append(contentsOf: buffer[0..<min(n, room)]) }
+                continue
+            }
+            if n < 0 && errno == EINTR { continue }
+            return
+        }
+    }
+
+    private static func decode(_ status: Int32) -> ExitStatus {
+        // WIFEXITED / WEXITSTATUS are macros Swift cannot import.
+        let signal = status & 0x7f
+        return signal == 0 ? .exited((status >> 8) & 0xff) : .signaled(signal)
+    }
+}
+
+/// A probe could not even start its check (no such command, out of descriptors).
+struct ProbeRunError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,26 @@
+import Synchronization
+
+/// What the API may see of one live connection. The owning loop writes the byte counts
+/// (relaxed atomics); everything else is fixed at accept.
+final class ConnectionRecord: @unchecked Sendable {
+    let id: UInt64
+    let client: String
+    let upstream: String
+    let acceptedAt: Nanos
+    let bytesUpstream = Atomic<UInt64>(0)
+    let bytesDownstream = Atomic<UInt64>(0)
+
+    init(id: UInt64, client: String, upstream: String, acceptedAt: Nanos) {
+        self.id = id
+        self.client = client
+        self.upstream = upstream
+        self.acceptedAt = acceptedAt
+    }
+
+    func info(now: Nanos) -> ConnectionInfo {
+        ConnectionInfo(id: id, client: client, upstream: upstream,
+                       bytesUpstream: bytesUpstream.load(ordering: .relaxed),
+                       bytesDownstream: bytesDownstream.load(ordering: .relaxed),
+                       ageSeconds: Double(now &- acceptedAt) / 1e9)
+    }
+}

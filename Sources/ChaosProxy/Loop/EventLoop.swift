@@ -1,0 +1,166 @@
+import CChaosLinux
+import Foundation
+import Glibc
+
+/// Something registered with an event loop's epoll set.
+protocol EpollTarget: AnyObject {
+    func handle(fd: Int32, events: UInt32, now: Nanos)
+}
+
+/// One thread running one epoll set, level-triggered. It owns everything registered with it
+/// (sockets, timers, pipes) and is the only thread that touches them; other threads talk to
+/// it through `execute`, a queue drained after a write to an eventfd wakes `epoll_wait`.
+///
+/// Timers: a min-heap of deadlines; `epoll_pwait2` sleeps until the nearest one with a
+/// nanosecond timeout, and the thread's timer slack is set to 1 µs (the default 50 µs would
+/// be most of our error budget). Optionally (`timerSpin`) the last stretch before a
+/// deadline is spent polling instead of sleeping; see `EpollProxyEngine.init`.
+final class EventLoop: @unchecked Sendable {
+    let index: Int
+    let pipes = PipePool()
+    private let epollFd: Int32
+    private let wakeFd: Int32
+    private var targets: [Int32: EpollTarget] = [:]
+    private var timers = TimerHeap()
+    private let commandLock = NSLock()
+    private var commands: [() -> Void] = []
+    private var wakeArmed = false
+    private var running = true
+    private let finished = DispatchSemaphore(value: 0)
+    private var thread: Thread?
+
+    /// Connections this loop owns, per proxy (keyed by the proxy runtime's identity).
+    var connections: [ObjectIdentifier: [UInt64: ProxyConnection]] = [:]
+
+    /// Monotonic nanoseconds, the clock every stage deadline is expressed in.
+    static func now() -> Nanos { cchaos_monotonic_ns() }
+
+    /// How long before a timer deadline the loop stops sleeping and polls instead (0 = never).
+    private let timerSpin: Nanos
+
+    init(index: Int, timerSpin: Nanos = 0) {
+        self.index = index
+        self.timerSpin = timerSpin
+        epollFd = cchaos_epoll_create()
+        wakeFd = cchaos_eventfd_nonblock()
+        precondition(epollFd >= 0 && wakeFd >= 0, "epoll_create1/eventfd failed: errno \(errno)")
+        _ = cchaos_epoll_ctl(epollFd, Epoll.add, wakeFd, Epoll.input, UInt64(wakeFd))
+    }
+
+    func start() {
+        let thread = Thread { [self] in self.run() }
+        thread.name = "chaos-proxy-loop-\(index)"
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Run `command` on the loop thread soon. Never blocks on the loop; callable from any thread.
+    func execute(_ command: @escaping () -> Void) {
+        commandLock.lock()
+        commands.append(command)
+        let mustWake = !wakeArmed
+        wakeArmed = true
+        commandLock.unlock()
+        if mustWake {
+            var one: UInt64 = 1
+            _ = write(wakeFd, &one, 8)
+        }
+    }
+
+    /// Stop the thread and wait (bounded) for it to end. Call from outside the loop.
+    func stopAndJoin() {
+        execute { [self] in self.running = false }
+        _ = finished.wait(timeout: .now() + 5)
+    }
+
+    // MARK: registration (loop thread only)
+
+    func register(_ fd: Int32, events: UInt32, target: EpollTarget) -> Bool {
+        targets[fd] = target
+        if cchaos_epoll_ctl(epollFd, Epoll.add, fd, events, UInt64(UInt32(bitPattern: fd))) != 0 {
+            targets[fd] = nil
+            return false
+        }
+        return true
+    }
+
+    func modify(_ fd: Int32, events: UInt32) {
+        _ = cchaos_epoll_ctl(epollFd, Epoll.modify, fd, events, UInt64(UInt32(bitPattern: fd)))
+    }
+
+    /// Remove from epoll; call before closing the descriptor.
+    func unregister(_ fd: Int32) {
+        if targets.removeValue(forKey: fd) != nil {
+            _ = cchaos_epoll_ctl(epollFd, Epoll.delete, fd, 0, 0)
+        }
+    }
+
+    func schedule(_ target: TimerTarget, at deadline: Nanos) { timers.schedule(target, at: deadline) }
+
+    // MARK: the loop
+
+    private func run() {
+        _ = cchaos_set_timer_slack_ns(1_000)
+        let batch = 256
+        var datas = [UInt64](repeating: 0, count: batch)
+        var events = [UInt32](repeating: 0, count: batch)
+        while running {
+            var timeout: Int64 = -1
+            if let earliest = timers.earliest {
+                let now = EventLoop.now()
+                // Sleep until `timerSpin` before the deadline, then poll epoll without
+                // sleeping: a thread (or vCPU) woken from a long sleep can be late by
+                // hundreds of µs, a polling one is not.
+                timeout = earliest > now &+ timerSpin ? Int64(earliest - now - timerSpin) : 0
+            }
+            let count = cchaos_epoll_wait_ns(epollFd, &datas, &events, Int32(batch), timeout)
+            let now = EventLoop.now()
+            if count > 0 {
+                for i in 0..<Int(count) {
+                    let fd = Int32(bitPattern: UInt32(truncatingIfNeeded: datas[i]))
+                    if fd == wakeFd {
+                        var value: UInt64 = 0
+                        _ = read(wakeFd, &value, 8)
+                        continue
+                    }
+                    // A target closed earlier in this batch is gone from the table: skip it.
+                    targets[fd]?.handle(fd: fd, events: events[i], now: now)
+                }
+            }
+            // Bounded per turn, so a target that keeps rescheduling in the past cannot
+            // starve the sockets.
+            var fired = 0
+            while fired < 4_096, let (target, _) = timers.popDue(now: EventLoop.now()) {
+                target.timerFired(now: EventLoop.now())
+                fired += 1
+            }
+            runCommands()
+        }
+        teardown()
+        finished.signal()
+    }
+
+    private func runCommands() {
+        commandLock.lock()
+        let batch = commands
+        commands.removeAll()
+        wakeArmed = false
+        commandLock.unlock()
+        for command in batch { command() }
+    }
+
+    private func teardown() {
+        for (_, byId) in connections {
+            for connection in byId.values { connection.abort(reset: false) }
+        }
+        connections.removeAll()
+        for target in targets.values {
+            (target as? ProxyListener)?.close()
+        }
+        targets.removeAll()
+        timers.removeAll()
+        pipes.drain()
+        close(epollFd)
+        close(wakeFd)
+    }
+}

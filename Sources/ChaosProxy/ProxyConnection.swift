@@ -1,0 +1,218 @@
+import ChaosCore
+import Glibc
+import Synchronization
+
+/// One proxied connection: the client socket, the upstream socket, and the two directions
+/// between them. Lives on one event loop and is only touched from its thread.
+///
+/// Close rules: a FIN is passed on per direction (the other side is shut for writing once
+/// everything before it was written); when both directions carried their FIN, both sockets
+/// are closed. A reset or an error on either side resets the other (SO_LINGER 0).
+final class ProxyConnection: EpollTarget, TimerTarget {
+    let id: UInt64
+    let runtime: ProxyRuntime
+    let record: ConnectionRecord
+    private unowned let loop: EventLoop
+    private let clientFd: Int32
+    private let serverFd: Int32
+    private var upstream: Direction!
+    private var downstream: Direction!
+    private var connecting = true
+    private(set) var closed = false
+    private var random: SeededRandom
+    /// Per toxic name: the toxicity the decision was drawn for, and whether the toxic applies.
+    private var decisions: [String: (toxicity: Double, applies: Bool)] = [:]
+    private var appliedVersion: UInt64 = .max
+    private var interest: [Int32: UInt32] = [:]
+    private var registered: Set<Int32> = []
+    private var hungUp: Set<Int32> = []
+    private var timerAt: Nanos?
+
+    init(id: UInt64, runtime: ProxyRuntime, loop: EventLoop, clientFd: Int32, serverFd: Int32,
+         record: ConnectionRecord, random: SeededRandom) {
+        self.id = id
+        self.runtime = runtime
+        self.loop = loop
+        self.clientFd = clientFd
+        self.serverFd = serverFd
+        self.record = record
+        self.random = random
+        let counters = runtime.counters
+        upstream = Direction(stream: .upstream, source: clientFd, destination: serverFd, pipes: loop.pipes) { [record] n in
+            record.bytesUpstream.wrappingAdd(UInt64(n), ordering: .relaxed)
+            counters.bytesUpstream.wrappingAdd(UInt64(n), ordering: .relaxed)
+        }
+        downstream = Direction(stream: .downstream, source: serverFd, destination: clientFd, pipes: loop.pipes) { [record] n in
+            record.bytesDownstream.wrappingAdd(UInt64(n), ordering: .relaxed)
+            counters.bytesDownstream.wrappingAdd(UInt64(n), ordering: .relaxed)
+        }
+    }
+
+    /// Register both sockets (the upstream one waits for its non-blocking connect) and build
+    /// the toxic chains, so toxics with a clock (timeout) start at accept.
+    func begin(now: Nanos) -> Bool {
+        guard loop.register(serverFd, events: Epoll.output, target: self) else { return false }
+        registered.insert(serverFd)
+        interest[serverFd] = Epoll.output
+        guard loop.register(clientFd, events: 0, target: self) else { return false }
+        registered.insert(clientFd)
+        interest[clientFd] = 0
+        let (specs, version) = runtime.toxics
+        _ = rebuildChains(specs, version: version, now: now)
+        return true
+    }
+
+    // MARK: events
+
+    func handle(fd: Int32, events: UInt32, now: Nanos) {
+        guard !closed else { return }
+        if connecting {
+            handleConnecting(fd: fd, events: events, now: now)
+            return
+        }
+        var outcome = DirectionOutcome.ok
+        if events & Epoll.error != 0 {
+            outcome = .reset  // RST (or another hard error) on this side: reset the other
+        } else {
+            let isClient = fd == clientFd
+            let reading = isClient ? upstream! : downstream!
+            let writing = isClient ? downstream! : upstream!
+            if events & Epoll.output != 0 { outcome = writing.onWritable(now: now) }
+            if outcome == .ok && events & (Epoll.input | Epoll.hangUp) != 0 {
+                outcome = reading.onReadable(now: now)
+            }
+            if events & Epoll.hangUp != 0 { hungUp.insert(fd) }
+        }
+        settle(outcome, now: now)
+    }
+
+    private func handleConnecting(fd: Int32, events: UInt32, now: Nanos) {
+        if fd == serverFd {
+            if events & (Epoll.error | Epoll.hangUp) != 0 || SocketOps.pendingError(serverFd) != 0 {
+                finish(reset: false)  // upstream refused: the client sees a close, as with Toxiproxy
+                return
+            }
+            // A stale event (the fd number was reused within one epoll batch) must not pass
+            // for a finished connect: only a socket with a peer is connected.
+            guard SocketAddress.peer(of: serverFd) != nil else { return }
+            connecting = false
+            SocketOps.setNoDelay(serverFd)
+            SocketOps.setNoDelay(clientFd)
+            // The client may have sent data (and timers may be due) while we connected.
+            var outcome = upstream.onTimer(now: now)
+            if outcome == .ok { outcome = downstream.onTimer(now: now) }
+            settle(outcome, now: now)
+        } else if events & (Epoll.error | Epoll.hangUp) != 0 {
+            finish(reset: events & Epoll.error != 0)
+        }
+    }
+
+    func timerFired(now: Nanos) {
+        guard !closed else { return }
+        if let at = timerAt, at <= now { timerAt = nil }
+        guard !connecting else { return schedule(now: now) }
+        var outcome = upstream.onTimer(now: now)
+        if outcome == .ok { outcome = downstream.onTimer(now: now) }
+        settle(outcome, now: now)
+    }
+
+    /// The proxy's toxics changed: rebuild both chains, keeping queued bytes.
+    func toxicsChanged(now: Nanos) {
+        guard !closed else { return }
+        let (specs, version) = runtime.toxics
+        guard version != appliedVersion else { return }
+        settle(rebuildChains(specs, version: version, now: now), now: now)
+    }
+
+    /// Close now (proxy stopped, loop shutting down).
+    func abort(reset: Bool) { finish(reset: reset) }
+
+    // MARK: internals
+
+    private func rebuildChains(_ specs: [ToxicSpec], version: UInt64, now: Nanos) -> DirectionOutcome {
+        appliedVersion = version
+        let applying = specs.filter { decide($0) }
+        for name in Array(decisions.keys) where !specs.contains(where: { $0.name == name }) {
+            decisions[name] = nil  // removed toxics: a later toxic of that name draws again
+        }
+        let makeRandom: (ToxicSpec) -> SeededRandom = { [self] _ in SeededRandom(seed: random.next()) }
+        var outcome = upstream.applyToxics(applying.filter { $0.stream == .upstream }, now: now, makeRandom: makeRandom)
+        let downstreamOutcome = downstream.applyToxics(applying.filter { $0.stream == .downstream }, now: now,
+                                                       makeRandom: makeRandom)
+        if outcome == .ok { outcome = downstreamOutcome }
+        return outcome
+    }
+
+    /// Whether `spec` applies to this connection: drawn once per toxic (again if its toxicity changes).
+    private func decide(_ spec: ToxicSpec) -> Bool {
+        if let known = decisions[spec.name], known.toxicity == spec.toxicity { return known.applies }
+        let applies = spec.toxicity >= 1 || (spec.toxicity > 0 && Double.random(in: 0..<1, using: &random) < spec.toxicity)
+        decisions[spec.name] = (spec.toxicity, applies)
+        if applies { runtime.counters.countToxicApplied(spec.name) }
+        return applies
+    }
+
+    private func settle(_ outcome: DirectionOutcome, now: Nanos) {
+        switch outcome {
+        case .close: finish(reset: false)
+        case .reset: finish(reset: true)
+        case .ok:
+            if upstream.destinationShut && downstream.destinationShut {
+                finish(reset: false)
+                return
+            }
+            if !connecting {
+                updateInterest(clientFd, reading: upstream, writing: downstream)
+                updateInterest(serverFd, reading: downstream, writing: upstream)
+            }
+            schedule(now: now)
+        }
+    }
+
+    private func updateInterest(_ fd: Int32, reading: Direction, writing: Direction) {
+        var mask: UInt32 = 0
+        if reading.wantsRead { mask |= Epoll.input }
+        if writing.wantsWrite { mask |= Epoll.output }
+        // A hung-up socket reports EPOLLHUP whatever the mask: while we want nothing from it,
+        // take it out of the epoll set so level-triggered HUP cannot spin the loop.
+        if mask == 0 && hungUp.contains(fd) {
+            if registered.remove(fd) != nil { loop.unregister(fd) }
+            return
+        }
+        if !registered.contains(fd) {
+            if loop.register(fd, events: mask, target: self) { registered.insert(fd) }
+            interest[fd] = mask
+        } else if interest[fd] != mask {
+            loop.modify(fd, events: mask)
+            interest[fd] = mask
+        }
+    }
+
+    private func schedule(now: Nanos) {
+        let next = [upstream.nextDeadline, downstream.nextDeadline].compactMap { $0 }.min()
+        guard let next else { return }
+        if timerAt == nil || next < timerAt! {
+            timerAt = next
+            loop.schedule(self, at: max(next, now))
+        }
+    }
+
+    private func finish(reset: Bool) {
+        guard !closed else { return }
+        closed = true
+        for fd in registered { loop.unregister(fd) }
+        registered.removeAll()
+        upstream.teardown()
+        downstream.teardown()
+        if reset {
+            SocketOps.closeWithReset(clientFd)
+            SocketOps.closeWithReset(serverFd)
+        } else {
+            close(clientFd)
+            close(serverFd)
+        }
+        runtime.remove(id: id)
+        runtime.counters.active.wrappingSubtract(1, ordering: .relaxed)
+        loop.connections[ObjectIdentifier(runtime)]?[id] = nil
+    }
+}

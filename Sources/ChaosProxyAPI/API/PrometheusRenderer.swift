@@ -1,0 +1,61 @@
+import ChaosProxy
+
+/// `GET /metrics` in Prometheus text format 0.0.4. Byte counters use Toxiproxy's names
+/// and labels (direction, listener, proxy, upstream) so its dashboards keep working;
+/// chaosctl's own series are prefixed `chaosctl_proxy_`.
+public enum PrometheusRenderer {
+    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+
+    public static func render(_ snapshot: [(ProxyState, ProxyCounters)]) -> String {
+        var out = ""
+        func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: [(String, String)], value: UInt64)]) {
+            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            for sample in samples {
+                let labels = sample.labels.map { "\($0.0)=\"\(escape($0.1))\"" }.joined(separator: ",")
+                out += "\(name){\(labels)} \(sample.value)\n"
+            }
+        }
+        func linkLabels(_ proxy: ProxyState, _ direction: String) -> [(String, String)] {
+            [("direction", direction), ("listener", proxy.listen), ("proxy", proxy.name), ("upstream", proxy.upstream)]
+        }
+        // The data plane counts bytes forwarded per direction; a byte is received and
+        // sent once each, so both families carry that count.
+        var linkSamples: [(labels: [(String, String)], value: UInt64)] = []
+        for (proxy, counters) in snapshot {
+            linkSamples.append((linkLabels(proxy, "downstream"), counters.bytesDownstream))
+            linkSamples.append((linkLabels(proxy, "upstream"), counters.bytesUpstream))
+        }
+        family("toxiproxy_proxy_received_bytes_total", "counter", "Total bytes received on a given proxy link.", linkSamples)
+        family("toxiproxy_proxy_sent_bytes_total", "counter", "Total bytes sent on a given proxy link.", linkSamples)
+        family("chaosctl_proxy_connections_accepted_total", "counter", "Connections accepted by the proxy.",
+               snapshot.map { ([("proxy", $0.0.name)], $0.1.acceptedConnections) })
+        family("chaosctl_proxy_connections_active", "gauge", "Connections open through the proxy now.",
+               snapshot.map { ([("proxy", $0.0.name)], $0.1.activeConnections) })
+        family("chaosctl_proxy_connections_refused_total", "counter",
+               "Connections closed or reset at accept by refuse_connections / reset_connections toxics.",
+               snapshot.map { ([("proxy", $0.0.name)], $0.1.refusedConnections) })
+        var toxicSamples: [(labels: [(String, String)], value: UInt64)] = []
+        for (proxy, counters) in snapshot {
+            for (toxic, count) in counters.toxicApplications.sorted(by: { $0.key < $1.key }) {
+                toxicSamples.append(([("proxy", proxy.name), ("toxic", toxic)], count))
+            }
+        }
+        family("chaosctl_proxy_toxic_applications_total", "counter",
+               "Connections a toxic was applied to (after its toxicity draw).", toxicSamples)
+        return out
+    }
+
+    /// Label value escaping required by the text format.
+    static func escape(_ value: String) -> String {
+        var out = ""
+        for character in value {
+            switch character {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// The lines toxiproxy-cli 2.12 prints when stdout is not a terminal, so scripts
+/// written against it keep working with `chaosctl proxy` / `chaosctl toxic`.
+public enum ToxiproxyCLIText {
+    /// `list`: "name<TAB>listen<TAB>upstream<TAB>enabled|disabled<TAB>toxic count", by name.
+    public static func list(_ proxies: [RemoteProxy]) -> String {
+        proxies.sorted { $0.name < $1.name }.map {
+            "\($0.name)\t\($0.listen)\t\($0.upstream)\t\($0.enabled ? "enabled" : "disabled")\t\($0.toxics.count)\n"
+        }.joined()
+    }
+
+    /// `inspect`: one line per toxic, upstream ones first, attributes sorted by name.
+    public static func inspect(_ proxy: RemoteProxy) -> String {
+        let ordered = proxy.toxics.filter { $0.stream == "upstream" } + proxy.toxics.filter { $0.stream != "upstream" }
+        return ordered.map { toxic in
+            let attributes = toxic.attributes.sorted { $0.key < $1.key }
+                .map { "\t\($0.key)=\(JSONWriter.value($0.value))" }.joined()
+            return "\(toxic.name)\ttype=\(toxic.type)\tstream=\(toxic.stream)\ttoxicity="
+                + String(format: "%.2f", toxic.toxicity) + "\tattributes=[\(attributes)\t]\n"
+        }.joined()
+    }
+
+    public static func created(_ proxy: String) -> String { "Created new proxy \(proxy)\n" }
+    public static func deleted(_ proxy: String) -> String { "Deleted proxy \(proxy)\n" }
+    public static func toggled(_ proxy: RemoteProxy) -> String {
+        "Proxy \(proxy.name) is now \(proxy.enabled ? "enabled" : "disabled")\n"
+    }
+    public static func toxicAdded(_ toxic: RemoteToxic, proxy: String) -> String {
+        "Added \(toxic.stream) \(toxic.type) toxic '\(toxic.name)' on proxy '\(proxy)'\n"
+    }
+    public static func toxicUpdated(_ toxic: String, proxy: String) -> String {
+        "Updated toxic '\(toxic)' on proxy '\(proxy)'\n"
+    }
+    public static func toxicRemoved(_ toxic: String, proxy: String) -> String {
+        "Removed toxic '\(toxic)' on proxy '\(proxy)'\n"
+    }
+
+    // Failure lines (stderr, followed by an empty line, exit status 1).
+    public static func createFailed(_ error: Error) -> String { "Failed to create proxy: Create: \(error)\n\n" }
+    public static func addToxicFailed(_ error: Error, proxy: String) -> String {
+        "Failed to add toxic: failed to add toxic to proxy \(proxy): AddToxic: \(error)\n\n"
+    }
+    public static func updateToxicFailed(_ error: Error, proxy: String) -> String {
+        "Failed to update toxic: failed to update toxic on proxy \(proxy): UpdateToxic: \(error)\n\n"
+    }
+    public static func removeToxicFailed(_ error: Error, proxy: String) -> String {
+        "Failed to remove toxic: failed to remove toxic from proxy \(proxy): RemoveToxic: \(error)\n\n"
+    }
+    public static func retrieveFailed(_ error: Error, proxy: String) -> String {
+        "Failed to retrieve proxy \(proxy): \(error)\n\n"
+    }
+    public static func deleteFailed(_ error: Error, proxy: String) -> String {
+        "Failed to delete proxy: Delete: \(error)\n\n"
+    }
+    public static func toggleFailed(_ error: Error, proxy: String) -> String {
+        "Failed to toggle proxy \(proxy): \(error)\n\n"
+    }
+    public static func listFailed(_ error: Error) -> String { "Failed to retrieve proxies: \(error)\n\n" }
+
+    /// Parses "-a key=value" pairs; values are integers as toxiproxy-cli requires.
+    public static func attributes(_ pairs: [String]) throws -> [String: Int64] {
+        var result: [String: Int64] = [:]
+        for pair in pairs {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let value = Int64(parts[1].trimmedOWS) else {
+                throw ToxiproxyClientError(status: nil, message: "invalid attribute '\(pair)' (expected key=integer)")
+            }
+            result[parts[0].trimmedOWS] = value
+        }
+        return result
+    }
+}

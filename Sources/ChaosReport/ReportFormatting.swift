@@ -1,0 +1,42 @@
+import Foundation
+import ChaosCore
+
+/// Number formats shared by the Markdown, JUnit and HTML reports, so they read the same.
+enum ReportFormatting {
+    static func percent(_ ratio: Double?) -> String {
+        guard let ratio else { return "–" }
+        return String(format: "%.2f%%", ratio * 100)
+    }
+
+    static func milliseconds(_ value: Double?) -> String {
+        guard let value else { return "–" }
+        return String(format: "%.1f ms", value)
+    }
+
+    static func seconds(_ value: Double?) -> String {
+        guard let value else { return "–" }
+        return DurationParser.format(value)
+    }
+
+    /// "+12.3 ms" / "−1.20 pp" style deltas against the pre phase; "–" when either side is missing.
+    static func delta(_ value: Double?, _ baseline: Double?, unit: String, scale: Double = 1, digits: Int = 1) -> String {
+        guard let value, let baseline else { return "–" }
+        let d = (value - baseline) * scale
+        return String(format: "%@%.\(digits)f %@", d >= 0 ? "+" : "-", abs(d), unit)
+    }
+
+    /// The measured value of a verdict in its unit.
+    static func measured(_ value: Double?, unit: String) -> String {
+        switch unit {
+        case "ratio": return percent(value)
+        case "ms": return milliseconds(value)
+        case "s": return value.map { seconds($0) } ?? "not recovered"
+        default: return value.map { String($0) } ?? "–"
+        }
+    }
+
+    static func nanosecondsAsSeconds(_ value: UInt64?) -> String {
+        guard let value else { return "–" }
+        return String(format: "%.3f s", Double(value) / 1e9)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import ChaosProbe
+
+/// Everything a chaos run produced, as the report writers render it: the steps that were
+/// executed, the probe record, its analysis (per-phase statistics, recoveries, SLO verdicts)
+/// and the outcome of the load command, if one ran.
+public struct RunReport: Codable, Sendable, Equatable {
+    public var title: String
+    public var steps: [RunStep]
+    public var run: ProbeRun
+    public var analysis: RunAnalysis
+    public var load: LoadOutcome?
+
+    /// The run passed when every SLO verdict passed and the load command (if any) succeeded.
+    public var passed: Bool { analysis.passed && (load?.succeeded ?? true) }
+
+    public init(title: String, steps: [RunStep] = [], run: ProbeRun, analysis: RunAnalysis, load: LoadOutcome? = nil) {
+        self.title = title
+        self.steps = steps
+        self.run = run
+        self.analysis = analysis
+        self.load = load
+    }
+}
+
+/// One step of the run ("apply latency 200ms", "kill api-1", "rollback"), timed on the
+/// probe loop's clock (ns since loop start).
+public struct RunStep: Codable, Sendable, Equatable {
+    public var name: String
+    public var startNanoseconds: UInt64
+    public var endNanoseconds: UInt64?
+    public var succeeded: Bool
+    /// Error or note; nil when there is nothing to add.
+    public var detail: String?
+
+    public init(name: String, startNanoseconds: UInt64, endNanoseconds: UInt64?, succeeded: Bool, detail: String? = nil) {
+        self.name = name
+        self.startNanoseconds = startNanoseconds
+        self.endNanoseconds = endNanoseconds
+        self.succeeded = succeeded
+        self.detail = detail
+    }
+}
+
+/// The load generator that ran beside the probes (k6, wrk, hey, a script).
+public struct LoadOutcome: Codable, Sendable, Equatable {
+    public var command: String
+    /// Nil when it was killed or never finished.
+    public var exitCode: Int32?
+    public var durationSeconds: Double
+    /// The tool's own last lines or summary, if captured.
+    public var summary: String?
+
+    public var succeeded: Bool { exitCode == 0 }
+
+    public init(command: String, exitCode: Int32?, durationSeconds: Double, summary: String? = nil) {
+        self.command = command
+        self.exitCode = exitCode
+        self.durationSeconds = durationSeconds
+        self.summary = summary
+    }
+}

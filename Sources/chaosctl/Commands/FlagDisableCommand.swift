@@ -1,0 +1,43 @@
+import ArgumentParser
+import ChaosControl
+import ChaosCore
+import ChaosFlags
+
+struct FlagDisableCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "disable",
+        abstract: "Remove a flag (or every flag with --all) from the control file.",
+        discussion: "Readers treat a missing flag as off. The journal entries for the removed flags are dropped.")
+
+    @OptionGroup var control: ControlFileOptions
+    @OptionGroup var state: StateOptions
+    @Argument(help: "Flag name(s).") var names: [String] = []
+    @ArgumentParser.Flag(help: "Remove every flag.") var all = false
+
+    func validate() throws {
+        if all == !names.isEmpty { throw ValidationError("name a flag, or pass --all (not both)") }
+    }
+
+    func run() throws {
+        try Failures.reporting {
+            let path = control.path
+            var removed: [String] = []
+            var missing: [String] = []
+            try ControlFileWriter(path: path).update { document in
+                if all {
+                    removed = document.flags.keys.sorted()
+                    document.flags.removeAll()
+                } else {
+                    for name in names {
+                        try FlagValidation.validateName(name)
+                        if document.flags.removeValue(forKey: name) != nil { removed.append(name) } else { missing.append(name) }
+                    }
+                }
+            }
+            try FlagReverter.forget(names: all ? nil : Set(names), path: path, journal: state.journal)
+            if removed.isEmpty { print("no flags to disable in \(path)") }
+            else { print("disabled \(removed.joined(separator: ", ")) in \(path)") }
+            if !missing.isEmpty { print("not set (already off): \(missing.joined(separator: ", "))") }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import ChaosCore
+import ChaosProxy
+import ChaosProxyAPI
+import Dispatch
+import Foundation
+
+/// `chaosctl proxy serve`: the Toxiproxy-compatible API (default 127.0.0.1:8474) over
+/// chaosctl's epoll data plane, until SIGINT/SIGTERM.
+struct ProxyServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the Toxiproxy-compatible proxy server.")
+
+    @Option(help: "Address the API binds.") var host: String = ToxiproxyServer.defaultHost
+    @Option(help: "Port the API binds.") var port: UInt16 = ToxiproxyServer.defaultPort
+    @Option(help: "Toxiproxy config file: a JSON array of proxies (chaosctl also reads their toxics).") var config: String?
+    @Option(help: "Require 'Authorization: Bearer TOKEN' on every API call (also CHAOSCTL_PROXY_TOKEN).")
+    var token: String?
+    @Option(help: "Seed for toxicity and jitter draws, for reproducible runs.") var seed: UInt64?
+    @Option(help: "Event-loop threads (default: one per core).") var loops: Int?
+
+    func run() throws {
+        let proxies = try config.map { try ProxyConfigLoader.load(path: $0) } ?? []
+        let dataPlane = EpollProxyEngine(loops: loops ?? ProcessInfo.processInfo.activeProcessorCount, seed: seed)
+        defer { dataPlane.shutdown() }
+        let server = ToxiproxyServer(dataPlane: dataPlane, host: host, port: port,
+                                     token: token ?? ProcessInfo.processInfo.environment["CHAOSCTL_PROXY_TOKEN"],
+                                     config: proxies)
+        do {
+            try server.start()
+        } catch {
+            FileHandle.standardError.write(Data("chaosctl proxy serve: \(error)\n".utf8))
+            throw ArgumentParser.ExitCode((error as? ChaosFailure)?.exitCode.rawValue ?? 1)
+        }
+        print("chaosctl proxy API on http://\(host):\(server.port) (Toxiproxy \(APIRouter.compatibleVersion) compatible), \(proxies.count) proxies from config")
+        let stop = DispatchSemaphore(value: 0)
+        let trap = SignalTrap { _ in stop.signal() }
+        stop.wait()
+        trap.cancel()
+        server.stop()
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import ChaosCore
+import ChaosExperiment
+import Foundation
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run an experiment: steady state, faults, rollbacks, recovery, reports.",
+        discussion: """
+        Exit status: 0 passed, 1 an SLO was missed, 2 the experiment file is invalid,
+        3 aborted (steady state not met, stop condition, failed step, signal). Every fault is
+        journaled before it is applied; after a SIGKILL, `chaosctl recover` reverts it.
+        """)
+
+    @OptionGroup var control: ControlFileOptions
+    @OptionGroup var state: StateOptions
+    @Argument(help: "Experiment file (YAML or JSON).") var experiment: String
+    @ArgumentParser.Flag(help: "Print the plan and touch nothing.") var dryRun = false
+    @Option(help: ArgumentHelp("Where the reports go (default results/<time>-<name>).", valueName: "dir")) var reportDir: String?
+    @Option(help: "Seed for every random choice, for reproducible runs.") var seed: UInt64?
+
+    func run() throws {
+        let result: ExperimentRunner.Result = try Failures.reporting {
+            let context = ExperimentContext(controlPath: control.path, httpTransport: CurlProbeTransport(), seed: seed,
+                                            actions: Actions.registry(seed: seed))
+            let parsed = try ExperimentParser.load(file: experiment, context: context)
+            if dryRun {
+                print(ExperimentRunner.plan(parsed))
+                print("\n(dry run: nothing was applied)")
+                throw CleanExit.message("")
+            }
+            let dir = reportDir ?? Self.defaultReportDirectory(for: experiment)
+            let runner = ExperimentRunner(experiment: parsed, lifecycle: Lifecycle.make(journal: state.journal),
+                                          options: .init(reportDirectory: dir))
+            return try runner.run()
+        }
+        print("\n\(result.outcome.text): \(result.report.title)")
+        for verdict in result.report.analysis.verdicts {
+            print("  [\(verdict.passed ? "pass" : "FAIL")] \(verdict.detail)")
+        }
+        if let load = result.report.load {
+            print("  load: \(load.command) → \(load.exitCode.map { "exit \($0)" } ?? "killed")")
+        }
+        print("Reports: \(result.files.joined(separator: ", "))")
+        if result.outcome != .passed { throw ArgumentParser.ExitCode(result.outcome.exitCode.rawValue) }
+    }
+
+    static func defaultReportDirectory(for file: String) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        return "results/\(formatter.string(from: Date()))-\(name)"
+    }
+}
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate", abstract: "Check an experiment file; report every problem with file, line and field.")
+    @OptionGroup var control: ControlFileOptions
+    @Argument(help: "Experiment file(s).") var experiments: [String]
+
+    func run() throws {
+        try Failures.reporting {
+            var failed = 0
+            for file in experiments {
+                do {
+                    let context = ExperimentContext(controlPath: control.path, httpTransport: CurlProbeTransport(),
+                                                    actions: Actions.registry(seed: nil))
+                    let e = try ExperimentParser.load(file: file, context: context)
+                    print("\(file): valid (\(e.method.count) step(s), \(e.steadyState.probes.count) probe(s), \(e.objectives.count) SLO(s))")
+                } catch {
+                    failed += 1
+                    Failures.printError(String(describing: error))
+                }
+            }
+            if failed > 0 { throw ChaosError("\(failed) of \(experiments.count) experiment file(s) invalid", exitCode: .usage) }
+        }
+    }
+}

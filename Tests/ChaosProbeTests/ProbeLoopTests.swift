@@ -1,0 +1,102 @@
+import XCTest
+@testable import ChaosProbe
+
+/// A probe whose latency and health the test controls.
+final class ScriptedProbe: Probe, @unchecked Sendable {
+    let name: String
+    private let lock = NSLock()
+    private var delay: Double
+    private var healthy = true
+    init(name: String, delay: Double = 0) {
+        self.name = name
+        self.delay = delay
+    }
+    func set(delay: Double, healthy: Bool) {
+        lock.lock(); defer { lock.unlock() }
+        self.delay = delay
+        self.healthy = healthy
+    }
+    func check() -> ProbeCheck {
+        lock.lock()
+        let (d, ok) = (delay, healthy)
+        lock.unlock()
+        if d > 0 { Thread.sleep(forTimeInterval: d) }
+        return ok ? .healthy : .failure("scripted failure")
+    }
+}
+
+final class ProbeLoopTests: XCTestCase {
+    /// Functional check only (generous bounds on a shared machine); the precise drift target
+    /// is measured by scripts/bench-probe.sh.
+    func testTicksFollowAbsoluteScheduleWithoutDrift() {
+        let loop = ProbeLoop(probes: [ScriptedProbe(name: "fast")], interval: 0.02)
+        let run = loop.run(for: 1.0)
+        let ticks = run.samples.map(\.tick)
+        // 1 s at 20 ms: ticks 0...49 (tick 50 may or may not fire at the boundary).
+        XCTAssertGreaterThanOrEqual(ticks.count, 48)
+        XCTAssertLessThanOrEqual(ticks.count, 51)
+        XCTAssertEqual(ticks, Array(0..<ticks.count), "every tick once, none skipped")
+        for sample in run.samples {
+            XCTAssertEqual(sample.plannedNanoseconds, UInt64(sample.tick) * 20_000_000)
+            // Start is never before the plan, and the lag does not grow with k.
+            XCTAssertGreaterThanOrEqual(sample.startNanoseconds, sample.plannedNanoseconds)
+            XCTAssertLessThan(sample.startNanoseconds - sample.plannedNanoseconds, 15_000_000, "tick \(sample.tick)")
+        }
+        let schedule = loop.scheduleStatistics
+        XCTAssertEqual(schedule.ticks, ticks.count)
+        XCTAssertEqual(schedule.missedTicks, 0)
+        XCTAssertLessThan(schedule.maxLatenessNanoseconds, 15_000_000)
+    }
+
+    /// A probe slower than the interval must not delay the schedule (nor the other probe);
+    /// its ticks beyond the in-flight limit are recorded as skipped failures.
+    func testSlowProbeDoesNotDelaySchedule() {
+        let slow = ScriptedProbe(name: "slow", delay: 0.25)
+        let fast = ScriptedProbe(name: "fast")
+        let loop = ProbeLoop(probes: [slow, fast], interval: 0.05, maxInFlightPerProbe: 2)
+        let run = loop.run(for: 1.0)
+        let fastSamples = run.samples.filter { $0.probe == "fast" }
+        XCTAssertGreaterThanOrEqual(fastSamples.count, 19)
+        XCTAssertTrue(fastSamples.allSatisfy(\.ok))
+        XCTAssertTrue(fastSamples.allSatisfy { $0.startNanoseconds - $0.plannedNanoseconds < 15_000_000 })
+
+        let slowSamples = run.samples.filter { $0.probe == "slow" }
+        let skipped = slowSamples.filter(\.skipped)
+        XCTAssertEqual(slowSamples.count, fastSamples.count, "one sample per tick for every probe")
+        XCTAssertGreaterThan(skipped.count, 5)
+        XCTAssertTrue(skipped.allSatisfy { $0.reason == "skipped: probe still running" && !$0.ok })
+        XCTAssertEqual(Set(slowSamples.map(\.tick)).count, slowSamples.count)
+        // The runs that did happen each took the full 250 ms.
+        XCTAssertTrue(slowSamples.filter { !$0.skipped }.allSatisfy { ($0.latencyNanoseconds ?? 0) >= 250_000_000 })
+    }
+
+    func testPhasesAndMarksTagSamples() throws {
+        let probe = ScriptedProbe(name: "svc")
+        let loop = ProbeLoop(probes: [probe], interval: 0.02)
+        loop.start()
+        Thread.sleep(forTimeInterval: 0.2)
+        loop.setPhase("during")
+        loop.markFaultStart("blackhole")
+        probe.set(delay: 0, healthy: false)
+        Thread.sleep(forTimeInterval: 0.2)
+        probe.set(delay: 0, healthy: true)
+        loop.markFaultEnd("blackhole")
+        loop.setPhase("post")
+        Thread.sleep(forTimeInterval: 0.2)
+        let run = loop.stop()
+
+        XCTAssertEqual(run.phaseNames, ["pre", "during", "post"])
+        XCTAssertEqual(run.events.map(\.kind), [.phase, .phase, .faultStart, .faultEnd, .phase])
+        let during = run.samples.filter { $0.phase == "during" }
+        XCTAssertGreaterThan(during.count, 5)
+        XCTAssertGreaterThan(during.filter { !$0.ok }.count, 5)
+        XCTAssertTrue(run.samples.filter { $0.phase == "pre" }.allSatisfy(\.ok))
+        let recovery = try XCTUnwrap(RecoveryAnalyzer.measure(run).first)
+        XCTAssertEqual(recovery.mark.label, "blackhole")
+        XCTAssertLessThanOrEqual(try XCTUnwrap(recovery.recoverySeconds), 0.02 + 0.02)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(recovery.timeToDetectSeconds), 0.02 + 0.02)
+        // Stopped means stopped: nothing more is recorded.
+        Thread.sleep(forTimeInterval: 0.1)
+        XCTAssertEqual(loop.record().samples.count, run.samples.count)
+    }
+}

@@ -1,0 +1,73 @@
+import ChaosProxyAPI
+import Dispatch
+import Foundation
+import Glibc
+import XCTest
+
+/// `HTTPServer` on its own, with a trivial handler: connection cap, idle timeout and
+/// many clients at once.
+final class HTTPServerLimitsTests: XCTestCase {
+    private func makeServer(_ configure: (inout HTTPServer.Options) -> Void) throws -> HTTPServer {
+        var options = HTTPServer.Options()
+        configure(&options)
+        let server = HTTPServer(options: options) { request in
+            HTTPResponse(status: 200, headers: [("Content-Type", "text/plain")], text: request.path)
+        }
+        try server.start(host: "127.0.0.1", port: 0)
+        return server
+    }
+
+    func testConnectionsBeyondTheCapGet503() throws {
+        let server = try makeServer { $0.maximumConnections = 2 }
+        defer { server.stop() }
+        let first = try RawHTTP.connect(port: server.port), second = try RawHTTP.connect(port: server.port)
+        defer { close(first); close(second) }
+        // Make sure both are accepted and being served before the third arrives.
+        for fd in [first, second] {
+            RawHTTP.write(fd, "GET /held HTTP/1.1\r\n\r\n")
+            var pending: [UInt8] = []
+            XCTAssertEqual(try RawHTTP.readResponse(fd, pending: &pending).body, "/held")
+        }
+        let third = try RawHTTP.exchange(port: server.port, "GET /x HTTP/1.1\r\n\r\n")
+        XCTAssertEqual(third.statusLine, "HTTP/1.1 503 Service Unavailable")
+    }
+
+    func testIdleConnectionIsClosed() throws {
+        let server = try makeServer { $0.idleTimeoutSeconds = 1 }
+        defer { server.stop() }
+        let fd = try RawHTTP.connect(port: server.port)
+        defer { close(fd) }
+        let started = Date()
+        var byte: UInt8 = 0
+        XCTAssertEqual(recv(fd, &byte, 1, 0), 0, "server closed the idle connection")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 4)
+    }
+
+    func testManyConcurrentClients() throws {
+        let server = try makeServer { _ in }
+        defer { server.stop() }
+        let failures = NSLock()
+        var failed: [String] = []
+        DispatchQueue.concurrentPerform(iterations: 16) { worker in
+            for round in 0..<10 {
+                let path = "/w\(worker)/r\(round)"
+                do {
+                    let response = try RawHTTP.exchange(port: server.port, "GET \(path) HTTP/1.1\r\n\r\n")
+                    if response.body != path { failures.lock(); failed.append(path); failures.unlock() }
+                } catch {
+                    failures.lock(); failed.append("\(path): \(error)"); failures.unlock()
+                }
+            }
+        }
+        XCTAssertEqual(failed, [])
+    }
+
+    func testBindingABusyPortFails() throws {
+        let server = try makeServer { _ in }
+        defer { server.stop() }
+        let second = HTTPServer { _ in HTTPResponse(status: 200) }
+        XCTAssertThrowsError(try second.start(host: "127.0.0.1", port: server.port)) {
+            XCTAssertEqual(($0 as? ChaosHTTPServerError)?.errno, EADDRINUSE)
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import ChaosProxy
+import Foundation
+import Glibc
+import XCTest
+
+/// Toxics on live loopback connections. Timing checks are functional bounds only.
+final class ToxicBehaviourTests: ProxyTestCase {
+    func testToxicsAddedAndRemovedMidStreamKeepTheConnection() throws {
+        let server = track(TestServer.echo())
+        let port = try startProxy(to: server)
+        let fd = try TestSockets.connect(port: port)
+        defer { close(fd) }
+        XCTAssertNotNil(echoRoundTripMs(fd))
+        engine.setToxics(proxy: "p", toxics: [Self.toxic("lat", .upstream, .latency(latencyMs: 40, jitterMs: 0))])
+        usleep(20_000)  // the command reaches the loops asynchronously
+        let slow = try XCTUnwrap(echoRoundTripMs(fd))
+        XCTAssertGreaterThanOrEqual(slow, 40)
+        engine.setToxics(proxy: "p", toxics: [Self.toxic("slice", .downstream, .slicer(averageSize: 3, sizeVariation: 1, delayUs: 100))])
+        usleep(20_000)
+        let message = Array("a longer message that gets sliced".utf8)
+        XCTAssertNotNil(echoRoundTripMs(fd, message))
+        engine.setToxics(proxy: "p", toxics: [])
+        usleep(20_000)
+        let fast = try XCTUnwrap(echoRoundTripMs(fd))
+        XCTAssertLessThan(fast, 40)
+        XCTAssertEqual(engine.counters(proxy: "p").acceptedConnections, 1)
+        XCTAssertEqual(engine.connections(proxy: "p").count, 1)
+    }
+
+    func testBytesInFlightSurviveAToxicChange() throws {
+        // 2 MB echoed while toxics come and go: every byte arrives, in order.
+        let server = track(TestServer.echo())
+        let port = try startProxy(to: server)
+        let fd = try TestSockets.connect(port: port)
+        defer { close(fd) }
+        let payload = Payload.bytes(count: 2 << 20, seed: 9)
+        let writer = Background { TestSockets.writeAll(fd, payload) }
+        let toggler = Background { [engine] () -> Bool in
+            for round in 0..<20 {
+                let toxics: [ToxicSpec] = round % 2 == 0
+                    ? [Self.toxic("l", .downstream, .latency(latencyMs: 2, jitterMs: 1)),
+                       Self.toxic("s", .upstream, .slicer(averageSize: 700, sizeVariation: 300, delayUs: 0))]
+                    : []
+                engine!.setToxics(proxy: "p", toxics: toxics)
+                usleep(5_000)
+            }
+            return true
+        }
+        var sum = Checksum()
+        TestSockets.readAll(fd, limit: payload.count) { sum.add($0) }
+        XCTAssertEqual(writer.wait(), true)
+        XCTAssertEqual(toggler.wait(), true)
+        XCTAssertEqual(sum, Checksum.of(payload))
+    }
+
+    func testTimeoutZeroHangsUntilRemovedThenDataFlowsAgain() throws {
+        let server = track(TestServer.echo())
+        let port = try startProxy(to: server, toxics: [Self.toxic("t", .downstream, .timeout(timeoutMs: 0))])
+        let fd = try TestSockets.connect(port: port)
+        defer { close(fd) }
+        XCTAssertTrue(TestSockets.writeAll(fd, Array("lost".utf8)))
+        XCTAssertFalse(TestSockets.readable(fd, withinMs: 300), "data or close got through a timeout toxic")
+        engine.setToxics(proxy: "p", toxics: [])
+        usleep(20_000)
+        XCTAssertTrue(TestSockets.writeAll(fd, Array("back".utf8)))
+        // As in Toxiproxy, what arrived during the timeout was dropped.
+        XCTAssertEqual(String(decoding: TestSockets.readExactly(fd, 4), as: UTF8.self), "back")
+    }
+
+    func testTimeoutClosesTheConnectionAfterItsDelay() throws {
+        let server = track(TestServer.echo())
+        let port = try startProxy(to: server, toxics: [Self.toxic("t", .upstream, .timeout(timeoutMs: 100))])
+        let start = DispatchTime.now().uptimeNanoseconds
+        let fd = try TestSockets.connect(port: port)
+        defer { close(fd) }
+        XCTAssertTrue(TestSockets.writeAll(fd, Array("x".utf8)))
+        let (count, end) = TestSockets.readAll(fd) { _ in }
+        let elapsed = TestSockets.milliseconds(since: start)
+        XCTAssertEqual(count, 0)
+        XCTAssertEqual(end, .eof)
+        XCTAssertGreaterThanOrEqual(elapsed, 95)
+        XCTAssertLessThan(elapsed, 2_000)
+    }
+
+    func testLimitDataClosesAfterExactlyThatManyBytes() throws {
+        let body = Payload.bytes(count: 100_000, seed: 5)
+        let server = track(TestServer { fd in
+            _ = TestSockets.writeAll(fd, body)
+            _ = TestSockets.readAll(fd) { _ in }
+            close(fd)
+        })
+        let port = try startProxy(to: server, toxics: [Self.toxic("limit", .downstream, .limitData(bytes: 12_345))])
+        let fd = try TestSockets.connect(port: port)
+        defer { close(fd) }
+        var received: [UInt8] = []
+        let (_, end) = TestSockets.readAll(fd) { received += $0 }
+        XCTAssertEqual(end, .eof)
+        XCTAssertEqual(received, Array(body[0..<12_345]))
+    }
+
+    func testResetPeerResetsOnFirstData() throws {
+        let server = track(TestServer.echo())
+        let port = try startProxy(to: server, toxics: [Self.toxic("rp", .upstream, .resetPeer(timeoutMs: 50))])
+        let fd = try TestSockets.connect(port: port)
+        defer { close(fd) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        XCTAssertTrue(TestSockets.writeAll(fd, Array("x".utf8)))
+        let (count, end) = TestSockets.readAll(fd) { _ in }
+        XCTAssertEqual(count, 0)
+        XCTAssertEqual(end, .reset)
+        XCTAssertGreaterThanOrEqual(TestSockets.milliseconds(since: start), 45)
+    }
+
+    func testSlowCloseDelaysTheFin() throws {
+        let server = track(TestServer { fd in
+            _ = TestSockets.writeAll(fd, Array("bye".utf8))
+            close(fd)
+        })
+        let port = try startProxy(to: server, toxics: [Self.toxic("sc", .downstream, .slowClose(delayMs: 150))])
+        let start = DispatchTime.now().uptimeNanoseconds
+        let fd = try TestSockets.connect(port: port)
+        defer { close(fd) }
+        XCTAssertEqual(TestSockets.readExactly(fd, 3), Array("bye".utf8))
+        XCTAssertLessThan(TestSockets.milliseconds(since: start), 140, "data must not wait for the slow close")
+        XCTAssertEqual(TestSockets.readAll(fd) { _ in }.end, .eof)
+        XCTAssertGreaterThanOrEqual(TestSockets.milliseconds(since: start), 145)
+    }
+
+    func testBandwidthLimitsThroughputRoughly() throws {
+        let body = Payload.bytes(count: 400_000, seed: 6)
+        let server = track(TestServer { fd in
+            _ = TestSockets.writeAll(fd, body)
+            close(fd)
+        })
+        // 1000 KB/s = 1 000 000 B/s (Toxiproxy's KB is 1000 bytes): 400 kB ≈ 0.4 s.
+        let port = try startProxy(to: server, toxics: [Self.toxic("bw", .downstream, .bandwidth(rateKBps: 1_000))])
+        let start = DispatchTime.now().uptimeNanoseconds
+        let fd = try TestSockets.connect(port: port)
+        defer { close(fd) }
+        let (count, end) = TestSockets.readAll(fd) { _ in }
+        let elapsed = TestSockets.milliseconds(since: start)
+        XCTAssertEqual(count, body.count)
+        XCTAssertEqual(end, .eof)
+        XCTAssertGreaterThan(elapsed, 300)
+        XCTAssertLessThan(elapsed, 2_000)
+    }
+
+    func testLatencyAddsItsDelayToEveryRoundTrip() throws {
+        let server = track(TestServer.echo())
+        let port = try startProxy(to: server)
+        let fd = try TestSockets.connect(port: port)
+        defer { close(fd) }
+        let baseline = (0..<10).compactMap { _ in echoRoundTripMs(fd) }.sorted()[5]
+        engine.setToxics(proxy: "p", toxics: [Self.toxic("lat", .downstream, .latency(latencyMs: 50, jitterMs: 0))])
+        usleep(20_000)
+        for _ in 0..<10 {
+            let rtt = try XCTUnwrap(echoRoundTripMs(fd))
+            let added = rtt - baseline
+            XCTAssertGreaterThanOrEqual(rtt, 50, "rtt \(rtt) baseline \(baseline)")
+            XCTAssertLessThanOrEqual(added, 60, "rtt \(rtt) baseline \(baseline)")
+        }
+    }
+}
