@@ -5,27 +5,64 @@ import Glibc
 
 /// Turns SIGINT/SIGTERM into an orderly revert: the handler runs on a dispatch queue (not in
 /// signal context), so it may take locks, talk to the kernel and write the journal.
+///
+/// Several traps may be alive at once (a command's own trap around a repeated run, and a
+/// `FaultHold` inside it): every live trap for a signal is called. On Linux, libdispatch
+/// delivers a signal to only one of several sources for it, so all traps share one source
+/// per signal through `SignalRouter`.
 public final class SignalTrap: @unchecked Sendable {
-    private var sources: [DispatchSourceSignal] = []
-    private let queue = DispatchQueue(label: "chaosctl.signals")
+    private var registrations: [(Int32, Int)]
 
     public init(signals: [Int32] = [SIGINT, SIGTERM], handler: @escaping @Sendable (Int32) -> Void) {
-        for sig in signals {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-            source.setEventHandler { handler(sig) }
-            source.resume()
-            sources.append(source)
-        }
+        registrations = signals.map { ($0, SignalRouter.shared.add($0, handler)) }
     }
 
     public func cancel() {
-        for s in sources { s.cancel() }
-        sources.removeAll()
+        for (sig, id) in registrations { SignalRouter.shared.remove(sig, id: id) }
+        registrations.removeAll()
     }
 
     /// The conventional exit status for a process ended by `signal` (128 + n).
     public static func exitStatus(for signal: Int32) -> Int32 { 128 + signal }
+}
+
+/// One dispatch signal source per signal, fanning out to every registered handler. The
+/// source stays once made, so a trapped signal stays ignored by default afterwards (as a
+/// single trap always left it).
+final class SignalRouter: @unchecked Sendable {
+    static let shared = SignalRouter()
+
+    private let lock = NSLock()
+    private let queue = DispatchQueue(label: "chaosctl.signals")
+    private var sources: [Int32: DispatchSourceSignal] = [:]
+    private var handlers: [Int32: [Int: @Sendable (Int32) -> Void]] = [:]
+    private var nextID = 0
+
+    func add(_ sig: Int32, _ handler: @escaping @Sendable (Int32) -> Void) -> Int {
+        lock.lock(); defer { lock.unlock() }
+        nextID += 1
+        handlers[sig, default: [:]][nextID] = handler
+        if sources[sig] == nil {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
+            source.setEventHandler { [weak self] in self?.fire(sig) }
+            source.resume()
+            sources[sig] = source
+        }
+        return nextID
+    }
+
+    func remove(_ sig: Int32, id: Int) {
+        lock.lock(); defer { lock.unlock() }
+        handlers[sig]?[id] = nil
+    }
+
+    private func fire(_ sig: Int32) {
+        lock.lock()
+        let live = (handlers[sig] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
+        lock.unlock()
+        for h in live { h(sig) }
+    }
 }
 
 /// Holds faults until a deadline or a signal, then reverts what this process holds.
