@@ -90,7 +90,8 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "ChaosProxyTests", dependencies: ["ChaosProxy"]),
         .testTarget(name: "ChaosProxyAPITests", dependencies: ["ChaosProxyAPI"]),
-        .testTarget(name: "ChaosTargetsTests", dependencies: ["ChaosTargets", "ChaosHTTP", "ChaosCore"]),
+        .testTarget(name: "ChaosTargetsTests", dependencies: ["ChaosTargets", "ChaosHTTP", "ChaosCore"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )
