@@ -261,6 +261,29 @@ final class DockerEngineIntegrationTests: XCTestCase {
         XCTAssertEqual(try client.inspect(id).restartCount, 3)
     }
 
+    func testEventsStreamFollowsARestart() throws {
+        let id = try make(1)[0]
+        let token = CancellationToken()
+        let seen = ResultBox<[String]>()
+        let gotStart = expectation(description: "start event")
+        let client = self.client!
+        Thread.detachNewThread {
+            var actions: [String] = []
+            _ = try? client.events(filters: ["container": [id], "event": ["die", "start"]], timeout: 30, token: token) { event in
+                actions.append(event["Action"] as? String ?? "?")
+                seen.set(actions)
+                if actions.contains("start") { gotStart.fulfill(); return false }
+                return true
+            }
+        }
+        // Let the stream connect before anything happens (it only reports new events).
+        Thread.sleep(forTimeInterval: 0.5)
+        try client.restart(id, timeout: 1)
+        wait(for: [gotStart], timeout: 20)
+        token.cancel()
+        XCTAssertEqual(seen.get(), ["die", "start"])
+    }
+
     func testMissingContainerIsNotFound() throws {
         for call in [{ _ = try self.client.inspect("doesnotexist") }, { try self.client.kill("doesnotexist", signal: "SIGKILL") },
                      { try self.client.pause("doesnotexist") }] {

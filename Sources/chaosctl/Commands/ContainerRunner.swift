@@ -6,9 +6,9 @@ import Foundation
 /// Shared body of the action subcommands: select, act (once or repeatedly), print.
 enum ContainerRunner {
     static func execute(_ action: @autoclosure () throws -> ContainerAction, _ select: ContainerSelectionOptions,
-                        _ run: ContainerRunOptions) throws {
+                        _ run: ContainerRunOptions, _ state: StateOptions) throws {
         do {
-            try perform(try action(), select, run)
+            try perform(try action(), select, run, Lifecycle.make(journal: state.journal))
         } catch let failure as ChaosFailure {
             throw exit(failure)
         }
@@ -20,12 +20,13 @@ enum ContainerRunner {
         return ArgumentParser.ExitCode(failure.exitCode.rawValue)
     }
 
-    private static func perform(_ action: ContainerAction, _ select: ContainerSelectionOptions, _ run: ContainerRunOptions) throws {
+    private static func perform(_ action: ContainerAction, _ select: ContainerSelectionOptions, _ run: ContainerRunOptions,
+                                _ lifecycle: FaultLifecycle) throws {
         let engine = try select.engine()
         let info = try engine.engineInfo()
         let selector = try select.selector(defaultStatuses: action.defaultStatuses)
         var rng = SeededRandom(seed: select.seed)
-        let chaos = ContainerChaos(engine: engine, lifecycle: FaultLifecycle()) { print($0) }
+        let chaos = ContainerChaos(engine: engine, lifecycle: lifecycle) { print($0) }
         let prefix = run.dryRun ? "dry run: " : ""
         print("\(prefix)\(action.name) on \(engine.host) (\(info.server.isEmpty ? "engine" : info.server), API \(info.apiVersion)); targets: \(selector.description), \(selector.pick)")
 
