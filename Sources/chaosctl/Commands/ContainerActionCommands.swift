@@ -65,18 +65,16 @@ struct ContainerPauseCommand: ParsableCommand {
     @OptionGroup var state: StateOptions
     @Option(name: .customLong("for"), help: "How long to keep them paused, e.g. 10s (default: until interrupted).") var duration: String?
 
-    func validate() throws {
-        if let duration, let repeated = options.repeated {
-            if try DurationParser.seconds(duration, field: "--for") >= repeated.interval {
-                throw ValidationError("--for must be shorter than --interval")
-            }
-        } else if duration == nil && options.repeated != nil {
-            throw ValidationError("repeated pauses need --for")
-        }
+    func run() throws {
+        try ContainerRunner.execute(try pauseAction(), select, options, state)
     }
 
-    func run() throws {
-        try ContainerRunner.execute(.pause(duration: try duration.map { try DurationParser.seconds($0, field: "--for") }),
-                                    select, options, state)
+    private func pauseAction() throws -> ContainerAction {
+        let seconds = try duration.map { try DurationParser.seconds($0, field: "--for") }
+        if let repeated = options.repeated {
+            guard let seconds else { throw usage("repeated pauses need --for") }
+            if seconds >= repeated.interval { throw usage("--for must be shorter than --interval") }
+        }
+        return .pause(duration: seconds)
     }
 }

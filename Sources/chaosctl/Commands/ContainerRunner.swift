@@ -7,24 +7,18 @@ import Foundation
 enum ContainerRunner {
     static func execute(_ action: @autoclosure () throws -> ContainerAction, _ select: ContainerSelectionOptions,
                         _ run: ContainerRunOptions, _ state: StateOptions) throws {
-        do {
+        try Failures.reporting {
+            try select.check()
+            try run.check()
             try perform(try action(), select, run, Lifecycle.make(journal: state.journal))
-        } catch let failure as ChaosFailure {
-            throw exit(failure)
         }
-    }
-
-    /// Print a failure and turn it into the process exit status the project defines.
-    static func exit(_ failure: ChaosFailure) -> ArgumentParser.ExitCode {
-        FileHandle.standardError.write(Data("chaosctl: \(failure)\n".utf8))
-        return ArgumentParser.ExitCode(failure.exitCode.rawValue)
     }
 
     private static func perform(_ action: ContainerAction, _ select: ContainerSelectionOptions, _ run: ContainerRunOptions,
                                 _ lifecycle: FaultLifecycle) throws {
+        let selector = try select.selector(defaultStatuses: action.defaultStatuses)
         let engine = try select.engine()
         let info = try engine.engineInfo()
-        let selector = try select.selector(defaultStatuses: action.defaultStatuses)
         var rng = SeededRandom(seed: select.seed)
         let chaos = ContainerChaos(engine: engine, lifecycle: lifecycle) { print($0) }
         let prefix = run.dryRun ? "dry run: " : ""
