@@ -13,6 +13,10 @@ final class ContainerCommandTests: XCTestCase {
         cli = Chaosctl(controlPath: temp.path + "/control.json", stateDir: temp.path + "/state")
     }
 
+    override func tearDown() {
+        temp = nil  // XCTest keeps test instances alive: drop the directory now
+    }
+
     func testBadOptionsExitWithUsageAndTouchNothing() throws {
         let host = ["--host", "unix://\(temp.path)/none.sock"]
         let cases: [([String], String)] = [
