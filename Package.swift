@@ -44,10 +44,16 @@ let package = Package(
         ]),
         .target(name: "ChaosFlags", dependencies: ["ChaosControl", "ChaosCore", "ChaosConfig"]),
         .target(name: "ChaosProxy", dependencies: ["ChaosCore", "CChaosLinux"]),
-        .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosCore"]),
+        // A small HTTP/1.1 server on plain sockets: the proxy API and the demo service use it.
+        .target(name: "ChaosHTTPServer"),
+        // The demo service and its TCP dependency, for `chaosctl demo` and end-to-end tests.
+        .target(name: "ChaosDemo", dependencies: ["ChaosControl", "ChaosHTTPServer"]),
+        .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosCore", "ChaosHTTPServer"]),
         .target(name: "ChaosNet", dependencies: ["ChaosCore", "CNetlink", "CChaosLinux"]),
         .target(name: "ChaosHTTP", dependencies: ["CCurl", "CCurlShim", "ChaosCore"]),
-        .target(name: "ChaosTargets", dependencies: ["ChaosHTTP", "ChaosCore"]),
+        .target(name: "ChaosTargets", dependencies: [
+            "ChaosHTTP", "ChaosCore", .product(name: "Yams", package: "Yams"),
+        ]),
         // ChaosProbe reaches HTTP through its own HTTPProbeTransport seam, bound to ChaosHTTP by
         // the caller, so it does not link libcurl itself.
         .target(name: "ChaosProbe", dependencies: [
@@ -63,7 +69,7 @@ let package = Package(
         ]),
         .executableTarget(name: "chaosctl", dependencies: [
             "ChaosCore", "ChaosControl", "ChaosConfig", "ChaosFlags", "ChaosProxy", "ChaosProxyAPI", "ChaosNet",
-            "ChaosHTTP", "ChaosTargets", "ChaosProbe", "ChaosReport", "ChaosExperiment",
+            "ChaosHTTP", "ChaosTargets", "ChaosProbe", "ChaosReport", "ChaosExperiment", "ChaosDemo", "ChaosHTTPServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
@@ -72,6 +78,10 @@ let package = Package(
         .executableTarget(name: "chaos-bench", dependencies: [
             "ChaosControl",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ], linkerSettings: [
+            // Exports the bench's counting malloc so every library's calls bind to it
+            // (see Sources/chaos-bench/MallocCounter.swift).
+            .unsafeFlags(["-Xlinker", "--export-dynamic"]),
         ]),
         // Test helper: a separate process that writes the control file (concurrency tests).
         .executableTarget(name: "control-writer-helper", dependencies: ["ChaosControl"],
@@ -79,6 +89,11 @@ let package = Package(
 
         // Loopback benchmark of the proxy data plane (latency-toxic accuracy, throughput).
         .executableTarget(name: "proxy-bench", dependencies: ["ChaosProxy"]),
+        // The probe loop's drift and CPU benchmark (scripts/bench-probe.sh).
+        .executableTarget(name: "chaos-probe-bench", dependencies: ["ChaosProbe"]),
+
+        // Test-only front end for ChaosNet: chaosctl's netem/tbf commands (symlinked) plus a
+        // qdisc `recover`, for the XCTest SIGKILL test and the netem VM (scripts/test-netem-vm.sh).
 
         // Test targets: one per module, added with the module's tests.
         .testTarget(name: "ChaosCoreTests", dependencies: ["ChaosCore"]),
@@ -89,7 +104,16 @@ let package = Package(
         .testTarget(name: "ChaosHTTPTests", dependencies: ["ChaosHTTP", "ChaosCore"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ChaosProxyTests", dependencies: ["ChaosProxy"]),
-        .testTarget(name: "ChaosProxyAPITests", dependencies: ["ChaosProxyAPI"]),
+        .testTarget(name: "ChaosExperimentTests", dependencies: [
+            "ChaosExperiment", "ChaosControl", "ChaosCore", "ChaosFlags", "ChaosReport", "ChaosHTTPServer",
+            "ChaosProbe", "ChaosProxy", "ChaosProxyAPI",
+        ], exclude: ["Fixtures"]),
+        .testTarget(name: "ChaosProxyAPITests", dependencies: ["ChaosProxyAPI", "ChaosHTTPServer"]),
+        // The Kubernetes adapter against a kube-apiserver double (Fixtures/, python3 + TLS).
+        .testTarget(name: "ChaosKubernetesTests", dependencies: ["ChaosTargets", "ChaosCore"],
+                    exclude: ["Fixtures"]),
+        // Drives chaosctl's netem/tbf commands for real (the dependency builds the binary).
+        .testTarget(name: "ChaosNetTests", dependencies: ["ChaosNet", "ChaosCore", "chaosctl"]),
         .testTarget(name: "ChaosTargetsTests", dependencies: ["ChaosTargets", "ChaosHTTP", "ChaosCore"],
                     exclude: ["Fixtures"]),
     ],

@@ -13,6 +13,12 @@ packages=(
   busybox-static            # ChaosTargets tests: the registry-free test image's only binary
   podman conmon runc        # ChaosTargets tests: Podman's Docker-compatible API (scripts/podman-engine.sh)
   curl openssl              # docker-engine.sh readiness probe; ChaosHTTP TLS tests make certificates
+  python3                   # ChaosNet tests: TCP sender/receiver across test namespaces
+  util-linux                # ChaosNet tests: setpriv drops root for the CAP_NET_ADMIN error test
+  qemu-system-x86           # netem VM (scripts/netem-vm.sh): the host kernel may lack sch_netem
+  xz-utils zstd             # netem VM: unpack compressed kernel modules
+  prometheus                # ChaosExperiment tests: a real Prometheus for the prometheus probe
+  chromium fonts-dejavu-core  # ChaosReport tests: the HTML report rendered headless and checked
 )
 
 if [ "${1:-}" = "--print" ]; then printf '%s\n' "${packages[@]}"; exit 0; fi
@@ -23,6 +29,12 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
+  # Packages such as docker.io and prometheus would start their daemons on install; the
+  # tests start their own, on private sockets and ports. policy-rc.d 101 = "do not start".
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi

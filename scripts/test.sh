@@ -1,9 +1,32 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): installs what the tests need, builds, runs every
-# test suite. Exit status is non-zero if anything failed.
-set -euo pipefail
+# test suite (the Swift tests, then netem for real in a VM booting Debian's kernel), and
+# closes with one summary line. Exit status is non-zero if anything failed.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh
-swift build --build-tests
-swift test 2>&1 | tee /tmp/chaosctl-swift-test.log
+bash scripts/install-deps.sh || exit 1
+swift build --build-tests || exit 1
+
+log=$(mktemp /tmp/chaosctl-test.XXXXXX)
+swift test --skip-build 2>&1 | tee "$log"
+swift_status=${PIPESTATUS[0]}
+# XCTest's last "Executed N tests, with F failures" line is the total.
+read -r swift_total swift_failed < <(grep -E 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$log" | tail -1 |
+  sed -E 's/.*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2/')
+swift_total=${swift_total:-0}; swift_failed=${swift_failed:-0}
+[ "$swift_status" = 0 ] || [ "$swift_failed" -gt 0 ] || swift_failed=1
+
+echo "== netem in a VM (this host's kernel has no sch_netem)"
+bash scripts/test-netem-vm.sh 2>&1 | tee "$log.vm"
+vm_status=${PIPESTATUS[0]}
+read -r vm_passed vm_failed < <(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log.vm" | tail -1 | sed -E 's/([0-9]+) passed, ([0-9]+) failed/\1 \2/')
+vm_passed=${vm_passed:-0}; vm_failed=${vm_failed:-0}
+[ "$vm_status" = 0 ] || [ "$vm_failed" -gt 0 ] || vm_failed=1
+rm -f "$log" "$log.vm"
+
+passed=$(( swift_total - swift_failed + vm_passed ))
+failed=$(( swift_failed + vm_failed ))
+echo "swift: $((swift_total - swift_failed)) passed, $swift_failed failed; netem VM: $vm_passed passed, $vm_failed failed"
+echo "tests: $passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -16,6 +16,7 @@ public struct ControlFileError: Error, CustomStringConvertible, Equatable, Senda
         case io
     }
 
+    /// The category, for exit codes and for telling I/O trouble from bad content.
     public var kind: Kind
     /// The control file (or directory) concerned, when there is one.
     public var path: String?
@@ -28,6 +29,7 @@ public struct ControlFileError: Error, CustomStringConvertible, Equatable, Senda
     /// Why it is wrong, phrased to follow the value: "is out of range 0-100".
     public var reason: String
 
+    /// Builds an error; `reason` should read naturally after `value` ("is out of range 0-100").
     public init(_ kind: Kind, path: String? = nil, flag: String? = nil, field: String? = nil,
                 value: String? = nil, reason: String) {
         self.kind = kind
@@ -38,6 +40,7 @@ public struct ControlFileError: Error, CustomStringConvertible, Equatable, Senda
         self.reason = reason
     }
 
+    /// `<path>: flag "<flag>": field "<field>": <value> <reason>`, omitting absent parts.
     public var description: String {
         var parts: [String] = []
         if let path { parts.append(path) }

@@ -32,7 +32,9 @@ final class ControlFileFollower: @unchecked Sendable {
 
     private var wakeRead: Int32 = -1
     private var wakeWrite: Int32 = -1
-    private let finished = DispatchSemaphore(value: 0)
+    /// Signalled by the watcher thread when it exits (NSCondition keeps us on Foundation alone).
+    private let exited = NSCondition()
+    private var hasExited = false
     private var watcherThread: pthread_t?
 
     init(path: String, pollIntervalNanoseconds: UInt64, seed: UInt64?, detection: ChangeDetection) {
@@ -64,7 +66,10 @@ final class ControlFileFollower: @unchecked Sendable {
         let thread = Thread { [self] in
             lock.withLock { watcherThread = pthread_self() }
             follow(watcher)
-            finished.signal()
+            exited.withLock {
+                hasExited = true
+                exited.broadcast()
+            }
         }
         thread.name = "ChaosControl watcher"
         thread.start()
@@ -81,7 +86,11 @@ final class ControlFileFollower: @unchecked Sendable {
         var byte: UInt8 = 1
         _ = write(wakeWrite, &byte, 1)
         // From a callback on the watcher thread itself we cannot wait for it to finish.
-        if !ownThread { finished.wait() }
+        if !ownThread {
+            exited.withLock {
+                while !hasExited { exited.wait() }
+            }
+        }
     }
 
     deinit {
@@ -201,14 +210,16 @@ final class ControlFileFollower: @unchecked Sendable {
 
     private func follow(_ watcher: DirectoryWatcher?) {
         var nextPoll = SnapshotPublisher.monotonicNanoseconds() + pollIntervalNanoseconds
+        var pollTicks: UInt64 = 0
         while true {
             let (isStopped, expiry) = lock.withLock { (stopped, nextExpiry) }
             if isStopped { return }
 
             var timeoutNanoseconds = nextPoll &- min(nextPoll, SnapshotPublisher.monotonicNanoseconds())
             if let expiry {
-                let untilExpiry = max(0, expiry.timeIntervalSinceNow) * 1e9
-                timeoutNanoseconds = min(timeoutNanoseconds, UInt64(untilExpiry))
+                // Clamped in Double first: an expiry years away must not overflow UInt64.
+                let untilExpiry = min(max(0, expiry.timeIntervalSinceNow) * 1e9, Double(timeoutNanoseconds))
+                timeoutNanoseconds = UInt64(untilExpiry)
             }
             // Round up so we never wake just before an expiry instant and spin.
             let timeoutMilliseconds = Int32(min(Double(Int32.max), (Double(timeoutNanoseconds) / 1e6).rounded(.up)))
@@ -227,10 +238,13 @@ final class ControlFileFollower: @unchecked Sendable {
             let now = SnapshotPublisher.monotonicNanoseconds()
             if now >= nextPoll {
                 nextPoll = now + pollIntervalNanoseconds
-                // Safety net for missed events and the only mechanism without inotify.
+                pollTicks += 1
+                // Safety net for missed events and the only mechanism without inotify: a stat
+                // each tick, and every 10th tick a full read (reload compares bytes), which
+                // also catches an in-place rewrite of equal size within one mtime tick.
                 if watcher?.ensureWatching() == true { shouldReload = true }
                 let identity = FileIdentity.of(path)
-                if lock.withLock({ identity != lastIdentity }) { shouldReload = true }
+                if lock.withLock({ identity != lastIdentity }) || pollTicks % 10 == 0 { shouldReload = true }
             }
             if shouldReload { reload() }
             lock.withLock {

@@ -73,13 +73,14 @@ public final class ControlFileReader: Sendable {
     }
 
     /// Called on the watcher thread with (old generation, new generation) after a new
-    /// document takes effect. Keep it short; do not call `stop()` and wait in it.
+    /// document takes effect (also when the file disappears: new generation 0). Keep it
+    /// short. Capture the reader weakly: the reader keeps its callbacks alive.
     public var onChange: (@Sendable (UInt64, UInt64) -> Void)? {
         get { follower.onChange }
         set { follower.onChange = newValue }
     }
 
-    /// Called on the watcher thread when the file on disk is rejected.
+    /// Called on the watcher thread when the file on disk is rejected (capture weakly, too).
     public var onError: (@Sendable (ControlFileError) -> Void)? {
         get { follower.onError }
         set { follower.onError = newValue }

@@ -46,6 +46,7 @@ struct FileIdentity: Equatable {
     var size: Int64 = 0
     var modifiedSeconds: Int = 0
     var modifiedNanoseconds: Int = 0
+    var changedSeconds: Int = 0
     var changedNanoseconds: Int = 0
 
     init(_ info: stat) {
@@ -54,6 +55,7 @@ struct FileIdentity: Equatable {
         size = Int64(info.st_size)
         modifiedSeconds = Int(info.st_mtim.tv_sec)
         modifiedNanoseconds = Int(info.st_mtim.tv_nsec)
+        changedSeconds = Int(info.st_ctim.tv_sec)
         changedNanoseconds = Int(info.st_ctim.tv_nsec)
     }
 

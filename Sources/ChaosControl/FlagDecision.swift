@@ -17,6 +17,7 @@ public struct FlagDecision: Equatable, Sendable {
     /// "Do nothing."
     public static let none = FlagDecision(fires: false, delayNanoseconds: 0, mode: nil, severity: nil)
 
+    /// A decision with the given parts (for tests and for services that build their own).
     public init(fires: Bool, delayNanoseconds: UInt64, mode: FlagMode?, severity: FlagSeverity?) {
         self.fires = fires
         self.delayNanoseconds = delayNanoseconds

@@ -34,19 +34,29 @@ public final class FlagHandle: Sendable {
     @inline(__always)
     public func fires() -> Bool {
         let entry = currentEntry()
-        return roll(entry)
+        // Inactive flags (the common case in production) return before touching the shared
+        // random state, so they cost one load and one branch and write nothing.
+        guard entry.active else { return false }
+        if !entry.alwaysFires, random.next() >= entry.threshold { return false }
+        return entry.maxHits == 0 || claimHit(entry)
     }
 
     /// Like `fires()`, plus the delay to inject (`latency_ms ± jitter_ms`), `mode` and `severity`.
     @inline(__always)
     public func decide() -> FlagDecision {
         let entry = currentEntry()
-        guard roll(entry) else { return .none }
+        guard entry.active else { return .none }
+        let draw = random.next()
+        guard entry.alwaysFires || draw < entry.threshold else { return .none }
+        guard entry.maxHits == 0 || claimHit(entry) else { return .none }
         var delay = entry.latencyNanoseconds
         if entry.jitterNanoseconds > 0 {
             // Uniform in [-jitter, +jitter]: multiply-high maps 64 random bits onto the span.
+            // The bits are a re-mix of the roll's draw (one counter step per decision); the
+            // mix decorrelates them from the roll's "draw < threshold" condition.
             let span = UInt64(entry.jitterNanoseconds) * 2 + 1
-            let offset = Int64(random.next().multipliedFullWidth(by: span).high)
+            let jitterBits = DecisionRandom.mix(draw ^ 0xD1B5_4A32_D192_ED03)
+            let offset = Int64(jitterBits.multipliedFullWidth(by: span).high)
             delay += offset - entry.jitterNanoseconds
         }
         return FlagDecision(fires: true, delayNanoseconds: UInt64(max(0, delay)),
@@ -76,14 +86,6 @@ public final class FlagHandle: Sendable {
         // the bounds check costs one compare and guards against misuse anyway.
         guard slot < table.pointee.count else { return .inactive }
         return table.pointee.entries[slot]
-    }
-
-    @inline(__always)
-    private func roll(_ entry: CompiledFlag) -> Bool {
-        guard entry.active else { return false }
-        if !entry.alwaysFires, random.next() >= entry.threshold { return false }
-        if entry.maxHits != 0 { return claimHit(entry) }
-        return true
     }
 
     /// Counts one firing unless max_hits is reached for this definition of the flag.

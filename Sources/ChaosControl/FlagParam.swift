@@ -23,6 +23,7 @@ public enum FlagParam: Equatable, Sendable, CustomStringConvertible {
         return nil
     }
 
+    /// The value as compact JSON: `"eu"`, `5`, `true`.
     public var description: String { jsonValue.jsonText }
 
     var jsonValue: JSONValue {

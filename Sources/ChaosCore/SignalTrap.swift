@@ -17,6 +17,7 @@ public final class SignalTrap: @unchecked Sendable {
         registrations = signals.map { ($0, SignalRouter.shared.add($0, handler)) }
     }
 
+    /// Stop catching; once no trap is left for a signal, its previous disposition is back.
     public func cancel() {
         for (sig, id) in registrations { SignalRouter.shared.remove(sig, id: id) }
         registrations.removeAll()
@@ -26,40 +27,61 @@ public final class SignalTrap: @unchecked Sendable {
     public static func exitStatus(for signal: Int32) -> Int32 { 128 + signal }
 }
 
-/// One dispatch signal source per signal, fanning out to every registered handler. The
-/// source stays once made, so a trapped signal stays ignored by default afterwards (as a
-/// single trap always left it).
+/// One dispatch signal source per signal, fanning out to every registered handler. Made
+/// with the first trap for a signal, dropped with the last, which restores the disposition
+/// the signal had before.
 final class SignalRouter: @unchecked Sendable {
     static let shared = SignalRouter()
 
+    private struct Slot {
+        var source: DispatchSourceSignal
+        var previous: sigaction
+        var handlers: [Int: @Sendable (Int32) -> Void] = [:]
+    }
+
     private let lock = NSLock()
     private let queue = DispatchQueue(label: "chaosctl.signals")
-    private var sources: [Int32: DispatchSourceSignal] = [:]
-    private var handlers: [Int32: [Int: @Sendable (Int32) -> Void]] = [:]
+    private var slots: [Int32: Slot] = [:]
     private var nextID = 0
 
     func add(_ sig: Int32, _ handler: @escaping @Sendable (Int32) -> Void) -> Int {
         lock.lock(); defer { lock.unlock() }
         nextID += 1
-        handlers[sig, default: [:]][nextID] = handler
-        if sources[sig] == nil {
-            signal(sig, SIG_IGN)
+        if slots[sig] == nil {
+            // A no-op handler rather than SIG_IGN: it stops the default action just as well,
+            // but unlike an ignored disposition it is not inherited by the commands we start
+            // (a load generator must still die on SIGTERM).
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { _ in }
+            sigemptyset(&action.sa_mask)
+            var old = sigaction()
+            sigaction(sig, &action, &old)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
             source.setEventHandler { [weak self] in self?.fire(sig) }
             source.resume()
-            sources[sig] = source
+            slots[sig] = Slot(source: source, previous: old)
         }
+        slots[sig]!.handlers[nextID] = handler
         return nextID
     }
 
     func remove(_ sig: Int32, id: Int) {
         lock.lock(); defer { lock.unlock() }
-        handlers[sig]?[id] = nil
+        guard var slot = slots[sig] else { return }
+        slot.handlers[id] = nil
+        if slot.handlers.isEmpty {
+            slot.source.cancel()
+            var restore = slot.previous
+            sigaction(sig, &restore, nil)
+            slots[sig] = nil
+        } else {
+            slots[sig] = slot
+        }
     }
 
     private func fire(_ sig: Int32) {
         lock.lock()
-        let live = (handlers[sig] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
+        let live = (slots[sig]?.handlers ?? [:]).sorted { $0.key < $1.key }.map(\.value)
         lock.unlock()
         for h in live { h(sig) }
     }

@@ -6,8 +6,19 @@ import Foundation
 /// Reads an experiment file (YAML or JSON) and validates all of it before anything runs:
 /// every problem is reported with file, line and field.
 public enum ExperimentParser {
-    public static func load(file: String, context: ExperimentContext) throws -> Experiment {
-        let root = try ConfigNode.load(file: file)
+    public static func load(file: String, context: ExperimentContext,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Experiment {
+        guard let data = FileManager.default.contents(atPath: file), let raw = String(data: data, encoding: .utf8) else {
+            throw ChaosError("\(file): cannot read the file (missing or not readable)", exitCode: .usage)
+        }
+        let (text, missing) = EnvironmentExpansion.expand(raw, environment: environment)
+        if !missing.isEmpty {
+            throw ConfigErrors(missing.map {
+                ConfigProblem(file: file, line: nil, field: "${\($0)}", value: nil,
+                              message: "environment variable is not set and has no default (write ${\($0):-default})")
+            })
+        }
+        let root = try ConfigNode.parse(text, file: file)
         var context = context
         context.baseDirectory = (file as NSString).deletingLastPathComponent.isEmpty
             ? FileManager.default.currentDirectoryPath : (file as NSString).deletingLastPathComponent

@@ -70,9 +70,13 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
 
     // MARK: ProxyDataPlane
 
+    /// Binds the listener now (port 0 picks one) and returns the bound "host:port". Throws
+    /// `ChaosError` `.conflict` whose text contains "address already in use" (and names the
+    /// address) when the port is taken, `.usage` for a malformed listen address. The
+    /// upstream is not required to resolve: see `update(proxy:upstream:)`.
     public func start(proxy name: String, listen: String, upstream: String, toxics: [ToxicSpec]) throws -> String {
         let listenAddress = try SocketAddress(parsing: listen, field: "proxy \(name): listen")
-        let upstreamAddress = try SocketAddress(parsing: upstream, field: "proxy \(name): upstream")
+        let upstreamTarget = UpstreamTarget(upstream)
         lock.lock()
         defer { lock.unlock() }
         guard !isShutDown else { throw ChaosError("proxy \(name): the data plane is shut down") }
@@ -83,7 +87,7 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
         let bound = SocketAddress.local(of: fd)?.description ?? listen
         let counters = countersByName[name] ?? ProxyCounterSet()
         countersByName[name] = counters
-        let runtime = ProxyRuntime(name: name, listenAddress: bound, upstream: upstreamAddress,
+        let runtime = ProxyRuntime(name: name, listenAddress: bound, upstream: upstreamTarget,
                                    toxics: toxics, counters: counters)
         let loop = loops[nextListenerLoop.wrappingAdd(1, ordering: .relaxed).oldValue % loops.count]
         let listener = ProxyListener(fd: fd, runtime: runtime, loop: loop) { [unowned self] client, runtime, from, now in
@@ -115,13 +119,15 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
         _ = listenerClosed.wait(timeout: .now() + 1)
     }
 
+    /// An upstream that does not resolve (not numeric, not `localhost`) is accepted, as by
+    /// Toxiproxy; its connections are closed at once. Throws only for an unknown proxy.
     public func update(proxy name: String, upstream: String) throws {
-        let address = try SocketAddress(parsing: upstream, field: "proxy \(name): upstream")
+        let target = UpstreamTarget(upstream)
         lock.lock()
         let entry = proxies[name]
         lock.unlock()
         guard let entry else { throw ChaosError("no started proxy named \(name)", exitCode: .notFound) }
-        entry.runtime.upstream = address
+        entry.runtime.upstream = target
     }
 
     public func setToxics(proxy name: String, toxics: [ToxicSpec]) {
@@ -227,7 +233,10 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
             close(client)
             return
         }
-        let upstream = runtime.upstream
+        guard case .resolved(let upstream) = runtime.upstream else {
+            close(client)  // like a failed dial
+            return
+        }
         let server = SocketOps.tcpSocket(family: upstream.family)
         guard server >= 0 else {
             runtime.counters.refused.wrappingAdd(1, ordering: .relaxed)

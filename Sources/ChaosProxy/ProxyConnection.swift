@@ -58,7 +58,7 @@ final class ProxyConnection: EpollTarget, TimerTarget {
         registered.insert(clientFd)
         interest[clientFd] = 0
         let (specs, version) = runtime.toxics
-        _ = rebuildChains(specs, version: version, now: now)
+        settle(rebuildChains(specs, version: version, now: now), now: now)  // arms the toxics' timers
         return true
     }
 
@@ -110,7 +110,8 @@ final class ProxyConnection: EpollTarget, TimerTarget {
     func timerFired(now: Nanos) {
         guard !closed else { return }
         if let at = timerAt, at <= now { timerAt = nil }
-        guard !connecting else { return schedule(now: now) }
+        // Also while connecting: only self-made events (a timeout's close) can be due then,
+        // since the client is not read before the upstream answers.
         var outcome = upstream.onTimer(now: now)
         if outcome == .ok { outcome = downstream.onTimer(now: now) }
         settle(outcome, now: now)
@@ -131,7 +132,8 @@ final class ProxyConnection: EpollTarget, TimerTarget {
 
     private func rebuildChains(_ specs: [ToxicSpec], version: UInt64, now: Nanos) -> DirectionOutcome {
         appliedVersion = version
-        let applying = specs.filter { decide($0) }
+        // refuse/reset_connections acted at accept; they have no stage and are not drawn again.
+        let applying = specs.filter { !$0.kind.actsOnNewConnectionsOnly && decide($0) }
         for name in Array(decisions.keys) where !specs.contains(where: { $0.name == name }) {
             decisions[name] = nil  // removed toxics: a later toxic of that name draws again
         }

@@ -11,22 +11,22 @@ final class ProxyRuntime: @unchecked Sendable {
     let counters: ProxyCounterSet
     let stopped = Atomic<Bool>(false)
     private let lock = NSLock()
-    private var upstreamAddress: SocketAddress
+    private var upstreamTarget: UpstreamTarget
     private var toxicSpecs: [ToxicSpec]
     private var toxicsVersion: UInt64 = 0
     private var live: [UInt64: ConnectionRecord] = [:]
 
-    init(name: String, listenAddress: String, upstream: SocketAddress, toxics: [ToxicSpec], counters: ProxyCounterSet) {
+    init(name: String, listenAddress: String, upstream: UpstreamTarget, toxics: [ToxicSpec], counters: ProxyCounterSet) {
         self.name = name
         self.listenAddress = listenAddress
-        self.upstreamAddress = upstream
+        self.upstreamTarget = upstream
         self.toxicSpecs = toxics
         self.counters = counters
     }
 
-    var upstream: SocketAddress {
-        get { lock.withLock { upstreamAddress } }
-        set { lock.withLock { upstreamAddress = newValue } }
+    var upstream: UpstreamTarget {
+        get { lock.withLock { upstreamTarget } }
+        set { lock.withLock { upstreamTarget = newValue } }
     }
 
     /// The current toxics and their version (bumped on every change).

@@ -15,7 +15,8 @@ public enum HTMLReport {
         h += "<h1>\(e(report.title)) <span class=\"badge \(report.passed ? "pass" : "fail")\">\(report.passed ? "PASSED" : "FAILED")</span></h1>\n"
         h += "<p>Started \(e(ISO8601DateFormatter().string(from: report.run.startedAt))), "
         h += "\(e(ReportFormatting.nanosecondsAsSeconds(report.run.durationNanoseconds))), probe interval "
-        h += "\(e(ReportFormatting.nanosecondsAsSeconds(report.run.intervalNanoseconds))); probes: \(e(report.run.probeNames.joined(separator: ", ")))</p>\n"
+        h += "\(e(ReportFormatting.nanosecondsAsSeconds(report.run.intervalNanoseconds))); probes: \(e(report.run.probeNames.joined(separator: ", ")))<br>"
+        h += "Schedule: \(e(ReportFormatting.schedule(report.run.schedule)))</p>\n"
 
         h += "<h2>Probe latency</h2>\n" + chart.render(report.run) + "\n"
 

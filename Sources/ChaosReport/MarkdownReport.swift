@@ -10,6 +10,7 @@ public enum MarkdownReport {
         md += "\(ReportFormatting.nanosecondsAsSeconds(report.run.durationNanoseconds)), "
         md += "probe interval \(ReportFormatting.nanosecondsAsSeconds(report.run.intervalNanoseconds)), "
         md += "probes: \(report.run.probeNames.map { "`\($0)`" }.joined(separator: ", "))\n\n"
+        md += "Schedule: \(ReportFormatting.schedule(report.run.schedule))\n\n"
 
         md += "## Steady state by phase\n\n"
         md += "| phase | samples | success | p50 | p95 | p99 | max | Δ success vs pre | Δ p95 vs pre |\n"

@@ -54,10 +54,11 @@ public final class ProgressReporter {
         self.isTerminal = isTerminal ?? (isatty(fd) == 1)
         self.logInterval = logInterval
         self.write = write ?? { text in
-            var bytes = Array(text.utf8)
+            let bytes = Array(text.utf8)
             var offset = 0
             while offset < bytes.count {
-                let n = Glibc.write(fd, &bytes[offset], bytes.count - offset)
+                // Pointer into the whole buffer: `&bytes[offset]` would point at a one-byte temporary.
+                let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
                 if n <= 0 { if errno == EINTR { continue }; return }
                 offset += n
             }

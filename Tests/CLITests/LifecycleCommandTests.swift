@@ -5,6 +5,9 @@ final class LifecycleCommandTests: XCTestCase {
     var temp: TempDir!
     var cli: Chaosctl!
 
+    // XCTest keeps test-case instances alive: drop the directory explicitly.
+    override func tearDown() { temp = nil }
+
     override func setUpWithError() throws {
         temp = try TempDir()
         cli = Chaosctl(controlPath: temp.path + "/control.json", stateDir: temp.path + "/state")

@@ -206,8 +206,9 @@ final class ControlFileReaderTests: XCTestCase {
     // MARK: - Expiry and max_hits
 
     func testExpiredFlagTurnsOffWithoutAFileChange() throws {
-        let expiry = Date().addingTimeInterval(0.300)
-        try writer.update { $0.flags["slow-db"] = Flag(expiresAt: expiry) }
+        let written = try writer.update { $0.flags["slow-db"] = Flag(expiresAt: Date().addingTimeInterval(0.300)) }
+        // The instant as stored: the protocol keeps milliseconds, so compare with that.
+        let expiry = try XCTUnwrap(written.flags["slow-db"]?.expiresAt)
         let reader = ControlFileReader(path: path, pollInterval: .seconds(60))
         defer { reader.stop() }
         let slow = reader.flag("slow-db")
@@ -223,6 +224,18 @@ final class ControlFileReaderTests: XCTestCase {
         let fresh = ControlFileReader(path: path)
         defer { fresh.stop() }
         XCTAssertFalse(fresh.flag("old").fires())
+    }
+
+    func testFarFutureExpiryKeepsTheWatcherAlive() throws {
+        let farFuture = try XCTUnwrap(RFC3339.parse("9999-12-31T23:59:59Z"))
+        try writer.update { $0.flags["long"] = Flag(expiresAt: farFuture) }
+        let reader = ControlFileReader(path: path, pollInterval: .milliseconds(20))
+        defer { reader.stop() }
+        let long = reader.flag("long")
+        XCTAssertTrue(long.fires())
+        usleep(60_000)   // let the watcher compute a wait from that expiry a few times
+        try writer.update { $0.flags["long"]?.enabled = false }
+        XCTAssertNotNil(waitUntil(timeout: 2) { !long.fires() }, "watcher thread stopped following")
     }
 
     func testMaxHitsStopsFiringUntilTheDefinitionChanges() throws {

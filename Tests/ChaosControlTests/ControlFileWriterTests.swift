@@ -117,6 +117,40 @@ final class ControlFileWriterTests: XCTestCase {
         }
     }
 
+    /// Writers in other languages rely on exactly this: flock(LOCK_EX) on `.<name>.lock`.
+    func testUpdateWaitsForAForeignFlockOnTheLockFile() throws {
+        let path = directory.file("control.json")
+        let writer = ControlFileWriter(path: path)
+        try writer.update { $0.flags["a"] = Flag() }
+        let lockFile = open(directory.file(".control.json.lock"), O_RDWR | O_CLOEXEC)
+        XCTAssertGreaterThanOrEqual(lockFile, 0)
+        XCTAssertEqual(flock(lockFile, LOCK_EX), 0)
+
+        let finished = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            _ = try? writer.update { $0.flags["b"] = Flag() }
+            finished.signal()
+        }
+        // While we hold the lock the update must not complete (a window, not a sleep-assertion
+        // of success: the check is that nothing happens).
+        XCTAssertEqual(finished.wait(timeout: .now() + 0.3), .timedOut)
+        XCTAssertNil(try writer.read().flags["b"])
+        close(lockFile)   // releases the flock
+        XCTAssertEqual(finished.wait(timeout: .now() + 5), .success)
+        XCTAssertNotNil(try writer.read().flags["b"])
+    }
+
+    func testTempFilesOfCrashedWritersAreRemovedUnderTheLock() throws {
+        let path = directory.file("control.json")
+        let abandoned = directory.file(".control.json.tmp.999999.12345")
+        writeFile(abandoned, "half a document")
+        let unrelated = directory.file("other.json")
+        writeFile(unrelated, "{}")
+        try ControlFileWriter(path: path).update { $0.flags["a"] = Flag() }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: abandoned))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: unrelated))
+    }
+
     /// 50 real processes released at the same instant each enable a different flag.
     /// Without the lock, read-modify-write races would lose flags.
     func testFiftyConcurrentWriterProcessesLoseNothing() throws {

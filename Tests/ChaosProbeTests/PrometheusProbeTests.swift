@@ -70,7 +70,7 @@ final class PrometheusProbeTests: XCTestCase {
     func testQueriesServerThroughTransport() throws {
         let server = try LocalHTTPServer()
         defer { server.stop() }
-        let query = #"sum(rate(http_requests_total{code=~"5..",job="api"}[1m])) / sum(rate(http_requests_total[1m])) + 0"#
+        let query = #"sum(rate(http_requests_total{code=~"5..",job="api",team="café"}[1m])) / sum(rate(http_requests_total[1m])) + 0"#
         let errorRate = PrometheusProbe(baseURL: server.baseURL, query: query, condition: try NumericCondition("< 1%"),
                                         transport: SocketHTTPTransport())
         guard case .vector(let series) = try errorRate.currentResult() else { return XCTFail("expected a vector") }

@@ -1,3 +1,4 @@
+import ChaosHTTPServer
 import ChaosProxyAPI
 import XCTest
 

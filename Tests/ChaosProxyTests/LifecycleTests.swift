@@ -23,7 +23,24 @@ final class LifecycleTests: ProxyTestCase {
         XCTAssertEqual(infos.map { $0.bytesDownstream }, [3, 3])
         XCTAssertTrue(infos.allSatisfy { $0.client.hasPrefix("127.0.0.1:") && $0.ageSeconds >= 0 })
         XCTAssertThrowsError(try engine.update(proxy: "nope", upstream: "127.0.0.1:1"))
-        XCTAssertThrowsError(try engine.update(proxy: "p", upstream: "example.com:80"))
+    }
+
+    func testAnUnresolvableUpstreamIsAcceptedAndItsConnectionsClosed() throws {
+        // As in Toxiproxy, which dials per connection: the proxy starts, connections fail.
+        let address = try engine.start(proxy: "p", listen: "127.0.0.1:0", upstream: "no-such-host.invalid:80", toxics: [])
+        let client = try TestSockets.connect(port: TestSockets.port(of: address))
+        defer { close(client) }
+        XCTAssertEqual(TestSockets.readAll(client) { _ in }.end, .eof)
+        // Updating to a good upstream brings the proxy to life.
+        let server = track(TestServer.echo())
+        try engine.update(proxy: "p", upstream: "127.0.0.1:\(server.port)")
+        let fine = try TestSockets.connect(port: TestSockets.port(of: address))
+        defer { close(fine) }
+        XCTAssertNotNil(echoRoundTripMs(fine))
+        try engine.update(proxy: "p", upstream: "missing-port")
+        let failing = try TestSockets.connect(port: TestSockets.port(of: address))
+        defer { close(failing) }
+        XCTAssertEqual(TestSockets.readAll(failing) { _ in }.end, .eof)
     }
 
     func testUnreachableUpstreamClosesTheClient() throws {
@@ -99,5 +116,37 @@ final class LifecycleTests: ProxyTestCase {
         let again = try TestSockets.connect(port: port)
         defer { close(again) }
         XCTAssertNotNil(echoRoundTripMs(again))
+    }
+
+    func testTimeoutToxicFiresWhileTheUpstreamConnectIsStillPending() throws {
+        // An upstream whose accept queue is full drops our SYN: the dial stays in progress.
+        let (stuckFd, stuckPort) = TestSockets.listen()
+        defer { close(stuckFd) }
+        Glibc.listen(stuckFd, 0)
+        var fillers: [Int32] = []
+        defer { for fd in fillers { close(fd) } }
+        for _ in 0..<4 {
+            guard let fd = try? nonBlockingConnect(port: stuckPort) else { break }
+            fillers.append(fd)
+        }
+        usleep(50_000)
+        let address = try engine.start(proxy: "p", listen: "127.0.0.1:0", upstream: "127.0.0.1:\(stuckPort)",
+                                       toxics: [Self.toxic("t", .upstream, .timeout(timeoutMs: 100))])
+        let start = DispatchTime.now().uptimeNanoseconds
+        let client = try TestSockets.connect(port: TestSockets.port(of: address))
+        defer { close(client) }
+        XCTAssertEqual(TestSockets.readAll(client) { _ in }.end, .eof)
+        let elapsed = TestSockets.milliseconds(since: start)
+        XCTAssertGreaterThanOrEqual(elapsed, 95)
+        XCTAssertLessThan(elapsed, 900, "closed by the dial failing, not by the toxic")
+    }
+
+    private func nonBlockingConnect(port: UInt16) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        var sin = TestSockets.loopback(port: port)
+        _ = withUnsafePointer(to: &sin) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return fd
     }
 }

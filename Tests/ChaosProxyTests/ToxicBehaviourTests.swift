@@ -21,7 +21,8 @@ final class ToxicBehaviourTests: ProxyTestCase {
         XCTAssertNotNil(echoRoundTripMs(fd, message))
         engine.setToxics(proxy: "p", toxics: [])
         usleep(20_000)
-        let fast = try XCTUnwrap(echoRoundTripMs(fd))
+        // The best of 3, so one preemption on a loaded machine does not count as latency.
+        let fast = try XCTUnwrap((0..<3).compactMap { _ in echoRoundTripMs(fd) }.min())
         XCTAssertLessThan(fast, 40)
         XCTAssertEqual(engine.counters(proxy: "p").acceptedConnections, 1)
         XCTAssertEqual(engine.connections(proxy: "p").count, 1)
@@ -31,9 +32,10 @@ final class ToxicBehaviourTests: ProxyTestCase {
         // 2 MB echoed while toxics come and go: every byte arrives, in order.
         let server = track(TestServer.echo())
         let port = try startProxy(to: server)
+        // Made before connecting: the echo server gives up after 5 s without data.
+        let payload = Payload.bytes(count: 2 << 20, seed: 9)
         let fd = try TestSockets.connect(port: port)
         defer { close(fd) }
-        let payload = Payload.bytes(count: 2 << 20, seed: 9)
         let writer = Background { TestSockets.writeAll(fd, payload) }
         let toggler = Background { [engine] () -> Bool in
             for round in 0..<20 {
@@ -47,7 +49,8 @@ final class ToxicBehaviourTests: ProxyTestCase {
             return true
         }
         var sum = Checksum()
-        TestSockets.readAll(fd, limit: payload.count) { sum.add($0) }
+        let (_, end) = TestSockets.readAll(fd, limit: payload.count) { sum.add($0) }
+        XCTAssertEqual(end, .limit)
         XCTAssertEqual(writer.wait(), true)
         XCTAssertEqual(toggler.wait(), true)
         XCTAssertEqual(sum, Checksum.of(payload))
@@ -153,11 +156,22 @@ final class ToxicBehaviourTests: ProxyTestCase {
         let baseline = (0..<10).compactMap { _ in echoRoundTripMs(fd) }.sorted()[5]
         engine.setToxics(proxy: "p", toxics: [Self.toxic("lat", .downstream, .latency(latencyMs: 50, jitterMs: 0))])
         usleep(20_000)
-        for _ in 0..<10 {
-            let rtt = try XCTUnwrap(echoRoundTripMs(fd))
-            let added = rtt - baseline
-            XCTAssertGreaterThanOrEqual(rtt, 50, "rtt \(rtt) baseline \(baseline)")
-            XCTAssertLessThanOrEqual(added, 60, "rtt \(rtt) baseline \(baseline)")
+        // Never early, ever. Late by more than 10 ms: a loaded machine can preempt any
+        // thread for that long once in a while, so such a sample is measured again (up to 3
+        // tries); a proxy that is systematically late still fails.
+        for sample in 0..<10 {
+            var lastAdded = 0.0
+            var inWindow = false
+            for _ in 0..<3 {
+                let rtt = try XCTUnwrap(echoRoundTripMs(fd))
+                XCTAssertGreaterThanOrEqual(rtt, 50, "sample \(sample): rtt \(rtt) baseline \(baseline)")
+                lastAdded = rtt - baseline
+                if lastAdded <= 60 {
+                    inWindow = true
+                    break
+                }
+            }
+            XCTAssertTrue(inWindow, "sample \(sample): added \(lastAdded) ms over 3 tries (baseline \(baseline))")
         }
     }
 }

@@ -87,20 +87,27 @@ final class ToxicStageTests: XCTestCase {
 
     func testTimeoutDropsDataAndClosesAfterItsDelay() {
         let timeout = stage(.timeout(timeoutMs: 100), now: 10 * ms)
-        timeout.receive(data(10), at: 20 * ms)
         XCTAssertEqual(timeout.nextDeadline, 110 * ms)
         XCTAssertTrue(drain(timeout, now: 109 * ms).isEmpty)
         XCTAssertEqual(drain(timeout, now: 110 * ms).map { $0.0 }, [.close])
         XCTAssertNil(timeout.nextDeadline)
     }
 
-    func testTimeoutZeroHoldsTheFinForWhenItIsRemoved() {
+    func testTimeoutCountdownRestartsWithEveryDroppedChunk() {
+        let timeout = stage(.timeout(timeoutMs: 100), now: 0)
+        timeout.receive(data(10), at: 60 * ms)
+        XCTAssertEqual(timeout.nextDeadline, 160 * ms)
+        XCTAssertTrue(drain(timeout, now: 159 * ms).isEmpty)
+        XCTAssertEqual(drain(timeout, now: 160 * ms).map { $0.0 }, [.close])
+    }
+
+    func testTimeoutZeroDropsDataForeverButLetsTheFinThrough() {
         let timeout = stage(.timeout(timeoutMs: 0))
         timeout.receive(data(10), at: 0)
-        timeout.receive(.end, at: 0)
         XCTAssertNil(timeout.nextDeadline)
         XCTAssertTrue(drain(timeout, now: 1_000_000 * ms).isEmpty)
-        XCTAssertEqual(timeout.takeBuffered(), [.end])
+        timeout.receive(.end, at: 2_000_000 * ms)
+        XCTAssertEqual(drain(timeout, now: 2_000_000 * ms).map { $0.0 }, [.end])
     }
 
     func testResetPeerStartsOnFirstData() {
@@ -146,6 +153,16 @@ final class ToxicStageTests: XCTestCase {
         let other = ToxicSpec(name: "lat", stream: .downstream, toxicity: 1, kind: .latency(latencyMs: 0, jitterMs: 0))
         _ = chain.rebuild(specs: [limit, other], now: 1) { _ in SeededRandom(seed: 1) }
         chain.push(data(6), at: 1)
+        XCTAssertEqual(chain.advance(now: 1), [data(4), .close])
+    }
+
+    func testUpdatedLimitDataKeepsItsCount() {
+        let chain = ToxicChain()
+        _ = chain.rebuild(specs: [spec(.limitData(bytes: 10))], now: 0) { _ in SeededRandom(seed: 1) }
+        chain.push(data(8), at: 0)
+        XCTAssertEqual(chain.advance(now: 0), [data(8)])
+        _ = chain.rebuild(specs: [spec(.limitData(bytes: 12))], now: 1) { _ in SeededRandom(seed: 1) }
+        chain.push(data(8), at: 1)
         XCTAssertEqual(chain.advance(now: 1), [data(4), .close])
     }
 }

@@ -5,7 +5,9 @@ import Foundation
 /// **Schedule.** Tick k fires at `start + k × interval` on the monotonic clock; the scheduler
 /// sleeps to that absolute instant, so sleep overshoot never accumulates into drift. If the
 /// scheduler wakes more than one interval late (machine suspended, CPU starved), the ticks it
-/// missed are recorded as failures ("skipped: loop fell behind") instead of firing a burst.
+/// missed are not run (no burst) and not recorded as samples: that gap says nothing about the
+/// system under test. They are counted in ``ScheduleStatistics/missedTicks``, which the run
+/// record and reports carry, so a starved loop is visible.
 ///
 /// **Slow probes.** The scheduler never runs a probe itself: it hands each tick to a small
 /// worker pool. Each probe may have at most `maxInFlightPerProbe` runs at once (default 2); a
@@ -22,6 +24,8 @@ public final class ProbeLoop: @unchecked Sendable {
     public let probes: [Probe]
     public let intervalNanoseconds: UInt64
     public let maxInFlightPerProbe: Int
+    /// Ask for SCHED_FIFO on the scheduler thread only (see ``init(probes:interval:maxInFlightPerProbe:phase:realtimeScheduler:)``).
+    public let realtimeScheduler: Bool
 
     private let lock = NSCondition()
     private var startNanoseconds: UInt64 = 0
@@ -48,12 +52,19 @@ public final class ProbeLoop: @unchecked Sendable {
     ///   - interval: seconds between ticks (each tick runs every probe once).
     ///   - maxInFlightPerProbe: concurrent runs allowed per probe before ticks are skipped.
     ///   - phase: phase of the first ticks.
-    public init(probes: [Probe], interval: Double, maxInFlightPerProbe: Int = 2, phase: String = "pre") {
+    ///   - realtimeScheduler: run the scheduler thread (which only sleeps and dispatches, never a
+    ///     check) under SCHED_FIFO, so ticks fire on time on a CPU-starved machine. Needs
+    ///     CAP_SYS_NICE; without it the loop runs as usual and
+    ///     ``ScheduleStatistics/realtime`` says false. Workers and spawned commands keep the
+    ///     normal policy.
+    public init(probes: [Probe], interval: Double, maxInFlightPerProbe: Int = 2, phase: String = "pre",
+                realtimeScheduler: Bool = false) {
         precondition(!probes.isEmpty, "a probe loop needs at least one probe")
         precondition(interval > 0, "interval must be positive")
         self.probes = probes
         self.intervalNanoseconds = UInt64(interval * 1e9)
         self.maxInFlightPerProbe = max(1, maxInFlightPerProbe)
+        self.realtimeScheduler = realtimeScheduler
         self.phase = phase
         self.inFlight = Array(repeating: 0, count: probes.count)
     }
@@ -145,7 +156,8 @@ public final class ProbeLoop: @unchecked Sendable {
         lock.lock()
         let now = state == .idle ? startNanoseconds : MonotonicClock.now()
         var run = ProbeRun(intervalNanoseconds: intervalNanoseconds, startedAt: startedAt,
-                           durationNanoseconds: now - startNanoseconds, samples: samples, events: events)
+                           durationNanoseconds: now - startNanoseconds, samples: samples, events: events,
+                           schedule: schedule)
         lock.unlock()
         // Runs finish out of order; readers want start order.
         run.samples.sort { ($0.startNanoseconds, $0.tick) < ($1.startNanoseconds, $1.tick) }
@@ -166,6 +178,13 @@ public final class ProbeLoop: @unchecked Sendable {
     }
 
     private func schedulerLoop() {
+        if realtimeScheduler {
+            var parameters = sched_param(sched_priority: 10)
+            let applied = pthread_setschedparam(pthread_self(), SCHED_FIFO, &parameters) == 0
+            lock.lock()
+            schedule.realtime = applied
+            lock.unlock()
+        }
         var tick = 0
         while true {
             let planned = startNanoseconds + UInt64(tick) * intervalNanoseconds
@@ -186,17 +205,10 @@ public final class ProbeLoop: @unchecked Sendable {
             for index in probes.indices {
                 dispatch(probe: index, tick: tick, planned: planned - startNanoseconds)
             }
-            // More than a whole interval late: record the ticks that could not fire and resume
-            // on the schedule, rather than firing them all at once.
+            // More than a whole interval late: the ticks in between are counted as missed and
+            // not run, rather than fired as a burst that would bunch samples together.
             let behind = Int(lateness / intervalNanoseconds)
-            for missed in 0..<behind {
-                let missedTick = tick + 1 + missed
-                let missedPlanned = UInt64(missedTick) * intervalNanoseconds
-                schedule.missedTicks += 1
-                for index in probes.indices {
-                    appendSkipped(probe: index, tick: missedTick, planned: missedPlanned, reason: "skipped: loop fell behind")
-                }
-            }
+            schedule.missedTicks += behind
             lock.unlock()
             tick += 1 + behind
         }
@@ -220,6 +232,7 @@ public final class ProbeLoop: @unchecked Sendable {
 
     /// Called with the lock held.
     private func appendSkipped(probe index: Int, tick: Int, planned: UInt64, reason: String) {
+        // Skipped ticks start at their plan: nothing ran later than that.
         samples.append(ProbeSample(probe: probes[index].name, tick: tick, plannedNanoseconds: planned,
                                    startNanoseconds: planned, latencyNanoseconds: nil, ok: false,
                                    reason: reason, phase: phase, wallClock: startedAt.addingTimeInterval(Double(planned) / 1e9)))

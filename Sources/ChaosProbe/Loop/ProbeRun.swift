@@ -12,14 +12,17 @@ public struct ProbeRun: Codable, Sendable, Equatable {
     public var samples: [ProbeSample]
     /// Phase changes and fault marks, in order.
     public var events: [LoopEvent]
+    /// How well the loop kept its schedule (missed ticks left gaps in `samples`).
+    public var schedule: ScheduleStatistics
 
     public init(intervalNanoseconds: UInt64, startedAt: Date, durationNanoseconds: UInt64,
-                samples: [ProbeSample], events: [LoopEvent]) {
+                samples: [ProbeSample], events: [LoopEvent], schedule: ScheduleStatistics = ScheduleStatistics()) {
         self.intervalNanoseconds = intervalNanoseconds
         self.startedAt = startedAt
         self.durationNanoseconds = durationNanoseconds
         self.samples = samples
         self.events = events
+        self.schedule = schedule
     }
 
     /// Probe names in the order they first appear.

@@ -3,11 +3,13 @@
 public struct ScheduleStatistics: Codable, Sendable, Equatable {
     /// Ticks fired so far.
     public var ticks: Int
-    /// Ticks the scheduler could not fire on time at all (it was more than one interval late)
-    /// and recorded as failures instead of firing a burst.
+    /// Ticks not fired because the scheduler woke more than one interval late; they have
+    /// no samples.
     public var missedTicks: Int
     public var maxLatenessNanoseconds: UInt64
     public var totalLatenessNanoseconds: UInt64
+    /// Whether the scheduler thread got SCHED_FIFO; nil when it was not asked for.
+    public var realtime: Bool?
 
     public var meanLatenessNanoseconds: Double {
         ticks == 0 ? 0 : Double(totalLatenessNanoseconds) / Double(ticks)

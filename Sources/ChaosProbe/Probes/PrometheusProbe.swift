@@ -40,8 +40,8 @@ public struct PrometheusProbe: Probe {
 
     /// The request sent: the query percent-encoded so `+`, `&`, `{` and quotes survive.
     public var request: ProbeHTTPRequest {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
+        // RFC 3986 unreserved characters only (CharacterSet.alphanumerics would let non-ASCII through).
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
         let encoded = query.addingPercentEncoding(withAllowedCharacters: allowed) ?? query
         let root = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         return ProbeHTTPRequest(method: "GET", url: "\(root)/api/v1/query?query=\(encoded)",

@@ -9,7 +9,8 @@ public struct TCPProbe: Probe {
     public var name: String
     public var host: String
     public var port: UInt16
-    /// Seconds allowed for name resolution plus the handshake.
+    /// Seconds allowed for the handshake. Name resolution (getaddrinfo) cannot be bounded by
+    /// it; use an IP address where a slow resolver must not stretch the check.
     public var timeout: Double
 
     public init(name: String? = nil, host: String, port: UInt16, timeout: Double = 1) {

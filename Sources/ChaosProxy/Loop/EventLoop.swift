@@ -25,6 +25,9 @@ final class EventLoop: @unchecked Sendable {
     private let commandLock = NSLock()
     private var commands: [() -> Void] = []
     private var wakeArmed = false
+    /// Set (under `commandLock`) once the loop has torn down: later commands are dropped,
+    /// never written to a wake descriptor whose number may belong to someone else by then.
+    private var closedForCommands = false
     private var running = true
     private let finished = DispatchSemaphore(value: 0)
     private var thread: Thread?
@@ -57,6 +60,10 @@ final class EventLoop: @unchecked Sendable {
     /// Run `command` on the loop thread soon. Never blocks on the loop; callable from any thread.
     func execute(_ command: @escaping () -> Void) {
         commandLock.lock()
+        if closedForCommands {
+            commandLock.unlock()
+            return
+        }
         commands.append(command)
         let mustWake = !wakeArmed
         wakeArmed = true
@@ -150,6 +157,10 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func teardown() {
+        commandLock.lock()
+        closedForCommands = true
+        commands.removeAll()
+        commandLock.unlock()
         for (_, byId) in connections {
             for connection in byId.values { connection.abort(reset: false) }
         }

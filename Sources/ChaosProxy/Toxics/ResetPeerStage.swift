@@ -38,4 +38,5 @@ final class ResetPeerStage: ToxicStage {
     var heldBytes: Int { 0 }
 
     func takeBuffered() -> [StreamItem] { passing.takeAll() }
+    func carryState(from previous: ToxicStage) {}
 }

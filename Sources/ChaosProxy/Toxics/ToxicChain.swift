@@ -36,7 +36,8 @@ final class ToxicChain {
     var heldBytes: Int { stages.reduce(0) { $0 + $1.heldBytes } }
 
     /// Replace the stages with ones for `specs`. A stage whose spec is unchanged is kept (so
-    /// limit_data's count, timeout's clock, bandwidth's pacing survive). Everything the old
+    /// limit_data's count, timeout's clock, bandwidth's pacing survive); an updated one is
+    /// new but may carry state over (limit_data's count). Everything the old
     /// stages held is returned in stream order (later stages hold older data), for the
     /// caller to send on at once — as Toxiproxy flushes a toxic's data when it is interrupted.
     func rebuild(specs: [ToxicSpec], now: Nanos, makeRandom: (ToxicSpec) -> SeededRandom) -> [StreamItem] {
@@ -46,7 +47,9 @@ final class ToxicChain {
         for stage in stages { kept[stage.spec.name] = stage }
         stages = specs.compactMap { spec in
             if let old = kept[spec.name], old.spec == spec { return old }
-            return makeToxicStage(spec, now: now, random: makeRandom(spec))
+            let stage = makeToxicStage(spec, now: now, random: makeRandom(spec))
+            if let old = kept[spec.name] { stage?.carryState(from: old) }
+            return stage
         }
         return flushed
     }

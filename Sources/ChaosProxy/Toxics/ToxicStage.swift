@@ -21,6 +21,8 @@ protocol ToxicStage: AnyObject {
     /// stage is taken out of or rebuilt into a chain. Self-generated events (a pending close
     /// or reset) are state, not data: they are not handed over.
     func takeBuffered() -> [StreamItem]
+    /// The toxic of the same name was updated: keep what must outlive the update.
+    func carryState(from previous: ToxicStage)
 }
 
 /// A stage whose whole behaviour is "compute a release time for each item", on a TimedQueue.
@@ -35,6 +37,7 @@ class QueueingStage: ToxicStage {
     var nextDeadline: Nanos? { queue.nextRelease }
     var heldBytes: Int { queue.heldBytes }
     func takeBuffered() -> [StreamItem] { queue.takeAll() }
+    func carryState(from previous: ToxicStage) {}
 }
 
 /// Builds the stage for a toxic, or nil for toxics that act on new connections only
@@ -58,5 +61,16 @@ func makeToxicStage(_ spec: ToxicSpec, now: Nanos, random: SeededRandom) -> Toxi
         return LimitDataStage(spec: spec, limit: bytes)
     case .refuseConnections, .resetConnections:
         return nil
+    }
+}
+
+extension ToxicKind {
+    /// `refuse_connections` and `reset_connections` decide a connection's fate at accept
+    /// and have no per-direction stage.
+    var actsOnNewConnectionsOnly: Bool {
+        switch self {
+        case .refuseConnections, .resetConnections: return true
+        default: return false
+        }
     }
 }

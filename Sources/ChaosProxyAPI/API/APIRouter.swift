@@ -1,3 +1,4 @@
+import ChaosHTTPServer
 import Foundation
 
 /// Maps requests to registry operations with Toxiproxy 2.12's routing rules: exact

@@ -1,3 +1,5 @@
+import ChaosHTTPServer
+
 /// The response shapes Toxiproxy 2.12 sends, header for header (see the transcript in
 /// shared/reference): JSON successes without a trailing newline, errors through Go's
 /// http.Error (text/plain, nosniff, trailing newline), router 404/405 without a request id.

@@ -1,3 +1,4 @@
+import ChaosHTTPServer
 import Foundation
 
 /// The lines toxiproxy-cli 2.12 prints when stdout is not a terminal, so scripts

@@ -1,3 +1,4 @@
+import ChaosHTTPServer
 import ChaosCore
 
 /// A proxy as a Toxiproxy server (chaosctl's or the real one) reports it.

@@ -27,8 +27,7 @@ struct RunCommand: ParsableCommand {
             let parsed = try ExperimentParser.load(file: experiment, context: context)
             if dryRun {
                 print(ExperimentRunner.plan(parsed))
-                print("\n(dry run: nothing was applied)")
-                throw CleanExit.message("")
+                throw CleanExit.message("\n(dry run: nothing was applied)")
             }
             let dir = reportDir ?? Self.defaultReportDirectory(for: experiment)
             let runner = ExperimentRunner(experiment: parsed, lifecycle: Lifecycle.make(journal: state.journal),

@@ -14,6 +14,8 @@ enum Failures {
             return try body()
         } catch let exit as ArgumentParser.ExitCode {
             throw exit
+        } catch let clean as CleanExit {
+            throw clean
         } catch let failure as ChaosFailure {
             printError(failure.description)
             throw ArgumentParser.ExitCode(failure.exitCode.rawValue)

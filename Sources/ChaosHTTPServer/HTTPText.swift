@@ -1,7 +1,7 @@
 /// Small text helpers for HTTP heads, shared by the server and the client.
 extension StringProtocol {
     /// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
-    var trimmedOWS: String {
+    public var trimmedOWS: String {
         String(String(self).drop(while: { $0 == " " || $0 == "\t" }).reversed()
             .drop(while: { $0 == " " || $0 == "\t" }).reversed())
     }
@@ -9,7 +9,7 @@ extension StringProtocol {
 
 extension String {
     /// The lines of an HTTP head, split on CRLF only (a lone CR or LF stays in the line).
-    var crlfLines: [String] {
+    public var crlfLines: [String] {
         var lines: [String] = []
         var current = ""
         var previousWasCR = false

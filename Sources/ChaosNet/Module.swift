@@ -1,1 +1,0 @@
-// ChaosNet: see Package.swift for this module's job. Filled in by its own issue.

@@ -1,0 +1,127 @@
+import ChaosCore
+import Foundation
+
+/// What an exec plugin returned (ExecCredential `status`).
+public struct KubeExecCredential: Sendable, Equatable {
+    public var token: String?
+    /// PEM text, not base64 (the ExecCredential format carries PEM directly).
+    public var clientCertificateData: String?
+    public var clientKeyData: String?
+    /// nil: valid for the life of this process.
+    public var expiration: Date?
+}
+
+/// Runs exec credential plugins and caches each answer until its `expirationTimestamp`,
+/// so a long chaos run does not spawn the plugin for every request.
+public final class KubeExecCredentialRunner: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cache: [KubeExecConfig: KubeExecCredential] = [:]
+    /// Seconds the plugin may run before it is killed.
+    public var timeout: Double = 30
+
+    public init() {}
+
+    /// The cached credential if still valid, else a fresh one from the plugin.
+    public func credential(for config: KubeExecConfig, now: Date = Date()) throws -> KubeExecCredential {
+        lock.lock()
+        if let hit = cache[config], hit.expiration.map({ $0 > now }) ?? true {
+            lock.unlock()
+            return hit
+        }
+        lock.unlock()
+        let fresh = try run(config)
+        lock.lock(); cache[config] = fresh; lock.unlock()
+        return fresh
+    }
+
+    /// Forget a cached credential (the server rejected it with 401).
+    public func invalidate(_ config: KubeExecConfig) {
+        lock.lock(); cache[config] = nil; lock.unlock()
+    }
+
+    private func failure(_ config: KubeExecConfig, _ what: String) -> ChaosError {
+        ChaosError("kubeconfig \(config.sourceFile): users[\"\(config.user)\"].user.exec command '\(config.command)' \(what)",
+                   exitCode: .unauthorized)
+    }
+
+    private func run(_ config: KubeExecConfig) throws -> KubeExecCredential {
+        guard let executable = Self.locate(config.command) else {
+            throw failure(config, "was not found (not executable or not in PATH)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = config.args
+        var environment = ProcessInfo.processInfo.environment
+        for pair in config.env { environment[pair.name] = pair.value }
+        // client-go passes the request context; plugins may read it (we are never interactive).
+        environment["KUBERNETES_EXEC_INFO"] =
+            #"{"apiVersion":"\#(config.apiVersion)","kind":"ExecCredential","spec":{"interactive":false}}"#
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch {
+            throw failure(config, "could not start: \(error)")
+        }
+        // Read both pipes while the plugin runs so a chatty plugin cannot block on a full pipe.
+        let group = DispatchGroup()
+        let stdoutBox = DataBox(), stderrBox = DataBox()
+        DispatchQueue.global().async(group: group) { stdoutBox.set(out.fileHandleForReading.readDataToEndOfFile()) }
+        DispatchQueue.global().async(group: group) { stderrBox.set(err.fileHandleForReading.readDataToEndOfFile()) }
+        let finished = group.wait(timeout: .now() + timeout) == .success
+        let stdout = stdoutBox.get(), stderr = stderrBox.get()
+        if !finished {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            throw failure(config, "did not finish within \(DurationParser.format(timeout))")
+        }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let why = String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw failure(config, "exited with status \(process.terminationStatus)" + (why.isEmpty ? "" : ": \(why.prefix(300))"))
+        }
+        return try Self.parse(stdout, config: config, failure: failure)
+    }
+
+    static func parse(_ data: Data, config: KubeExecConfig,
+                      failure: (KubeExecConfig, String) -> ChaosError) throws -> KubeExecCredential {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              object["kind"] as? String == "ExecCredential" else {
+            throw failure(config, "did not print an ExecCredential JSON object")
+        }
+        let status = object["status"] as? [String: Any] ?? [:]
+        var credential = KubeExecCredential(token: status["token"] as? String,
+                                            clientCertificateData: status["clientCertificateData"] as? String,
+                                            clientKeyData: status["clientKeyData"] as? String)
+        if let stamp = status["expirationTimestamp"] as? String {
+            guard let date = ISO8601DateFormatter().date(from: stamp) else {
+                throw failure(config, "printed an unparsable expirationTimestamp '\(stamp)'")
+            }
+            credential.expiration = date
+        }
+        guard credential.token != nil || (credential.clientCertificateData != nil && credential.clientKeyData != nil) else {
+            throw failure(config, "printed an ExecCredential with neither status.token nor clientCertificateData+clientKeyData")
+        }
+        return credential
+    }
+
+    /// Holds what a reader thread collected.
+    private final class DataBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var data = Data()
+        func set(_ d: Data) { lock.lock(); data = d; lock.unlock() }
+        func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
+    }
+
+    /// An absolute path, or the first PATH entry holding an executable of that name.
+    static func locate(_ command: String) -> String? {
+        if command.contains("/") { return access(command, X_OK) == 0 ? command : nil }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for dir in path.split(separator: ":") {
+            let candidate = "\(dir)/\(command)"
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,136 @@
+import ChaosCore
+import ChaosHTTP
+import Foundation
+
+/// What a DELETE of one pod did.
+public enum KubeDeleteOutcome: Sendable, Equatable {
+    /// Accepted (with dryRun=All: would be). The grace period the server applied.
+    case deleted(gracePeriodSeconds: Int?)
+    /// 409 on the UID precondition: a pod of that name exists but it is a replacement.
+    case alreadyReplaced(message: String)
+    /// 404: the pod is gone already.
+    case alreadyGone
+}
+
+/// What an Eviction did.
+public enum KubeEvictionOutcome: Sendable, Equatable {
+    /// 201 (with dryRun=All: would be).
+    case evicted
+    /// 429: a PodDisruptionBudget forbids it now. `message` includes the budget's cause.
+    case blockedByDisruptionBudget(message: String, retryAfterSeconds: Int?)
+    case alreadyReplaced(message: String)
+    case alreadyGone
+}
+
+/// The server's `/version`.
+public struct KubeVersion: Sendable, Equatable {
+    public var major: Int
+    public var minor: Int
+    public var gitVersion: String
+
+    /// policy/v1 Eviction is served from Kubernetes 1.22 on.
+    public var supportsPolicyV1Eviction: Bool { major > 1 || (major == 1 && minor >= 22) }
+}
+
+/// Pod operations over `KubeClient`, shaped like the kube-apiserver answers them.
+extension KubeClient {
+    /// `/api/v1/namespaces/NS/pods` or, with nil, the cluster-wide `/api/v1/pods`.
+    public static func podsPath(namespace: String?) -> String {
+        namespace.map { "/api/v1/namespaces/\(encode($0))/pods" } ?? "/api/v1/pods"
+    }
+
+    public func version() throws -> KubeVersion {
+        let object = try sendExpectingSuccess(method: "GET", "/version")
+        // Minor may carry a suffix on managed clusters ("27+").
+        let digits = { (s: String?) in Int((s ?? "").prefix { $0.isNumber }) }
+        guard let major = digits(object["major"] as? String), let minor = digits(object["minor"] as? String) else {
+            throw ChaosError("GET /version: no major/minor version in the answer", exitCode: .failure)
+        }
+        return KubeVersion(major: major, minor: minor, gitVersion: object["gitVersion"] as? String ?? "v\(major).\(minor)")
+    }
+
+    /// List pods matching the selectors in one namespace (or all, with nil).
+    public func listPods(namespace: String?, labelSelector: String? = nil, fieldSelector: String? = nil) throws -> KubePodList {
+        let path = Self.path(Self.podsPath(namespace: namespace),
+                             query: [("labelSelector", labelSelector.nonEmpty), ("fieldSelector", fieldSelector.nonEmpty)])
+        let object = try sendExpectingSuccess(method: "GET", path)
+        let items = object["items"] as? [[String: Any]] ?? []
+        let meta = object["metadata"] as? [String: Any] ?? [:]
+        return KubePodList(pods: items.compactMap(KubePod.init(json:)),
+                           resourceVersion: meta["resourceVersion"] as? String ?? "")
+    }
+
+    /// DELETE one pod, only if it still has `pod.uid` (a precondition, so a replacement
+    /// that reused the name is never hit). `gracePeriodSeconds` nil: the pod's own.
+    public func deletePod(_ pod: KubePod, gracePeriodSeconds: Int?, dryRun: Bool) throws -> KubeDeleteOutcome {
+        let path = Self.path(Self.podsPath(namespace: pod.namespace) + "/" + Self.encode(pod.name),
+                             query: [("dryRun", dryRun ? "All" : nil), ("gracePeriodSeconds", gracePeriodSeconds.map(String.init))])
+        let body: [String: Any] = ["apiVersion": "v1", "kind": "DeleteOptions", "preconditions": ["uid": pod.uid]]
+        let response = try send(method: "DELETE", path, json: body)
+        switch response.status {
+        case 200, 202:
+            let object = (try? response.jsonObject()) as? [String: Any]
+            let meta = object?["metadata"] as? [String: Any]
+            return .deleted(gracePeriodSeconds: meta?["deletionGracePeriodSeconds"] as? Int)
+        case 404: return .alreadyGone
+        case 409: return .alreadyReplaced(message: error(response, method: "DELETE", path: path).message)
+        default: throw error(response, method: "DELETE", path: path)
+        }
+    }
+
+    /// POST a policy/v1 Eviction for `pod` (the API-initiated eviction that honours
+    /// PodDisruptionBudgets).
+    public func evictPod(_ pod: KubePod, gracePeriodSeconds: Int?, dryRun: Bool) throws -> KubeEvictionOutcome {
+        let path = Self.podsPath(namespace: pod.namespace) + "/" + Self.encode(pod.name) + "/eviction"
+        var options: [String: Any] = ["preconditions": ["uid": pod.uid]]
+        if dryRun { options["dryRun"] = ["All"] }
+        if let gracePeriodSeconds { options["gracePeriodSeconds"] = gracePeriodSeconds }
+        let body: [String: Any] = ["apiVersion": "policy/v1", "kind": "Eviction",
+                                   "metadata": ["name": pod.name, "namespace": pod.namespace],
+                                   "deleteOptions": options]
+        let response = try send(method: "POST", path, json: body)
+        switch response.status {
+        case 200, 201: return .evicted
+        case 404: return .alreadyGone
+        case 409: return .alreadyReplaced(message: error(response, method: "POST", path: path).message)
+        case 429:
+            let failure = error(response, method: "POST", path: path)
+            let object = (try? response.jsonObject()) as? [String: Any]
+            let retry = (object?["details"] as? [String: Any])?["retryAfterSeconds"] as? Int
+            let message = ([failure.message] + failure.causes).joined(separator: " ")
+            return .blockedByDisruptionBudget(message: message, retryAfterSeconds: retry)
+        default: throw error(response, method: "POST", path: path)
+        }
+    }
+
+    /// Watch pods from `resourceVersion`; `onEvent` returns false to stop.
+    public func watchPods(namespace: String?, labelSelector: String?, fieldSelector: String?, resourceVersion: String,
+                          timeout: Double, token: CancellationToken? = nil,
+                          onEvent: @escaping (KubeWatchEvent) -> Bool) throws {
+        // timeoutSeconds makes the server end the stream too, so neither side waits forever.
+        let serverTimeout = max(1, Int(timeout.rounded(.up)))
+        let path = Self.path(Self.podsPath(namespace: namespace),
+                             query: [("watch", "1"), ("labelSelector", labelSelector.nonEmpty),
+                                     ("fieldSelector", fieldSelector.nonEmpty),
+                                     ("resourceVersion", resourceVersion.nonEmpty),
+                                     ("timeoutSeconds", String(serverTimeout))])
+        try watch(path, timeout: timeout + 5, token: token) { object in
+            let type = object["type"] as? String ?? ""
+            let inner = object["object"] as? [String: Any] ?? [:]
+            let meta = inner["metadata"] as? [String: Any] ?? [:]
+            let event = KubeWatchEvent(type: type,
+                                       pod: type == "ERROR" ? nil : KubePod(json: inner),
+                                       resourceVersion: meta["resourceVersion"] as? String ?? "",
+                                       errorCode: type == "ERROR" ? inner["code"] as? Int : nil)
+            return onEvent(event)
+        }
+    }
+}
+
+fileprivate extension Optional where Wrapped == String {
+    var nonEmpty: String? { self.flatMap { $0.isEmpty ? nil : $0 } }
+}
+
+fileprivate extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import ChaosCore
+import ChaosTargets
+import Foundation
+
+/// The body shared by `pod kill` and `pod evict`: build the plan, run it, print as it
+/// goes, and turn blocked evictions into exit code 8 (.conflict).
+enum PodChaosExecution {
+    static func run(_ action: PodChaosAction, target: PodTargetOptions, chaos: PodChaosOptions) throws {
+        let (client, namespace) = try target.connect()
+        let selection = PodSelectionSpec(namespace: namespace, labelSelector: target.selector,
+                                         fieldSelector: target.fieldSelector, includeNotRunning: target.includeNotRunning,
+                                         amount: chaos.amount, maxPercent: chaos.maxPercent, force: chaos.force,
+                                         policy: target.policy)
+        let plan = try chaos.plan(action, selection: selection)
+        print("\(chaos.dryRun ? "[dry run] " : "")\(action.rawValue) via \(client.target.server) (\(client.target.origin))")
+        let runner = PodChaosRunner(client: client, journal: chaos.dryRun ? nil : chaos.state.journal) { line in
+            print(line)
+            fflush(stdout)
+        }
+        let rounds = try runner.run(plan)
+        let blocked = rounds.flatMap(\.blocked)
+        let done = rounds.flatMap(\.results).filter { if case .done = $0.outcome { return true } else { return false } }
+        let verb = action == .kill ? "deleted" : "evicted"
+        print("\(chaos.dryRun ? "would have " : "")\(verb) \(done.count) pod(s) in \(rounds.count) round(s)"
+              + (blocked.isEmpty ? "" : ", \(blocked.count) blocked by disruption budget"))
+        if !blocked.isEmpty {
+            throw ChaosError("\(blocked.count) eviction(s) blocked by disruption budget", exitCode: .conflict)
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import ChaosCore
+import ChaosNet
+
+/// `chaosctl tbf`: rate-limit a device with a token bucket filter.
+public struct TbfCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "tbf",
+        abstract: "Rate-limit a network device with a token bucket filter (tbf).",
+        discussion: "Installs a root tbf qdisc with handle ca05: and reverts it (restoring what was there) when the fault ends.",
+        subcommands: [TbfApplyCommand.self, TbfShowCommand.self, TbfClearCommand.self])
+    public init() {}
+}
+
+struct TbfApplyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "apply", abstract: "Apply tbf to a device until --for expires or Ctrl-C.")
+    @OptionGroup var device: NetDeviceOptions
+    @OptionGroup var hold: NetHoldOptions
+
+    @Option(help: "Sustained rate (1mbit, 512kbit, 10mbps).") var rate: String
+    @Option(help: "Bucket size (32kbit, 10k, 1600): how much may pass at line speed.") var burst: String
+    @Option(help: "Longest a packet may wait in the queue (50ms); or give --limit.") var latency: String?
+    @Option(help: "Queue size in bytes (10k); or give --latency.") var limit: String?
+    @Option(help: "Peak rate for the second bucket (needs --mtu).") var peakrate: String?
+    @Option(help: "Peak bucket size (usually the device MTU, e.g. 1514).") var mtu: String?
+
+    func spec() throws -> TbfSpec {
+        TbfSpec(rateBytesPerSecond: try TcUnits.rate(rate, field: "--rate"),
+                burstBytes: try TcUnits.size(burst, field: "--burst"),
+                limitBytes: try limit.map { try TcUnits.size($0, field: "--limit") },
+                latencyNs: try latency.map { try TcUnits.time($0, field: "--latency") },
+                peakRateBytesPerSecond: try peakrate.map { try TcUnits.rate($0, field: "--peakrate") },
+                mtuBytes: try mtu.map { try TcUnits.size($0, field: "--mtu") })
+    }
+
+    func run() throws {
+        try NetCLI.run {
+            let fault = try TbfFault(try spec(), on: try device.target(force: hold.force))
+            try NetCLI.applyAndHold(fault, hold: hold)
+        }
+    }
+}
+
+struct TbfShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a device's qdiscs and chaosctl's faults on it.")
+    @OptionGroup var device: NetDeviceOptions
+    func run() throws { try NetCLI.run { try NetCLI.show(device, kind: "tbf") } }
+}
+
+struct TbfClearCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "clear", abstract: "End chaosctl's netem/tbf faults on a device and restore its qdisc.")
+    @OptionGroup var device: NetDeviceOptions
+    func run() throws { try NetCLI.run { try NetCLI.clear(device) } }
+}

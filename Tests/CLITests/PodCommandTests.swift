@@ -1,0 +1,139 @@
+import Foundation
+import XCTest
+
+/// `chaosctl pod …` end to end: the real binary against the kube-apiserver double of
+/// ChaosKubernetesTests (same fixture, real TLS), checking output and exit codes.
+final class PodCommandTests: XCTestCase {
+    private var temp: TempDir!
+    private var cli: Chaosctl!
+    private var server: Process?
+
+    override func setUpWithError() throws {
+        temp = try TempDir()
+        cli = Chaosctl(controlPath: temp.path + "/control.json", stateDir: temp.path + "/state")
+        try makeCertificates()
+        let port = try startDouble()
+        try """
+        apiVersion: v1
+        kind: Config
+        current-context: agent
+        clusters:
+        - name: double
+          cluster: {server: "https://127.0.0.1:\(port)", certificate-authority: ca.pem}
+        users:
+        - name: agent
+          user: {token: chaos-token}
+        - name: stranger
+          user: {token: not-a-token}
+        contexts:
+        - name: agent
+          context: {cluster: double, user: agent, namespace: chaos}
+        - name: stranger
+          context: {cluster: double, user: stranger, namespace: chaos}
+        """.write(toFile: temp.path + "/kubeconfig", atomically: true, encoding: .utf8)
+    }
+
+    override func tearDown() {
+        if let server, server.isRunning {
+            kill(server.processIdentifier, SIGTERM)
+            server.waitUntilExit()
+        }
+        server = nil
+        temp = nil
+    }
+
+    private func makeCertificates() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", """
+        set -e; cd '\(temp.path)'
+        printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext
+        openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1 -subj /CN=ca 2>/dev/null
+        openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=apiserver 2>/dev/null
+        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 1 -extfile san.ext 2>/dev/null
+        """]
+        try p.run()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw XCTSkip("openssl could not make certificates") }
+    }
+
+    private func startDouble() throws -> Int {
+        let pod = { (name: String, app: String) -> [String: Any] in
+            ["namespace": "chaos", "name": name, "labels": ["app": app], "phase": "Running", "ready": true,
+             "nodeName": "node-1", "replicaSet": app == "api" ? "api-rs" : NSNull()]
+        }
+        let scenario: [String: Any] = [
+            "tokens": ["chaos-token": "chaos-agent"],
+            "rules": [
+                ["user": "chaos-agent", "namespace": "chaos", "resource": "pods", "verbs": ["get", "list", "watch", "delete"]],
+                ["user": "chaos-agent", "namespace": "chaos", "resource": "pods/eviction", "verbs": ["create"]],
+            ],
+            "pods": [pod("api-1", "api"), pod("api-2", "api"), pod("api-3", "api"), pod("web-1", "web"), pod("web-2", "web"),
+                     pod("db-1", "db")],
+            "replicaSets": [["namespace": "chaos", "name": "api-rs", "labels": ["app": "api"],
+                             "recreateDelay": 0.03, "runningDelay": 0.1, "readyDelay": 0.3]],
+            "pdbs": [["namespace": "chaos", "name": "web-pdb", "matchLabels": ["app": "web"], "minAvailable": 2]],
+            "kubeletNodes": ["node-1"],
+        ]
+        try JSONSerialization.data(withJSONObject: scenario).write(to: URL(fileURLWithPath: temp.path + "/scenario.json"))
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../ChaosKubernetesTests/Fixtures/kube_apiserver_double.py").standardizedFileURL.path
+        let p = Process()
+        let out = Pipe()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", fixture, "--cert", temp.path + "/server.pem", "--key", temp.path + "/server.key",
+                       "--client-ca", temp.path + "/ca.pem", "--scenario", temp.path + "/scenario.json"]
+        p.standardOutput = out
+        try p.run()
+        server = p
+        let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+        guard line.hasPrefix("READY "), let port = Int(line.dropFirst(6).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw XCTSkip("kube-apiserver double did not start: \(line)")
+        }
+        return port
+    }
+
+    private func pod(_ args: [String]) throws -> Chaosctl.Result {
+        try cli.run(["pod"] + args + ["--kubeconfig", temp.path + "/kubeconfig"])
+    }
+
+    func testKillWaitsForRecoveryAndShowsInStatus() throws {
+        let r = try pod(["kill", "-l", "app=api", "--grace-period", "0", "--seed", "4", "--wait-recovered", "10s"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("deleted pod chaos/api-"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("recovered in "), r.stdout)
+        XCTAssertTrue(r.stdout.contains("3 of 3 pods Running and Ready (new: chaos/api-rs-"), r.stdout)
+        let status = try cli.run(["status"])
+        XCTAssertTrue(status.stdout.contains("pod-kill  pod chaos/api-"), status.stdout)
+    }
+
+    func testDryRunPrintsAndChangesNothing() throws {
+        let before = try pod(["list", "-l", "app=api"]).stdout
+        let r = try pod(["kill", "-l", "app=api", "--dry-run", "--seed", "1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("would delete pod chaos/api-"), r.stdout)
+        XCTAssertEqual(try pod(["list", "-l", "app=api"]).stdout, before)
+        XCTAssertFalse(try cli.run(["status"]).stdout.contains("pod-kill"))
+    }
+
+    func testExitCodes() throws {
+        // Blocked by the budget (minAvailable 2 of 2 healthy): 8.
+        let blocked = try pod(["evict", "-l", "app=web"])
+        XCTAssertEqual(blocked.status, 8, blocked.stdout + blocked.stderr)
+        XCTAssertTrue(blocked.stdout.contains("blocked by disruption budget"), blocked.stdout)
+        // Nothing matched: 7. Blast radius above the cap: 2. Protected namespace: 2.
+        XCTAssertEqual(try pod(["kill", "-l", "app=typo"]).status, 7)
+        let cap = try pod(["kill", "-l", "app=api", "--count", "2"])
+        XCTAssertEqual(cap.status, 2)
+        XCTAssertTrue(cap.stderr.contains("--max-percent 50"), cap.stderr)
+        XCTAssertEqual(try pod(["kill", "-n", "kube-system", "-l", "app=dns"]).status, 2)
+        // 403 outside the Role's namespace, 401 with a bad token.
+        let forbidden = try pod(["kill", "-n", "other", "-l", "app=web"])
+        XCTAssertEqual(forbidden.status, 6)
+        XCTAssertTrue(forbidden.stderr.contains(#"cannot list resource "pods" in API group "" in the namespace "other""#), forbidden.stderr)
+        let unauthorized = try pod(["list", "--context", "stranger"])
+        XCTAssertEqual(unauthorized.status, 5)
+        XCTAssertTrue(unauthorized.stderr.contains("401 Unauthorized"), unauthorized.stderr)
+        XCTAssertEqual(try pod(["list", "--context", "missing"]).status, 2)
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import XCTest
+
+final class RunCommandTests: XCTestCase {
+    var temp: TempDir!
+    var cli: Chaosctl!
+
+    // XCTest keeps test-case instances alive: drop the directory explicitly.
+    override func tearDown() { temp = nil }
+
+    override func setUpWithError() throws {
+        temp = try TempDir()
+        cli = Chaosctl(controlPath: temp.path + "/control.json", stateDir: temp.path + "/state")
+    }
+
+    private func experiment(faultFor duration: String) throws -> String {
+        let path = temp.path + "/exp.yaml"
+        try """
+        title: held flag
+        steady_state:
+          interval: 100ms
+          before: 300ms
+          after: 300ms
+          probes:
+            - name: always-fine
+              command: "true"
+        method:
+          - name: slow everything
+            flag: {name: slow-db, percent: 50, latency_ms: 100}
+            duration: \(duration)
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    private func flagNames() throws -> Set<String> {
+        guard FileManager.default.fileExists(atPath: cli.controlPath) else { return [] }
+        return Set(((try jsonObject(atPath: cli.controlPath)["flags"] as? [String: Any]) ?? [:]).keys)
+    }
+
+    private func waitForFlag(timeout: TimeInterval = 15) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try flagNames().contains("slow-db") { return }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        XCTFail("the experiment never applied its flag")
+    }
+
+    func testDryRunPrintsThePlanAndTouchesNothing() throws {
+        let file = try experiment(faultFor: "30s")
+        let r = try cli.run(["run", file, "--dry-run"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("slow everything"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("for 30s"), r.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cli.controlPath))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cli.stateDir))
+    }
+
+    func testSigintMidRunRevertsAndWritesTheReport() throws {
+        let reports = temp.path + "/reports"
+        let p = try cli.start(["run", try experiment(faultFor: "30s"), "--report-dir", reports])
+        try waitForFlag()
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 3, "aborted")
+        XCTAssertEqual(try flagNames(), [], "the flag must be reverted")
+        XCTAssertTrue(try cli.run(["status"]).stdout.contains("No active faults"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: reports + "/journal.json"))
+    }
+
+    func testSigkillMidRunThenRecoverLeavesNothingApplied() throws {
+        let p = try cli.start(["run", try experiment(faultFor: "30s"), "--report-dir", temp.path + "/reports"])
+        try waitForFlag()
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        XCTAssertEqual(try flagNames(), ["slow-db"], "SIGKILL leaves the fault in place")
+        let r = try cli.run(["recover"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try flagNames(), [])
+        XCTAssertTrue(try cli.run(["status"]).stdout.contains("No active faults"))
+    }
+
+    func testInvalidExperimentExitsTwoWithLocatedProblems() throws {
+        let path = temp.path + "/bad.yaml"
+        try "steady_state:\n  probes: []\nmethod:\n  - flag: {name: x, percent: 101}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try cli.run(["validate", path])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("\(path):4: method.[0].flag.percent: '101'"), r.stderr)
+    }
+}

@@ -1,0 +1,195 @@
+import ChaosControl
+import ChaosCore
+import ChaosExperiment
+import ChaosFlags
+import ChaosReport
+import Foundation
+import XCTest
+
+final class ExperimentRunnerTests: XCTestCase {
+    var dir: String!
+    var controlPath: String { dir + "/control.json" }
+    var service: FlaggedTestService!
+
+    override func setUpWithError() throws {
+        dir = NSTemporaryDirectory() + "chaos-exp-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        service?.stop()
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    private func write(_ yaml: String, name: String = "exp.yaml") throws -> String {
+        let path = dir + "/" + name
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    private func run(_ file: String) throws -> ExperimentRunner.Result {
+        let context = ExperimentContext(controlPath: controlPath, httpTransport: CurlProbeTransport())
+        let experiment = try ExperimentParser.load(file: file, context: context)
+        let lifecycle = FaultLifecycle(journal: FaultJournal(directory: dir + "/state"),
+                                       reverters: [FlagReverter(), CommandReverter()])
+        let runner = ExperimentRunner(experiment: experiment, lifecycle: lifecycle,
+                                      options: .init(reportDirectory: dir + "/report",
+                                                     progress: ProgressReporter(isTerminal: false, logInterval: 1000, write: { _ in }),
+                                                     log: { _ in }))
+        return try runner.run()
+    }
+
+    private func flags() throws -> [String: Any] {
+        guard let data = FileManager.default.contents(atPath: controlPath) else { return [:] }
+        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        return object?["flags"] as? [String: Any] ?? [:]
+    }
+
+    func testRecoveryTimeMatchesTheTrueRecoveryWithinOneInterval() throws {
+        service = try FlaggedTestService(controlPath: controlPath, recoveryDelay: 0.8)
+        let file = try write("""
+        title: recovery timing
+        steady_state:
+          interval: 50ms
+          before: 500ms
+          after: 2s
+          healthy_after: 3
+          probes:
+            - name: svc
+              http: {url: "\(service.url)", status: 200, timeout: 1s}
+        slo:
+          - recover_within: 1500ms
+        method:
+          - name: break it
+            flag: {name: broken}
+            duration: 700ms
+        """)
+        let result = try run(file)
+        XCTAssertEqual(result.outcome, .passed, result.report.analysis.verdicts.map { "\($0.passed) \($0.objective) \($0.detail)" }.joined(separator: "\n"))
+        let recovery = try XCTUnwrap(result.report.analysis.recoveries.first)
+        let measured = try XCTUnwrap(recovery.recoverySeconds)
+        // True recovery: the service stays broken 0.8 s after it last saw the flag fire.
+        // The fault end mark comes at most a few ms before the reader sees the revert, so
+        // the measurement must match 0.8 s within one probe interval (plus propagation).
+        XCTAssertEqual(measured, 0.8, accuracy: 0.05 + 0.03, "measured \(measured)s")
+        XCTAssertTrue(try flags().isEmpty, "the fault must be reverted")
+        XCTAssertTrue(FaultJournal(directory: dir + "/state").records().records.isEmpty)
+        for name in ReportWriter.files { XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/report/" + name), name) }
+    }
+
+    func testStopConditionAbortsAndRollsBackAtOnce() throws {
+        service = try FlaggedTestService(controlPath: controlPath, recoveryDelay: 0)
+        let marker = dir + "/rolled-back"
+        let file = try write("""
+        title: stop condition
+        steady_state:
+          interval: 50ms
+          before: 300ms
+          after: 300ms
+          probes:
+            - http: {url: "\(service.url)", status: 200}
+        method:
+          - flag: {name: broken}
+            duration: 20s
+        rollbacks:
+          - command: touch \(marker)
+        stop_conditions:
+          - max_error_rate: 50%
+            window: 500ms
+        """)
+        let started = Date()
+        let result = try run(file)
+        let elapsed = Date().timeIntervalSince(started)
+        guard case .aborted(let why) = result.outcome else { return XCTFail("expected abort, got \(result.outcome)") }
+        XCTAssertTrue(why.contains("stop condition"), why)
+        XCTAssertLessThan(elapsed, 10, "the 20 s fault must be cut short")
+        XCTAssertTrue(try flags().isEmpty)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: marker), "rollbacks always run")
+        XCTAssertEqual(result.outcome.exitCode, .aborted)
+    }
+
+    func testNothingIsInjectedWhenTheSteadyStateDoesNotHold() throws {
+        let file = try write("""
+        steady_state:
+          interval: 50ms
+          before: 300ms
+          after: 100ms
+          probes:
+            - tcp: 127.0.0.1:1
+        method:
+          - flag: {name: never}
+            duration: 1s
+        """)
+        let result = try run(file)
+        guard case .aborted(let why) = result.outcome else { return XCTFail("\(result.outcome)") }
+        XCTAssertTrue(why.contains("steady state"), why)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: controlPath), "no flag may be written")
+    }
+
+    func testSLOMissIsReportedWithTheMeasuredValue() throws {
+        service = try FlaggedTestService(controlPath: controlPath, recoveryDelay: 0)
+        let file = try write("""
+        steady_state:
+          interval: 50ms
+          before: 300ms
+          after: 300ms
+          probes:
+            - http: {url: "\(service.url)"}
+        slo:
+          max_error_rate: 1%
+          phases: [during]
+        method:
+          - flag: {name: broken, percent: 100}
+            duration: 600ms
+        """)
+        let result = try run(file)
+        XCTAssertEqual(result.outcome, .sloMissed)
+        let verdict = try XCTUnwrap(result.report.analysis.verdicts.first { $0.objective == "max_error_rate" })
+        XCTAssertFalse(verdict.passed)
+        XCTAssertGreaterThan(try XCTUnwrap(verdict.measured), 0.5)
+        let junit = try String(contentsOfFile: dir + "/report/junit.xml", encoding: .utf8)
+        XCTAssertTrue(junit.contains("<failure"), junit)
+    }
+
+    func testValidationReportsEveryProblemWithLineAndField() throws {
+        let file = try write("""
+        title: broken
+        steady_state:
+          interval: fast
+          probes:
+            - tcp: nowhere
+        slo:
+          max_error_rate: 150%
+        method:
+          - flag: {name: x, percent: 300}
+          - teleport: {to: mars}
+        stop_conditions:
+          - window: 1s
+        """)
+        XCTAssertThrowsError(try ExperimentParser.load(file: file, context: ExperimentContext(controlPath: controlPath))) { error in
+            let text = String(describing: error)
+            for needle in ["\(file):3: steady_state.interval: 'fast'", "\(file):5: steady_state.probes.[0].tcp: 'nowhere'",
+                           "slo.max_error_rate: '150%'", "method.[0].flag.percent: '300'", ":10: method.[1]",
+                           "stop_conditions.[0]"] {
+                XCTAssertTrue(text.contains(needle), "missing '\(needle)' in:\n\(text)")
+            }
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: controlPath))
+    }
+
+    func testShippedExperimentsValidate() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let files = try FileManager.default.contentsOfDirectory(atPath: root + "/experiments").filter { $0.hasSuffix(".yaml") }
+        XCTAssertFalse(files.isEmpty)
+        for name in files where !name.hasPrefix("_") {
+            let context = ExperimentContext(controlPath: controlPath, httpTransport: CurlProbeTransport(),
+                                            actions: TestActions.all)
+            XCTAssertNoThrow(try ExperimentParser.load(file: root + "/experiments/" + name, context: context), name)
+        }
+    }
+}
+
+/// The step kinds the shipped experiments use, as the CLI registers them.
+enum TestActions {
+    static var all: ActionRegistry { ActionRegistry.standard }
+}
