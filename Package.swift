@@ -114,6 +114,8 @@ let package = Package(
                     exclude: ["Fixtures"]),
         // Drives chaosctl's netem/tbf commands for real (the dependency builds the binary).
         .testTarget(name: "ChaosNetTests", dependencies: ["ChaosNet", "ChaosCore", "chaosctl"]),
+        .testTarget(name: "ChaosTargetsTests", dependencies: ["ChaosTargets", "ChaosHTTP", "ChaosCore"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -33,18 +33,23 @@ engine_pid() {
   local pid
   pid=$(cat "$DIR/engine.pid" 2>/dev/null) || return 1
   # Only our dockerd: the PID must still be a dockerd whose command line names our dir.
-  tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "dockerd.*$DIR" || return 1
+  tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline" | grep -q "dockerd.*$DIR" || return 1
   echo "$pid"
 }
 
 start_dockerd() {
   local driver=$1
   rm -f "$SOCK"
-  dockerd --data-root "$DIR/data" --exec-root "$DIR/exec" --pidfile "$DIR/dockerd.pid" \
-    -H "unix://$SOCK" --storage-driver="$driver" \
-    --iptables=false --ip-masq=false --bridge=none --ip-forward=false \
-    --exec-opt native.cgroupdriver=cgroupfs --cgroup-parent="$CGROUP_PARENT" \
-    >"$DIR/dockerd.log" 2>&1 </dev/null &
+  local args=(--data-root "$DIR/data" --exec-root "$DIR/exec" --pidfile "$DIR/dockerd.pid"
+    -H "unix://$SOCK" --storage-driver="$driver"
+    --iptables=false --ip-masq=false --bridge=none --ip-forward=false
+    --exec-opt native.cgroupdriver=cgroupfs --cgroup-parent="$CGROUP_PARENT")
+  # The daemon must not keep its caller's pipes open (a test reading this script's output
+  # would never see EOF), so every inherited descriptor above 2 is closed for it. eval keeps
+  # it one simple command, so $! is dockerd itself.
+  local fd close=""
+  for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && [ "$fd" != 255 ] && close+=" $fd>&-"; done
+  eval "dockerd \"\${args[@]}\" >\"\$DIR/dockerd.log\" 2>&1 </dev/null $close &"
   echo $! > "$DIR/engine.pid"
   # Bounded wait: 30 s for the API to answer.
   for _ in $(seq 1 300); do
@@ -120,7 +125,7 @@ cmd_stop() {
   fi
   # containerd and shims this engine started: their command lines name our state dir.
   for p in /proc/[0-9]*; do
-    cmd=$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null) || continue
+    cmd=$(tr '\0' ' ' 2>/dev/null < "$p/cmdline") || continue
     case "${cmd%% *}" in *containerd*|*dockerd*) ;; *) continue ;; esac
     case "$cmd" in *"$DIR/"*) kill -KILL "${p#/proc/}" 2>/dev/null && log "killed leftover ${p#/proc/}";; esac
   done

@@ -11,6 +11,7 @@ packages=(
   procps                    # tests: ps / pkill-free process checks
   docker.io                 # ChaosTargets tests: a private dockerd (scripts/docker-engine.sh), runc, containerd
   busybox-static            # ChaosTargets tests: the registry-free test image's only binary
+  podman conmon runc        # ChaosTargets tests: Podman's Docker-compatible API (scripts/podman-engine.sh)
   curl openssl              # docker-engine.sh readiness probe; ChaosHTTP TLS tests make certificates
   python3                   # ChaosNet tests: TCP sender/receiver across test namespaces
   util-linux                # ChaosNet tests: setpriv drops root for the CAP_NET_ADMIN error test

@@ -5,14 +5,49 @@ import Glibc
 
 /// Turns SIGINT/SIGTERM into an orderly revert: the handler runs on a dispatch queue (not in
 /// signal context), so it may take locks, talk to the kernel and write the journal.
+///
+/// Several traps may be alive at once (a command's own trap around a repeated run, and a
+/// `FaultHold` inside it): every live trap for a signal is called. On Linux, libdispatch
+/// delivers a signal to only one of several sources for it, so all traps share one source
+/// per signal through `SignalRouter`.
 public final class SignalTrap: @unchecked Sendable {
-    private var sources: [DispatchSourceSignal] = []
-    private let queue = DispatchQueue(label: "chaosctl.signals")
-
-    private var previous: [(Int32, sigaction)] = []
+    private var registrations: [(Int32, Int)]
 
     public init(signals: [Int32] = [SIGINT, SIGTERM], handler: @escaping @Sendable (Int32) -> Void) {
-        for sig in signals {
+        registrations = signals.map { ($0, SignalRouter.shared.add($0, handler)) }
+    }
+
+    /// Stop catching; once no trap is left for a signal, its previous disposition is back.
+    public func cancel() {
+        for (sig, id) in registrations { SignalRouter.shared.remove(sig, id: id) }
+        registrations.removeAll()
+    }
+
+    /// The conventional exit status for a process ended by `signal` (128 + n).
+    public static func exitStatus(for signal: Int32) -> Int32 { 128 + signal }
+}
+
+/// One dispatch signal source per signal, fanning out to every registered handler. Made
+/// with the first trap for a signal, dropped with the last, which restores the disposition
+/// the signal had before.
+final class SignalRouter: @unchecked Sendable {
+    static let shared = SignalRouter()
+
+    private struct Slot {
+        var source: DispatchSourceSignal
+        var previous: sigaction
+        var handlers: [Int: @Sendable (Int32) -> Void] = [:]
+    }
+
+    private let lock = NSLock()
+    private let queue = DispatchQueue(label: "chaosctl.signals")
+    private var slots: [Int32: Slot] = [:]
+    private var nextID = 0
+
+    func add(_ sig: Int32, _ handler: @escaping @Sendable (Int32) -> Void) -> Int {
+        lock.lock(); defer { lock.unlock() }
+        nextID += 1
+        if slots[sig] == nil {
             // A no-op handler rather than SIG_IGN: it stops the default action just as well,
             // but unlike an ignored disposition it is not inherited by the commands we start
             // (a load generator must still die on SIGTERM).
@@ -21,27 +56,35 @@ public final class SignalTrap: @unchecked Sendable {
             sigemptyset(&action.sa_mask)
             var old = sigaction()
             sigaction(sig, &action, &old)
-            previous.append((sig, old))
             let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-            source.setEventHandler { handler(sig) }
+            source.setEventHandler { [weak self] in self?.fire(sig) }
             source.resume()
-            sources.append(source)
+            slots[sig] = Slot(source: source, previous: old)
         }
+        slots[sig]!.handlers[nextID] = handler
+        return nextID
     }
 
-    /// Stop catching and put back whatever disposition the signals had before.
-    public func cancel() {
-        for s in sources { s.cancel() }
-        sources.removeAll()
-        for (sig, old) in previous {
-            var restore = old
+    func remove(_ sig: Int32, id: Int) {
+        lock.lock(); defer { lock.unlock() }
+        guard var slot = slots[sig] else { return }
+        slot.handlers[id] = nil
+        if slot.handlers.isEmpty {
+            slot.source.cancel()
+            var restore = slot.previous
             sigaction(sig, &restore, nil)
+            slots[sig] = nil
+        } else {
+            slots[sig] = slot
         }
-        previous.removeAll()
     }
 
-    /// The conventional exit status for a process ended by `signal` (128 + n).
-    public static func exitStatus(for signal: Int32) -> Int32 { 128 + signal }
+    private func fire(_ sig: Int32) {
+        lock.lock()
+        let live = (slots[sig]?.handlers ?? [:]).sorted { $0.key < $1.key }.map(\.value)
+        lock.unlock()
+        for h in live { h(sig) }
+    }
 }
 
 /// Holds faults until a deadline or a signal, then reverts what this process holds.

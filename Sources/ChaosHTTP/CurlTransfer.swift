@@ -11,6 +11,9 @@ final class CurlTransfer {
     private let handle: UnsafeMutableRawPointer
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let url: String
+    /// How errors name the endpoint: the URL, plus the socket for unix transports (libcurl's
+    /// own text would say "localhost port 80").
+    private let label: String
     private var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
 
     // Filled by the callbacks.
@@ -21,13 +24,14 @@ final class CurlTransfer {
     fileprivate var sinkStopped = false
     fileprivate var token: CancellationToken?
 
-    init(url: String) throws {
+    init(url: String, label: String? = nil) throws {
         try CurlRuntime.ensureInitialised()
         guard let h = curl_easy_init() else {
             throw HTTPError(kind: .other, url: url, message: "curl_easy_init failed")
         }
         self.handle = h
         self.url = url
+        self.label = label ?? url
     }
 
     deinit {
@@ -68,7 +72,7 @@ final class CurlTransfer {
     func setHeaders(_ lines: [String]) throws {
         for line in lines {
             guard let next = curl_slist_append(headerList, line) else {
-                throw HTTPError(kind: .other, url: url, message: "out of memory building headers")
+                throw HTTPError(kind: .other, url: label, message: "out of memory building headers")
             }
             headerList = next
         }
@@ -101,7 +105,7 @@ final class CurlTransfer {
         _ = ccurl_getinfo_double(handle, CURLINFO_TOTAL_TIME, &total)
         if code != CURLE_OK {
             if sinkStopped || (token?.isCancelled ?? false) {
-                throw HTTPError(kind: .cancelled, url: url, message: "stopped by caller")
+                throw HTTPError(kind: .cancelled, url: label, message: "stopped by caller")
             }
             throw failure(code)
         }
@@ -112,7 +116,7 @@ final class CurlTransfer {
 
     private func check(_ code: CURLcode, _ what: String, kind: HTTPError.Kind = .invalidRequest) throws {
         guard code == CURLE_OK else {
-            throw HTTPError(kind: kind, url: url, message: "cannot set \(what): \(CurlRuntime.describe(code))")
+            throw HTTPError(kind: kind, url: label, message: "cannot set \(what): \(CurlRuntime.describe(code))")
         }
     }
 
@@ -139,7 +143,7 @@ final class CurlTransfer {
         default:
             kind = .other
         }
-        return HTTPError(kind: kind, url: url, message: message)
+        return HTTPError(kind: kind, url: label, message: message)
     }
 
     fileprivate func receive(_ data: Data) -> Bool {

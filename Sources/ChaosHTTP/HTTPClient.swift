@@ -82,8 +82,10 @@ public final class HTTPClient: Sendable {
 
     private func prepare(_ request: HTTPRequest, timeout: Double) throws -> CurlTransfer {
         let url = url(for: request.target)
-        let t = try CurlTransfer(url: url)
         let c = configuration
+        var label = url
+        if case .unixSocket(let path) = c.transport { label += " via unix socket \(path)" }
+        let t = try CurlTransfer(url: url, label: label)
         try t.set(CURLOPT_URL, url)
         // No signals: libcurl would otherwise use SIGALRM for DNS timeouts, which is not
         // safe with several threads.

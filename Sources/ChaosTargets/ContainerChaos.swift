@@ -90,10 +90,17 @@ public final class ContainerChaos {
                                 : "\(label(c)) not running again within \(DurationParser.format(waitRecovered))")
             }
         } catch {
-            outcome.error = error
-            log("\(action.name) \(label(c)) failed: \(error)")
+            outcome.error = named(error, c)
+            log("\(action.name) \(label(c)) failed: \(outcome.error!)")
         }
         return outcome
+    }
+
+    /// Engine errors name the container by the ID the call used; people know it by name.
+    private func named(_ error: Error, _ c: ContainerSummary) -> Error {
+        guard var e = error as? ContainerEngineError else { return error }
+        e.container = label(c)
+        return e
     }
 
     private func recordEvent(_ action: ContainerAction, _ c: ContainerSummary, _ detail: String) {
@@ -126,8 +133,8 @@ public final class ContainerChaos {
                 records[c.id] = record
                 log("paused \(label(c)) (fault \(record.id))")
             } catch {
-                o.error = error
-                log("pause \(label(c)) failed: \(error)")
+                o.error = named(error, c)
+                log("pause \(label(c)) failed: \(o.error!)")
             }
             outcomes.append(o)
         }

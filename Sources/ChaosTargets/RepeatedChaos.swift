@@ -40,8 +40,9 @@ public struct RepeatedChaos: Sendable {
         self.duration = duration
     }
 
-    /// At most this many rounds start: one at 0, then one per interval inside the duration.
-    public var maxRounds: Int { interval > 0 ? Int((duration / interval).rounded(.down)) + 1 : 1 }
+    /// Rounds start at 0, interval, 2×interval, … while that is before the duration's end
+    /// ("every 10s for 60s" is six rounds); always at least one.
+    public var maxRounds: Int { interval > 0 && duration > 0 ? max(1, Int((duration / interval).rounded(.up))) : 1 }
 
     /// Run `round(index)` until the duration is used up, `round` returns false, or `stop` is
     /// triggered. Returns the number of rounds run.
@@ -52,8 +53,9 @@ public struct RepeatedChaos: Sendable {
         while index < maxRounds && stop.signal == nil {
             let plannedStart = start.addingTimeInterval(Double(index) * interval)
             if stop.sleep(plannedStart.timeIntervalSinceNow) { break }
-            // The first round always runs; later ones only inside the duration.
-            guard index == 0 || Date().timeIntervalSince(start) <= duration else { break }
+            // The first round always runs; a later one that slipped past the end (because
+            // earlier rounds overran their interval) does not.
+            guard index == 0 || Date().timeIntervalSince(start) < duration else { break }
             let keepGoing = round(index)
             index += 1
             if !keepGoing { break }

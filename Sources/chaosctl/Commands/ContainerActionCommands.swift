@@ -8,10 +8,11 @@ struct ContainerKillCommand: ParsableCommand {
         abstract: "Send a signal through the engine API (the engine treats it as a manual stop: no restart policy).")
     @OptionGroup var select: ContainerSelectionOptions
     @OptionGroup var options: ContainerRunOptions
+    @OptionGroup var state: StateOptions
     @Option(name: .long, help: "Signal name or number.") var signal = "SIGKILL"
 
     func run() throws {
-        try ContainerRunner.execute(.kill(signal: try DockerSignal.normalize(signal)), select, options)
+        try ContainerRunner.execute(.kill(signal: try DockerSignal.normalize(signal)), select, options, state)
     }
 }
 
@@ -21,34 +22,38 @@ struct ContainerCrashCommand: ParsableCommand {
         abstract: "SIGKILL the container's main process on this host; the engine sees a crash and applies the restart policy.")
     @OptionGroup var select: ContainerSelectionOptions
     @OptionGroup var options: ContainerRunOptions
+    @OptionGroup var state: StateOptions
 
-    func run() throws { try ContainerRunner.execute(.crash, select, options) }
+    func run() throws { try ContainerRunner.execute(.crash, select, options, state) }
 }
 
 struct ContainerStopCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "stop", abstract: "Stop containers (SIGTERM, then SIGKILL after --timeout).")
     @OptionGroup var select: ContainerSelectionOptions
     @OptionGroup var options: ContainerRunOptions
+    @OptionGroup var state: StateOptions
     @Option(name: .long, help: "Grace period before SIGKILL.") var timeout = "10s"
 
-    func run() throws { try ContainerRunner.execute(.stop(timeout: try wholeSeconds(timeout, field: "--timeout")), select, options) }
+    func run() throws { try ContainerRunner.execute(.stop(timeout: try wholeSeconds(timeout, field: "--timeout")), select, options, state) }
 }
 
 struct ContainerStartCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "start", abstract: "Start stopped containers (default state filter: exited, created).")
     @OptionGroup var select: ContainerSelectionOptions
     @OptionGroup var options: ContainerRunOptions
+    @OptionGroup var state: StateOptions
 
-    func run() throws { try ContainerRunner.execute(.start, select, options) }
+    func run() throws { try ContainerRunner.execute(.start, select, options, state) }
 }
 
 struct ContainerRestartCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "restart", abstract: "Restart containers.")
     @OptionGroup var select: ContainerSelectionOptions
     @OptionGroup var options: ContainerRunOptions
+    @OptionGroup var state: StateOptions
     @Option(name: .long, help: "Grace period before SIGKILL.") var timeout = "10s"
 
-    func run() throws { try ContainerRunner.execute(.restart(timeout: try wholeSeconds(timeout, field: "--timeout")), select, options) }
+    func run() throws { try ContainerRunner.execute(.restart(timeout: try wholeSeconds(timeout, field: "--timeout")), select, options, state) }
 }
 
 struct ContainerPauseCommand: ParsableCommand {
@@ -57,20 +62,19 @@ struct ContainerPauseCommand: ParsableCommand {
         abstract: "Pause containers for --for (or until SIGINT/SIGTERM), then unpause. Journaled: `chaosctl recover` unpauses after a crash.")
     @OptionGroup var select: ContainerSelectionOptions
     @OptionGroup var options: ContainerRunOptions
+    @OptionGroup var state: StateOptions
     @Option(name: .customLong("for"), help: "How long to keep them paused, e.g. 10s (default: until interrupted).") var duration: String?
 
-    func validate() throws {
-        if let duration, let repeated = options.repeated {
-            if try DurationParser.seconds(duration, field: "--for") >= repeated.interval {
-                throw ValidationError("--for must be shorter than --interval")
-            }
-        } else if duration == nil && options.repeated != nil {
-            throw ValidationError("repeated pauses need --for")
-        }
+    func run() throws {
+        try ContainerRunner.execute(try pauseAction(), select, options, state)
     }
 
-    func run() throws {
-        try ContainerRunner.execute(.pause(duration: try duration.map { try DurationParser.seconds($0, field: "--for") }),
-                                    select, options)
+    private func pauseAction() throws -> ContainerAction {
+        let seconds = try duration.map { try DurationParser.seconds($0, field: "--for") }
+        if let repeated = options.repeated {
+            guard let seconds else { throw usage("repeated pauses need --for") }
+            if seconds >= repeated.interval { throw usage("--for must be shorter than --interval") }
+        }
+        return .pause(duration: seconds)
     }
 }

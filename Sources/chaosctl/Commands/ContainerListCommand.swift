@@ -8,10 +8,11 @@ struct ContainerListCommand: ParsableCommand {
     @OptionGroup var select: ContainerSelectionOptions
 
     func run() throws {
-        do {
+        try Failures.reporting {
+            try select.check()
+            let selector = try select.selector(defaultStatuses: [])
             let engine = try select.engine()
             let info = try engine.engineInfo()
-            let selector = try select.selector(defaultStatuses: [])
             let found = try selector.candidates(in: engine)
             print("engine \(engine.host): \(info.server.isEmpty ? "unknown server" : info.server), API \(info.apiVersion)")
             for c in found {
@@ -19,8 +20,6 @@ struct ContainerListCommand: ParsableCommand {
                 print("\(c.shortID)  \(c.name.padding(toLength: max(20, c.name.count), withPad: " ", startingAt: 0))  \(c.state.padding(toLength: 10, withPad: " ", startingAt: 0))  \(labels)")
             }
             print("\(found.count) container(s) match \(selector.description)")
-        } catch let failure as ChaosFailure {
-            throw ContainerRunner.exit(failure)
         }
     }
 }

@@ -28,11 +28,13 @@ struct ContainerSelectionOptions: ParsableArguments {
     @Option(name: .long, help: "Seed for the random pick, to replay a run.")
     var seed: UInt64?
 
-    func validate() throws {
+    /// Checked in `run` (not ArgumentParser's `validate`) so usage errors exit 2 like every
+    /// other chaosctl command.
+    func check() throws {
         let picks = [count != nil, percent != nil, all].filter { $0 }.count
-        if picks > 1 { throw ValidationError("use only one of --count, --percent, --all") }
-        if let count, count < 1 { throw ValidationError("--count must be at least 1") }
-        if let percent, !(percent > 0 && percent <= 100) { throw ValidationError("--percent must be in (0, 100]") }
+        if picks > 1 { throw usage("use only one of --count, --percent, --all") }
+        if let count, count < 1 { throw usage("--count must be at least 1 (got \(count))") }
+        if let percent, !(percent > 0 && percent <= 100) { throw usage("--percent must be in (0, 100] (got \(percent))") }
     }
 
     var pick: ContainerPick {
@@ -66,10 +68,10 @@ struct ContainerRunOptions: ParsableArguments {
     @Option(name: .long, help: "After the action, wait up to this long (e.g. 60s) for each container to run again and report the time.")
     var waitRecovered: String?
 
-    func validate() throws {
-        if (interval == nil) != (duration == nil) { throw ValidationError("--interval and --duration go together") }
+    func check() throws {
+        if (interval == nil) != (duration == nil) { throw usage("--interval and --duration go together") }
         if let interval, try DurationParser.seconds(interval, field: "--interval") <= 0 {
-            throw ValidationError("--interval must be positive")
+            throw usage("--interval must be positive")
         }
         if let duration { _ = try DurationParser.seconds(duration, field: "--duration") }
         if let waitRecovered { _ = try DurationParser.seconds(waitRecovered, field: "--wait-recovered") }
@@ -86,6 +88,8 @@ struct ContainerRunOptions: ParsableArguments {
         waitRecovered.flatMap { try? DurationParser.seconds($0, field: "--wait-recovered") }
     }
 }
+
+func usage(_ message: String) -> ChaosError { ChaosError(message, exitCode: .usage) }
 
 /// Seconds from a "10s"-style option, for whole-second API parameters (stop/restart timeouts).
 func wholeSeconds(_ text: String, field: String) throws -> Int {

@@ -6,26 +6,21 @@ import Foundation
 /// Shared body of the action subcommands: select, act (once or repeatedly), print.
 enum ContainerRunner {
     static func execute(_ action: @autoclosure () throws -> ContainerAction, _ select: ContainerSelectionOptions,
-                        _ run: ContainerRunOptions) throws {
-        do {
-            try perform(try action(), select, run)
-        } catch let failure as ChaosFailure {
-            throw exit(failure)
+                        _ run: ContainerRunOptions, _ state: StateOptions) throws {
+        try Failures.reporting {
+            try select.check()
+            try run.check()
+            try perform(try action(), select, run, Lifecycle.make(journal: state.journal))
         }
     }
 
-    /// Print a failure and turn it into the process exit status the project defines.
-    static func exit(_ failure: ChaosFailure) -> ArgumentParser.ExitCode {
-        FileHandle.standardError.write(Data("chaosctl: \(failure)\n".utf8))
-        return ArgumentParser.ExitCode(failure.exitCode.rawValue)
-    }
-
-    private static func perform(_ action: ContainerAction, _ select: ContainerSelectionOptions, _ run: ContainerRunOptions) throws {
+    private static func perform(_ action: ContainerAction, _ select: ContainerSelectionOptions, _ run: ContainerRunOptions,
+                                _ lifecycle: FaultLifecycle) throws {
+        let selector = try select.selector(defaultStatuses: action.defaultStatuses)
         let engine = try select.engine()
         let info = try engine.engineInfo()
-        let selector = try select.selector(defaultStatuses: action.defaultStatuses)
         var rng = SeededRandom(seed: select.seed)
-        let chaos = ContainerChaos(engine: engine, lifecycle: FaultLifecycle()) { print($0) }
+        let chaos = ContainerChaos(engine: engine, lifecycle: lifecycle) { print($0) }
         let prefix = run.dryRun ? "dry run: " : ""
         print("\(prefix)\(action.name) on \(engine.host) (\(info.server.isEmpty ? "engine" : info.server), API \(info.apiVersion)); targets: \(selector.description), \(selector.pick)")
 

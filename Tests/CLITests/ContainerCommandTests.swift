@@ -1,0 +1,84 @@
+import Foundation
+import XCTest
+
+/// `chaosctl container …` end to end through the real binary: option checking, exit codes,
+/// and error mapping against the scripted engine of ChaosTargetsTests (the real-engine
+/// behaviour is covered by DockerEngineIntegrationTests).
+final class ContainerCommandTests: XCTestCase {
+    var temp: TempDir!
+    var cli: Chaosctl!
+
+    override func setUpWithError() throws {
+        temp = try TempDir()
+        cli = Chaosctl(controlPath: temp.path + "/control.json", stateDir: temp.path + "/state")
+    }
+
+    override func tearDown() {
+        temp = nil  // XCTest keeps test instances alive: drop the directory now
+    }
+
+    func testBadOptionsExitWithUsageAndTouchNothing() throws {
+        let host = ["--host", "unix://\(temp.path)/none.sock"]
+        let cases: [([String], String)] = [
+            (["container", "kill", "--count", "0"], "--count"),
+            (["container", "kill", "--count", "1", "--all"], "--count, --percent, --all"),
+            (["container", "stop", "--percent", "150"], "--percent"),
+            (["container", "kill", "--signal", "SIGBOGUS"], "SIGBOGUS"),
+            (["container", "restart", "--interval", "1s"], "--interval and --duration"),
+            (["container", "pause", "--interval", "2s", "--duration", "4s"], "--for"),
+            (["container", "pause", "--for", "3s", "--interval", "2s", "--duration", "4s"], "shorter than --interval"),
+            (["container", "list", "--name", "re:("], "re:("),
+            (["container", "stop", "--timeout", "soon"], "soon"),
+            (["container", "list", "--host", "ssh://me@box"], "ssh://me@box"),
+        ]
+        for (args, needle) in cases {
+            let r = try cli.run(args + (args.contains("--host") ? [] : host))
+            XCTAssertEqual(r.status, 2, "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains(needle), "\(args): '\(needle)' not in: \(r.stderr)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cli.stateDir + "/events.jsonl"))
+    }
+
+    func testUnreachableEngineExitsFourNamingTheSocket() throws {
+        let r = try cli.run(["container", "kill", "--label", "app=web", "--host", "unix://\(temp.path)/none.sock"])
+        XCTAssertEqual(r.status, 4, r.stderr)
+        XCTAssertTrue(r.stderr.contains("\(temp.path)/none.sock"), r.stderr)
+    }
+
+    func testAgainstAScriptedPodmanEngine() throws {
+        let socket = temp.path + "/engine.sock"
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("ChaosTargetsTests/Fixtures/fake_engine.py").path
+        let engine = Process()
+        engine.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        engine.arguments = ["python3", fixture, socket, "1.41", "Libpod/4.3.1 (linux)"]
+        let out = Pipe()
+        engine.standardOutput = out
+        try engine.run()
+        defer { kill(engine.processIdentifier, SIGTERM); engine.waitUntilExit() }
+        guard String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("READY") else {
+            throw XCTSkip("python3 fake engine did not start")
+        }
+        let host = ["--host", "unix://" + socket]
+
+        let list = try cli.run(["container", "list", "--label", "app=web"] + host)
+        XCTAssertEqual(list.status, 0, list.stderr)
+        XCTAssertTrue(list.stdout.contains("Libpod/4.3.1"), list.stdout)
+        XCTAssertTrue(list.stdout.contains("web-1"), list.stdout)
+
+        // Podman answers 500 "can only kill running containers"; chaosctl says what it means.
+        let kill = try cli.run(["container", "kill", "--label", "app=web"] + host)
+        XCTAssertEqual(kill.status, 8, kill.stderr)
+        XCTAssertTrue(kill.stderr.contains("web-1") && kill.stderr.contains("is not running"), kill.stderr)
+
+        let dry = try cli.run(["container", "kill", "--label", "app=web", "--dry-run"] + host)
+        XCTAssertEqual(dry.status, 0, dry.stderr)
+        XCTAssertTrue(dry.stdout.contains("would kill web-1"), dry.stdout)
+        let log = (try? String(contentsOfFile: socket + ".log", encoding: .utf8)) ?? ""
+        XCTAssertEqual(log.components(separatedBy: "/kill").count - 1, 1, "the dry run sent no kill: \(log)")
+
+        let none = try cli.run(["container", "kill", "--label", "app=web", "--name", "db-*"] + host)
+        XCTAssertEqual(none.status, 7, none.stderr)
+        XCTAssertTrue(none.stderr.contains("no container matches"), none.stderr)
+    }
+}
