@@ -38,15 +38,47 @@ enum Actions {
                 return nil
             }
         }
+        registry.register("container") { node, duration, _ in
+            guard node.entries() != nil else { return nil }
+            let actions = ["kill", "crash", "stop", "start", "restart", "pause"]
+            guard let action = node["action"]?.choice(actions) else {
+                if node["action"] == nil { node.problem("a container step needs 'action' (\(actions.joined(separator: ", ")))") }
+                return nil
+            }
+            if action != "pause" && duration != nil {
+                node.problem("container \(action) is one-shot (recovery is timed from it); only pause takes a duration")
+            }
+            if action == "pause" && duration == nil && node["for"] == nil {
+                node.problem("a pause step needs a duration (the containers are unpaused when it ends)")
+            }
+            // Pause holds for the step's duration inside the command (journaled, unpaused on
+            // SIGINT/SIGTERM and by `recover`); recovery is then timed from the unpause.
+            let extra = action == "pause" ? duration.map { ["--for=\(Int(($0 * 1000).rounded()))ms"] } ?? [] : []
+            let command: ParsableCommand?
+            switch action {
+            case "kill": command = parseAsCommand(node, ignoring: ["action"]) as ContainerKillCommand?
+            case "crash": command = parseAsCommand(node, ignoring: ["action"]) as ContainerCrashCommand?
+            case "stop": command = parseAsCommand(node, ignoring: ["action"]) as ContainerStopCommand?
+            case "start": command = parseAsCommand(node, ignoring: ["action"]) as ContainerStartCommand?
+            case "restart": command = parseAsCommand(node, ignoring: ["action"]) as ContainerRestartCommand?
+            default: command = parseAsCommand(node, ignoring: ["action"], extra: extra) as ContainerPauseCommand?
+            }
+            guard var command else { return nil }
+            let label = node["label"]?.node.scalar?.string ?? node["name"]?.node.scalar?.string ?? ""
+            return .oneShot(summary: "container \(action) \(label)") {
+                try command.run()
+                return ""
+            }
+        }
         return registry
     }
 
     /// A step written as the command's own options (`{dev: eth0, delay: 100ms, loss: 5%}` is
     /// `--dev eth0 --delay 100ms --loss 5%`), so steps and the CLI share one parser and one
     /// set of checks. `true` stands for a flag; lists repeat the option.
-    static func parseAsCommand<C: ParsableCommand>(_ node: ConfigNode, ignoring: Set<String> = []) -> C? {
+    static func parseAsCommand<C: ParsableCommand>(_ node: ConfigNode, ignoring: Set<String> = [], extra: [String] = []) -> C? {
         guard let entries = node.entries() else { return nil }
-        var args: [String] = []
+        var args: [String] = extra
         for (key, value) in entries {
             // An empty value means "not set", so `netns: ${NET_NS:-}` can be left out by the environment.
             if ignoring.contains(key) || (value.node.scalar?.string.isEmpty ?? false) { continue }
