@@ -43,8 +43,12 @@ public struct PlannedStep {
         case fault(Fault, duration: Double?)
         /// Do nothing for a while (let the system settle, or observe).
         case wait(Double)
-        /// A one-shot action (kill, delete, a command): nothing to revert; recovery is timed from it.
+        /// A one-shot action (kill, delete, a command): nothing to revert; recovery is timed
+        /// from the moment it starts.
         case oneShot(summary: String, perform: () throws -> String)
+        /// A fault that applies, holds and reverts itself inside `perform` (with its own
+        /// journal entry, so `recover` still covers a crash); the fault window is the call.
+        case selfReverting(summary: String, perform: () throws -> String)
     }
     public var name: String
     public var line: Int?
@@ -55,7 +59,7 @@ public struct PlannedStep {
         case .fault(let f, let d):
             return "\(f.kind) \(f.target): \(f.summary)" + (d.map { " for \(DurationParser.format($0))" } ?? " until the method ends")
         case .wait(let s): return "wait \(DurationParser.format(s))"
-        case .oneShot(let summary, _): return summary
+        case .oneShot(let summary, _), .selfReverting(let summary, _): return summary
         }
     }
 }

@@ -145,8 +145,14 @@ public final class ExperimentRunner {
             case .wait(let seconds):
                 sleep(seconds, checkStops: phase == "method")
             case .oneShot(_, let perform):
-                let detail = try perform()
+                // Recovery is timed from the action itself, not from whatever waiting it does after.
                 loop.markOneShot(step.name)
+                let detail = try perform()
+                if !detail.isEmpty { log("  \(detail.replacingOccurrences(of: "\n", with: "\n  "))") }
+            case .selfReverting(_, let perform):
+                loop.markFaultStart(step.name)
+                defer { loop.markFaultEnd(step.name) }
+                let detail = try perform()
                 if !detail.isEmpty { log("  \(detail.replacingOccurrences(of: "\n", with: "\n  "))") }
             case .fault(let fault, let duration):
                 let record = try lifecycle.apply(fault, held: true, expiresAt: duration.map { Date().addingTimeInterval($0) })

@@ -65,10 +65,11 @@ enum Actions {
             }
             guard var command else { return nil }
             let label = node["label"]?.node.scalar?.string ?? node["name"]?.node.scalar?.string ?? ""
-            return .oneShot(summary: "container \(action) \(label)") {
-                try command.run()
-                return ""
+            let summary = "container \(action) \(label)"
+            if action == "pause" {
+                return .selfReverting(summary: summary) { try command.run(); return "" }
             }
+            return .oneShot(summary: summary) { try command.run(); return "" }
         }
         return registry
     }

@@ -1,0 +1,92 @@
+import Foundation
+import XCTest
+
+/// `chaosctl run` with container steps against a real dockerd (scripts/docker-engine.sh):
+/// a busybox httpd with `restart: always` on host networking is crashed and paused while
+/// the probe loop watches it; the engine is inspected afterwards.
+final class ContainerExperimentTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    var temp: TempDir!
+    var engineDir: String!
+    var dockerHost: String { "unix://\(engineDir!)/docker.sock" }
+
+    override func tearDown() {
+        if let engineDir { _ = shell(["/bin/bash", Self.root + "/scripts/docker-engine.sh", "stop"], ["CHAOSCTL_DOCKER_DIR": engineDir]) }
+        temp = nil
+    }
+
+    func testCrashAndPauseStepsAreTimedAndLeaveTheContainerRunning() throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/dockerd"),
+              FileManager.default.isExecutableFile(atPath: "/usr/bin/docker") else {
+            throw XCTSkip("needs root and docker.io (scripts/install-deps.sh)")
+        }
+        if ProcessInfo.processInfo.environment["CHAOSCTL_SKIP_DOCKER_TESTS"] == "1" { throw XCTSkip("CHAOSCTL_SKIP_DOCKER_TESTS=1") }
+        temp = try TempDir()
+        engineDir = "/tmp/chaosctl-docker-exp-\(getpid())"
+        let started = shell(["/bin/bash", Self.root + "/scripts/docker-engine.sh", "start", "0"], ["CHAOSCTL_DOCKER_DIR": engineDir])
+        guard started.0 == 0, started.1.contains("ENGINE_READY") else { return XCTFail("engine did not start: \(started.1.suffix(500))") }
+
+        let port = 18_000 + Int(getpid() % 1000)
+        let web = shell(["/usr/bin/docker", "run", "-d", "--name", "exp-web-\(getpid())", "--label", "app=expweb-\(getpid())",
+                         "--restart", "always", "--network", "host", "chaosctl-target:latest", "/bin/busybox", "sh", "-c",
+                         "mkdir -p /www && echo ok > /www/index.html && exec /bin/busybox httpd -f -p 127.0.0.1:\(port) -h /www"],
+                        ["DOCKER_HOST": dockerHost])
+        XCTAssertEqual(web.0, 0, web.1)
+        let file = temp.path + "/containers.yaml"
+        try """
+        title: container crash and pause
+        steady_state:
+          interval: 100ms
+          before: 1s
+          after: 2s
+          probes:
+            - name: web
+              http: {url: "http://127.0.0.1:\(port)/", timeout: 500ms}
+        slo:
+          - recover_within: 20s
+        method:
+          - name: crash web
+            container: {action: crash, label: app=expweb-\(getpid()), count: 1, wait-recovered: 30s, host: "\(dockerHost)"}
+          - wait: 1s
+          - name: pause web
+            container: {action: pause, label: app=expweb-\(getpid()), all: true, host: "\(dockerHost)"}
+            duration: 1500ms
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let cli = Chaosctl(controlPath: temp.path + "/control.json", stateDir: temp.path + "/state")
+        // The steady state must hold first: wait until httpd answers.
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, shell(["/usr/bin/curl", "-sf", "http://127.0.0.1:\(port)/"], [:]).0 != 0 { Thread.sleep(forTimeInterval: 0.1) }
+
+        let r = try cli.run(["run", file, "--report-dir", temp.path + "/report"], timeout: 120)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        let journal = try jsonObject(atPath: temp.path + "/report/journal.json")
+        let report = try XCTUnwrap(journal["report"] as? [String: Any])
+        let analysis = try XCTUnwrap(report["analysis"] as? [String: Any])
+        let recoveries = try XCTUnwrap(analysis["recoveries"] as? [[String: Any]])
+        XCTAssertEqual(recoveries.count, 2, "\(recoveries)")
+        // The crash really took the service down: the probes saw failures during the method.
+        let phases = try XCTUnwrap(analysis["phases"] as? [[String: Any]])
+        let during = try XCTUnwrap(phases.first { $0["phase"] as? String == "during" })
+        XCTAssertGreaterThan(during["failures"] as? Int ?? 0, 0, "\(during)")
+
+        let state = shell(["/usr/bin/docker", "inspect", "-f", "{{.State.Running}} {{.State.Paused}} {{.RestartCount}}", "exp-web-\(getpid())"],
+                          ["DOCKER_HOST": dockerHost])
+        XCTAssertEqual(state.1.trimmingCharacters(in: .whitespacesAndNewlines), "true false 1", "running, not paused, restarted once by the engine")
+        XCTAssertTrue(try cli.run(["status"]).stdout.contains("No active faults"))
+    }
+
+    private func shell(_ argv: [String], _ env: [String: String]) -> (Int32, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: argv[0])
+        p.arguments = Array(argv.dropFirst())
+        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        do { try p.run() } catch { return (-1, "\(error)") }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
