@@ -16,7 +16,8 @@ final class ContainerExperimentTests: XCTestCase {
         temp = nil
     }
 
-    func testCrashAndPauseStepsAreTimedAndLeaveTheContainerRunning() throws {
+    /// Start a private dockerd with `containers` labelled busybox containers, or skip.
+    private func startEngine(containers: Int = 0) throws {
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/dockerd"),
               FileManager.default.isExecutableFile(atPath: "/usr/bin/docker") else {
             throw XCTSkip("needs root and docker.io (scripts/install-deps.sh)")
@@ -24,8 +25,35 @@ final class ContainerExperimentTests: XCTestCase {
         if ProcessInfo.processInfo.environment["CHAOSCTL_SKIP_DOCKER_TESTS"] == "1" { throw XCTSkip("CHAOSCTL_SKIP_DOCKER_TESTS=1") }
         temp = try TempDir()
         engineDir = "/tmp/chaosctl-docker-exp-\(getpid())"
-        let started = shell(["/bin/bash", Self.root + "/scripts/docker-engine.sh", "start", "0"], ["CHAOSCTL_DOCKER_DIR": engineDir])
-        guard started.0 == 0, started.1.contains("ENGINE_READY") else { return XCTFail("engine did not start: \(started.1.suffix(500))") }
+        let started = shell(["/bin/bash", Self.root + "/scripts/docker-engine.sh", "start", String(containers)], ["CHAOSCTL_DOCKER_DIR": engineDir])
+        guard started.0 == 0, started.1.contains("ENGINE_READY") else {
+            XCTFail("engine did not start: \(started.1.suffix(500))")
+            throw XCTSkip("no engine")
+        }
+    }
+
+    func testNetemAndTbfTargetAContainerByName() throws {
+        try startEngine(containers: 1)
+        let cli = Chaosctl(controlPath: temp.path + "/control.json", stateDir: temp.path + "/state")
+        let pid = shell(["/usr/bin/docker", "inspect", "-f", "{{.State.Pid}}", "chaosctl-web-1"], ["DOCKER_HOST": dockerHost]).1
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let holder = try cli.start(["tbf", "apply", "--dev", "lo", "--container", "chaosctl-web-1", "--docker-host", dockerHost,
+                                    "--rate", "1mbit", "--burst", "32kb", "--latency", "50ms", "--for", "30s"])
+        func qdisc() -> String { shell(["/usr/bin/nsenter", "-t", pid, "-n", "tc", "qdisc", "show", "dev", "lo"], [:]).1 }
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline, !qdisc().contains("ca05:") { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertTrue(qdisc().contains("tbf ca05: root"), qdisc())
+        kill(holder.processIdentifier, SIGTERM)
+        holder.waitUntilExit()
+        XCTAssertFalse(qdisc().contains("ca05:"), "SIGTERM must revert inside the container's namespace")
+        let missing = try cli.run(["netem", "apply", "--dev", "lo", "--container", "no-such-container", "--docker-host", dockerHost,
+                                   "--delay", "10ms", "--for", "1s"])
+        XCTAssertEqual(missing.status, 7, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("no-such-container"), missing.stderr)
+    }
+
+    func testCrashAndPauseStepsAreTimedAndLeaveTheContainerRunning() throws {
+        try startEngine()
 
         let port = 18_000 + Int(getpid() % 1000)
         let web = shell(["/usr/bin/docker", "run", "-d", "--name", "exp-web-\(getpid())", "--label", "app=expweb-\(getpid())",

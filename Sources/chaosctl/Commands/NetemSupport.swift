@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChaosCore
 import ChaosNet
+import ChaosTargets
 import Foundation
 
 /// Where a qdisc command acts: a device, in the current netns, a named one, or a process's.
@@ -14,8 +15,28 @@ struct NetDeviceOptions: ParsableArguments {
     @Option(help: "Act in the network namespace of this process (e.g. a container's main process).")
     var pid: Int32?
 
+    @Option(help: "Act in the network namespace of this Docker/Podman container (name or ID), resolved through the engine API.")
+    var container: String?
+
+    @Option(name: .customLong("docker-host"), help: "Engine API for --container (default: $DOCKER_HOST, else /var/run/docker.sock).")
+    var dockerHost: String?
+
     func target(force: Bool = false) throws -> QdiscFaultTarget {
-        QdiscFaultTarget(target: try NetTarget.from(netns: netns, pid: pid), device: dev, force: force)
+        var pid = self.pid
+        if let container {
+            guard netns == nil, pid == nil else {
+                throw ChaosError("--container, --netns and --pid name the namespace three ways: give one", exitCode: .usage)
+            }
+            // The container's main process lives in its network namespace; the engine knows its PID.
+            let host = try dockerHost.map { try DockerHost($0) } ?? DockerHost.fromEnvironment()
+            let details = try DockerClient(host: host, timeout: 30).inspect(container)
+            guard details.state.running, details.state.pid > 0 else {
+                throw ChaosError("container \(container) is not running (state \(details.state.status)): it has no network namespace to shape",
+                                 exitCode: .conflict)
+            }
+            pid = Int32(details.state.pid)
+        }
+        return QdiscFaultTarget(target: try NetTarget.from(netns: netns, pid: pid), device: dev, force: force)
     }
 }
 
