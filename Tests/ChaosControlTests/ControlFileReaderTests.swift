@@ -215,7 +215,9 @@ final class ControlFileReaderTests: XCTestCase {
         XCTAssertTrue(slow.fires())
         XCTAssertNotNil(waitUntil(timeout: 3) { !slow.fires() })
         let lateness = Date().timeIntervalSince(expiry)
-        XCTAssertGreaterThanOrEqual(lateness, 0, "turned off before expires_at")
+        // expires_at is wall-clock time; on a loaded VM the realtime clock is slewed by
+        // sub-millisecond amounts (seen: 16-160 µs), so "not before" is judged to 1 ms.
+        XCTAssertGreaterThanOrEqual(lateness, -0.001, "turned off before expires_at")
         XCTAssertLessThanOrEqual(lateness, 0.100, "turned off \(lateness * 1000) ms after expires_at")
         XCTAssertEqual(reader.currentGeneration, 1, "no file change was involved")
 
