@@ -90,6 +90,9 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "ChaosProxyTests", dependencies: ["ChaosProxy"]),
         .testTarget(name: "ChaosProxyAPITests", dependencies: ["ChaosProxyAPI"]),
+        // Real sockets on 127.0.0.1: ToxiproxyServer over EpollProxyEngine, plus the chaosctl
+        // binary for the CLI round trip and the SIGKILL/recover test.
+        .testTarget(name: "ChaosProxyIntegrationTests", dependencies: ["ChaosProxy", "ChaosProxyAPI", "ChaosCore", "chaosctl"]),
     ],
     swiftLanguageModes: [.v5]
 )

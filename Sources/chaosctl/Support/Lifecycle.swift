@@ -1,6 +1,7 @@
 import ChaosCore
 import ChaosExperiment
 import ChaosFlags
+import ChaosProxyAPI
 import ChaosTargets
 
 /// One place that knows every fault kind's reverter, so `recover` can revert anything
@@ -11,6 +12,7 @@ enum Lifecycle {
     }
 
     static func allReverters() -> [FaultReverter] {
-        [FlagReverter(), CommandReverter(), ContainerPauseReverter()]
+        [FlagReverter(), CommandReverter(), ContainerPauseReverter(),
+         ProxyReverter(), ToxicReverter(), ProxyDownReverter()]
     }
 }
