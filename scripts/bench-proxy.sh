@@ -7,13 +7,17 @@
 # Installs iperf3 wrk nginx haproxy from apt, builds chaosctl in release, then measures for
 # about 4 minutes. Everything listens on 127.0.0.1; only the PIDs started here are stopped.
 #
-# Usage: scripts/bench-proxy.sh [--skip-build]      (DURATION=5 seconds per wrk/iperf3 run)
+# Usage: scripts/bench-proxy.sh [--skip-build]
+#   DURATION=5 seconds per wrk/iperf3 run, ROUNDS=300 latency round trips,
+#   SECTIONS="iperf wrk latency idle" to run only some parts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(iperf3 wrk nginx haproxy curl python3)
 DURATION=${DURATION:-5}
 ROUNDS=${ROUNDS:-300}
+SECTIONS=" ${SECTIONS:-iperf wrk latency idle} "
+want() { [[ "$SECTIONS" == *" $1 "* ]]; }
 
 # ---- dependencies ---------------------------------------------------------------------------
 missing=()
@@ -128,8 +132,8 @@ iperf_gbps() {
     | python3 -c 'import json,sys; d=json.load(sys.stdin); print("%.2f" % (d["end"]["sum_received"]["bits_per_second"]/1e9))' \
     || echo "nan"
 }
-echo "iperf3 ..." >&2
-for target in direct:$IPERF haproxy:$HA_IPERF chaosctl:$CC_IPERF; do
+want iperf && echo "iperf3 ..." >&2
+want iperf && for target in direct:$IPERF haproxy:$HA_IPERF chaosctl:$CC_IPERF; do
   name=${target%%:*}; port=${target#*:}
   put "iperf1.$name" "$(iperf_gbps "$port" 1)"
   put "iperf8.$name" "$(iperf_gbps "$port" 8)"
@@ -146,8 +150,8 @@ p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
 scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 print(rps.group(1) if rps else "nan", "%.3f" % (float(p99.group(1)) * scale[p99.group(2)]) if p99 else "nan")'
 }
-echo "wrk ..." >&2
-for target in direct:$NGINX haproxy:$HA_HTTP chaosctl:$CC_HTTP; do
+want wrk && echo "wrk ..." >&2
+want wrk && for target in direct:$NGINX haproxy:$HA_HTTP chaosctl:$CC_HTTP; do
   name=${target%%:*}; port=${target#*:}
   read -r rps p99 < <(wrk_run "$port")
   put "rps.$name" "$rps"; put "p99.$name" "$p99"
@@ -159,11 +163,14 @@ done
 cat > "$work/rtt.py" <<'EOF'
 import socket, sys, time
 port, rounds = int(sys.argv[1]), int(sys.argv[2])
+pause = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0   # seconds slept before each request
 request = b"GET / HTTP/1.1\r\nHost: bench\r\n\r\n"
 sock = socket.create_connection(("127.0.0.1", port), timeout=10)
 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 def once():
     start = time.perf_counter()
+    if pause:
+        time.sleep(pause)
     sock.sendall(request)
     data = b""
     while b"\r\n\r\n" not in data:
@@ -177,20 +184,29 @@ for _ in range(10):
     once()
 print(" ".join("%.4f" % once() for _ in range(rounds)))
 EOF
-echo "latency toxic ($ROUNDS round trips each) ..." >&2
-direct_rtts=$(python3 "$work/rtt.py" "$NGINX" "$ROUNDS")
-toxic_rtts=$(python3 "$work/rtt.py" "$CC_LAT" "$ROUNDS")
-read -r lat50 lat99 < <(python3 - "$direct_rtts" "$toxic_rtts" <<'EOF'
+if want latency; then
+  echo "latency toxic ($ROUNDS round trips each) ..." >&2
+  direct_rtts=$(python3 "$work/rtt.py" "$NGINX" "$ROUNDS")
+  toxic_rtts=$(python3 "$work/rtt.py" "$CC_LAT" "$ROUNDS")
+  # The same 100 ms wait done by the client itself (sleep, then a direct request): how late a
+  # sleeping process wakes on this machine right now — the noise floor for the toxic's figure.
+  sleep_rtts=$(python3 "$work/rtt.py" "$NGINX" "$ROUNDS" 0.1)
+  # Added delay = proxied round trip - the direct median.
+  read -r lat50 lat99 lat999 d50 d99 s50 s99 < <(python3 - "$direct_rtts" "$toxic_rtts" "$sleep_rtts" <<'EOF'
 import sys
-direct = sorted(map(float, sys.argv[1].split()))
-toxic = sorted(map(float, sys.argv[2].split()))
-base = direct[len(direct) // 2]
-added = sorted(t - base for t in toxic)
+direct, toxic, slept = (sorted(map(float, a.split())) for a in sys.argv[1:4])
 pick = lambda xs, q: xs[min(len(xs) - 1, int(q * len(xs)))]
-print("%.3f %.3f" % (pick(added, 0.5), pick(added, 0.99)))
+base = pick(direct, 0.5)
+added = sorted(t - base for t in toxic)
+late = sorted(t - base for t in slept)
+print("%.3f %.3f %.3f %.3f %.3f %.3f %.3f" % (pick(added, 0.5), pick(added, 0.99), added[-1], base, pick(direct, 0.99),
+                                          pick(late, 0.5), pick(late, 0.99)))
 EOF
-)
-put "latency.added.p50" "$lat50"; put "latency.added.p99" "$lat99"
+  )
+  put "latency.added.p50" "$lat50"; put "latency.added.p99" "$lat99"; put "latency.added.max" "$lat999"
+  put "latency.direct.p50" "$d50"; put "latency.direct.p99" "$d99"
+  put "latency.sleep.p50" "$s50"; put "latency.sleep.p99" "$s99"
+fi
 
 # ---- RSS per idle proxied connection --------------------------------------------------------------
 cat > "$work/idle.py" <<'EOF'
@@ -227,8 +243,8 @@ idle_rss() {  # pid, port, count; prints "bytes_per_conn fds_per_conn opened fai
     "$before_rss" "$after_rss" "$before_fds" "$after_fds" "$opened"
   sleep 2  # closes drain before the next round
 }
-echo "idle connections ..." >&2
-for n in 1000 9000; do
+want idle && echo "idle connections ..." >&2
+want idle && for n in 1000 9000; do
   for target in haproxy:$HA_PID:$HA_HTTP chaosctl:$CC_PID:$CC_HTTP; do
     IFS=: read -r name pid port <<< "$target"
     read -r bytes fds opened failed < <(idle_rss "$pid" "$port" "$n")
@@ -263,4 +279,8 @@ for n in ("1000", "9000"):
 p50, p99 = num("latency.added.p50"), num("latency.added.p99")
 print("%-40s added p50 %.3f ms (%+.3f), p99 %.3f ms (%+.3f); target |p99 - 100| <= 0.5 ms"
       % ("latency toxic 100 ms (chaosctl)", p50, p50 - 100, p99, p99 - 100))
+print("%-40s max %.3f ms" % ("", num("latency.added.max")))
+print("%-40s round trip p50 %.3f ms, p99 %.3f ms" % ("  direct, same client", num("latency.direct.p50"), num("latency.direct.p99")))
+print("%-40s added p50 %.3f ms, p99 %.3f ms (noise floor: a sleeping client's own lateness)"
+      % ("  client sleeps 100 ms, then direct", num("latency.sleep.p50"), num("latency.sleep.p99")))
 EOF

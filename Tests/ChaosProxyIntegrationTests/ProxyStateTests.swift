@@ -96,15 +96,29 @@ final class ProxyStateTests: IntegrationTestCase {
         // Warm up whatever is created lazily (pipe pools, loop buffers) before the baseline.
         for _ in 0..<50 { try oneConnection() }
         try waitForNoConnections("many")
-        let baseline = Sockets.openDescriptorCount()
+        let baseline = settledDescriptorCount()
         for i in 0..<10_000 {
             do { try oneConnection() } catch { XCTFail("connection \(i): \(error)"); break }
         }
         try waitForNoConnections("many")
         var after = Sockets.openDescriptorCount()
         for _ in 0..<100 where after > baseline { usleep(20_000); after = Sockets.openDescriptorCount() }
-        XCTAssertEqual(after, baseline, "descriptors before and after 10000 connections")
+        // Earlier tests' leftovers may still close meanwhile, so fewer is fine; more is a leak.
+        XCTAssertLessThanOrEqual(after, baseline, "descriptors before and after 10000 connections")
         XCTAssertEqual(stack.engine.counters(proxy: "many").acceptedConnections, 10_050)
+    }
+
+    /// The descriptor count once it stopped changing for 200 ms (threads of earlier tests
+    /// may still be closing theirs).
+    private func settledDescriptorCount() -> Int {
+        var last = Sockets.openDescriptorCount()
+        for _ in 0..<25 {
+            usleep(200_000)
+            let now = Sockets.openDescriptorCount()
+            if now == last { return now }
+            last = now
+        }
+        return last
     }
 
     private func waitForNoConnections(_ proxy: String) throws {

@@ -5,7 +5,9 @@ import ChaosCore
 public struct ProxyDownFault: PreflightFault {
     public static let kindName = "proxy-down"
 
+    /// The API that disables (and later enables) the proxy.
     public var endpoint: ToxiproxyEndpoint
+    /// The proxy to take down.
     public var name: String
 
     public init(endpoint: ToxiproxyEndpoint, name: String) {

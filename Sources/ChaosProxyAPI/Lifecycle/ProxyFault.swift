@@ -5,8 +5,11 @@ import ChaosCore
 public struct ProxyFault: PreflightFault {
     public static let kindName = "proxy"
 
+    /// The API that creates (and later deletes) the proxy.
     public var endpoint: ToxiproxyEndpoint
+    /// Proxy name, unique on that server.
     public var name: String
+    /// "HOST:PORT" to listen on, and "HOST:PORT" to forward to.
     public var listen: String
     public var upstream: String
 

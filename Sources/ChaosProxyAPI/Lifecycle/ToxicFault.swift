@@ -6,12 +6,18 @@ import ChaosCore
 public struct ToxicFault: PreflightFault {
     public static let kindName = "toxic"
 
+    /// The API that adds (and later removes) the toxic.
     public var endpoint: ToxiproxyEndpoint
+    /// The proxy the toxic goes on.
     public var proxy: String
+    /// The toxic's name, always set (see the type's comment).
     public var name: String
+    /// Toxiproxy toxic type ("latency", "bandwidth", …) and "upstream" or "downstream".
     public var type: String
     public var stream: String
+    /// Probability (0…1) that a connection is affected.
     public var toxicity: Double
+    /// The type's integer attributes (e.g. latency, jitter in ms).
     public var attributes: [String: Int64]
     /// chaosctl's server-side ttl extension ("30s", "60000"), independent of any hold.
     public var ttl: String?

@@ -25,6 +25,7 @@ public struct ToxiproxyEndpoint: Sendable, Equatable {
         return text
     }
 
+    /// A client for this server, with the token if there is one.
     public func client() throws -> ToxiproxyClient { try ToxiproxyClient(baseURL: api, token: token) }
 
     /// The journal keys shared by every proxy-related fault kind.
