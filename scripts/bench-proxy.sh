@@ -9,14 +9,14 @@
 #
 # Usage: scripts/bench-proxy.sh [--skip-build]
 #   DURATION=5 seconds per wrk/iperf3 run, ROUNDS=300 latency round trips,
-#   SECTIONS="iperf wrk latency idle" to run only some parts.
+#   SECTIONS="iperf wrk latency idle overflow" to run only some parts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(iperf3 wrk nginx haproxy curl python3)
 DURATION=${DURATION:-5}
 ROUNDS=${ROUNDS:-300}
-SECTIONS=" ${SECTIONS:-iperf wrk latency idle} "
+SECTIONS=" ${SECTIONS:-iperf wrk latency idle overflow} "
 want() { [[ "$SECTIONS" == *" $1 "* ]]; }
 
 # ---- dependencies ---------------------------------------------------------------------------
@@ -252,6 +252,34 @@ want idle && for n in 1000 9000; do
   done
 done
 
+# ---- descriptor exhaustion ----------------------------------------------------------------------
+# 10 500 clients need 21 000 descriptors in the proxy, more than the 20 000 allowed: it must
+# refuse the excess cleanly, keep answering the API, not spin, and serve again afterwards.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+if want overflow; then
+  echo "descriptor exhaustion (10500 clients) ..." >&2
+  rm -f "$work/ready"
+  python3 "$work/idle.py" "$CC_HTTP" 10500 "$work/ready" &
+  opener=$!; started+=($opener)
+  for _ in $(seq 600); do [ -s "$work/ready" ] && break; sleep 0.1; done
+  sleep 2
+  t0=$(cpu_ticks "$CC_PID"); sleep 3; t1=$(cpu_ticks "$CC_PID")
+  put "overflow.cpu_percent_idle" "$(( (t1 - t0) * 100 / $(getconf CLK_TCK) / 3 ))"
+  put "overflow.proxy_fds" "$(fd_count "$CC_PID")"
+  start_ns=$(date +%s%N)
+  if curl -sS -m 2 -o /dev/null "http://127.0.0.1:$API/version"; then
+    put "overflow.api_ms" "$(( ($(date +%s%N) - start_ns) / 1000000 ))"
+  else
+    put "overflow.api_ms" "no-answer"
+  fi
+  kill "$opener" 2>/dev/null || true; wait "$opener" 2>/dev/null || true
+  sleep 2
+  alive=no; kill -0 "$CC_PID" 2>/dev/null && alive=yes
+  put "overflow.alive" "$alive"
+  code=$(curl -sS -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$CC_HTTP/" || echo fail)
+  put "overflow.serves_after" "$code"
+fi
+
 # ---- table ----------------------------------------------------------------------------------------
 python3 - "$results" <<'EOF'
 import sys
@@ -283,4 +311,8 @@ print("%-40s max %.3f ms" % ("", num("latency.added.max")))
 print("%-40s round trip p50 %.3f ms, p99 %.3f ms" % ("  direct, same client", num("latency.direct.p50"), num("latency.direct.p99")))
 print("%-40s added p50 %.3f ms, p99 %.3f ms (noise floor: a sleeping client's own lateness)"
       % ("  client sleeps 100 ms, then direct", num("latency.sleep.p50"), num("latency.sleep.p99")))
+if "overflow.alive" in r:
+    print("%-40s alive %s, %s proxy fds, API answered in %s ms, idle CPU %s%%, HTTP after: %s"
+          % ("10500 clients (fd limit 20000)", r["overflow.alive"], r.get("overflow.proxy_fds"),
+             r.get("overflow.api_ms"), r.get("overflow.cpu_percent_idle"), r.get("overflow.serves_after")))
 EOF
