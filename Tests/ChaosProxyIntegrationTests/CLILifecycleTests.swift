@@ -16,6 +16,12 @@ final class CLILifecycleTests: IntegrationTestCase {
         chaosctl = Chaosctl(stateDir: temp.path)
     }
 
+    override func tearDown() {
+        // XCTest keeps test case objects until the run ends: drop the directory now.
+        temp = nil
+        super.tearDown()
+    }
+
     private func ok(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let result = try chaosctl.run(args + ["--host", stack.api])
         XCTAssertEqual(result.status, 0, "chaosctl \(args.joined(separator: " ")): \(result.stderr)", file: file, line: line)
