@@ -116,6 +116,9 @@ let package = Package(
         .testTarget(name: "ChaosNetTests", dependencies: ["ChaosNet", "ChaosCore", "chaosctl"]),
         .testTarget(name: "ChaosTargetsTests", dependencies: ["ChaosTargets", "ChaosHTTP", "ChaosCore"],
                     exclude: ["Fixtures"]),
+        // Real sockets on 127.0.0.1: ToxiproxyServer over EpollProxyEngine, plus the chaosctl
+        // binary for the CLI round trip and the SIGKILL/recover test.
+        .testTarget(name: "ChaosProxyIntegrationTests", dependencies: ["ChaosProxy", "ChaosProxyAPI", "ChaosCore", "chaosctl"]),
     ],
     swiftLanguageModes: [.v5]
 )

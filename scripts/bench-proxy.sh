@@ -1,8 +1,318 @@
 #!/usr/bin/env bash
-# Builds proxy-bench in release mode and runs it on loopback:
-#   latency-toxic accuracy (added delay error p50/p99) and throughput direct vs proxy.
-# Extra arguments go to proxy-bench, e.g. `scripts/bench-proxy.sh latency --samples 300`.
+# Loopback benchmark of chaosctl's TCP proxy against a direct connection and haproxy, all
+# measured in the same run (not part of the tests):
+#   iperf3 throughput (1 and 8 streams), wrk keep-alive requests/s and p99, new connections/s
+#   (Connection: close), RSS per idle proxied connection (1 000 and 9 000), and the latency
+#   toxic's accuracy (100 ms, added delay p50/p99 over 300 round trips).
+# Installs iperf3 wrk nginx haproxy from apt, builds chaosctl in release, then measures for
+# about 4 minutes. Everything listens on 127.0.0.1; only the PIDs started here are stopped.
+#
+# Usage: scripts/bench-proxy.sh [--skip-build]
+#   DURATION=5 seconds per wrk/iperf3 run, ROUNDS=300 latency round trips,
+#   SECTIONS="iperf wrk latency idle overflow" to run only some parts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product proxy-bench >&2
-exec .build/release/proxy-bench "${@:-all}"
+
+packages=(iperf3 wrk nginx haproxy curl python3)
+DURATION=${DURATION:-5}
+ROUNDS=${ROUNDS:-300}
+SECTIONS=" ${SECTIONS:-iperf wrk latency idle overflow} "
+want() { [[ "$SECTIONS" == *" $1 "* ]]; }
+
+# ---- dependencies ---------------------------------------------------------------------------
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ "${1:-}" != "--skip-build" ]; then
+  swift build -c release --product chaosctl >&2
+fi
+CHAOSCTL="$(swift build -c release --show-bin-path)/chaosctl"
+
+# ---- processes and cleanup --------------------------------------------------------------------
+work=$(mktemp -d /tmp/bench-proxy.XXXXXX)
+started=()
+cleanup() {
+  for pid in "${started[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${started[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() {  # up to 10 s
+  for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "nothing listens on 127.0.0.1:$1" >&2; return 1
+}
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+fd_count() { ls "/proc/$1/fd" | wc -l; }
+
+NGINX=$(free_port); IPERF=$(free_port); API=$(free_port)
+HA_HTTP=$(free_port); HA_IPERF=$(free_port)
+CC_HTTP=$(free_port); CC_IPERF=$(free_port); CC_LAT=$(free_port)
+
+# nginx: one small static file, keep-alive; idle clients may wait (RSS test) without a request.
+mkdir -p "$work/nginx/html" "$work/nginx/logs"
+head -c 612 /dev/zero | tr '\0' 'x' > "$work/nginx/html/index.html"
+cat > "$work/nginx/nginx.conf" <<EOF
+user root;
+worker_processes 2;
+worker_rlimit_nofile 19000;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/logs/error.log warn;
+events { worker_connections 18000; }
+http {
+  access_log off;
+  keepalive_timeout 300s;
+  keepalive_requests 1000000;
+  client_header_timeout 300s;
+  client_body_temp_path $work/nginx/tmp;
+  proxy_temp_path $work/nginx/tmp;
+  fastcgi_temp_path $work/nginx/tmp;
+  uwsgi_temp_path $work/nginx/tmp;
+  scgi_temp_path $work/nginx/tmp;
+  server { listen 127.0.0.1:$NGINX reuseport; root $work/nginx/html; }
+}
+EOF
+nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' 2>>"$work/nginx/logs/error.log" &
+started+=($!)
+
+iperf3 -s -B 127.0.0.1 -p "$IPERF" >/dev/null 2>&1 &
+started+=($!)
+
+# haproxy in TCP mode; maxconn leaves room for 9 000 proxied connections in 20 000 descriptors.
+cat > "$work/haproxy.cfg" <<EOF
+global
+  maxconn 9500
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 300s
+  timeout server 300s
+frontend http_in
+  bind 127.0.0.1:$HA_HTTP
+  default_backend nginx
+backend nginx
+  server s1 127.0.0.1:$NGINX
+frontend iperf_in
+  bind 127.0.0.1:$HA_IPERF
+  default_backend iperf
+backend iperf
+  server s1 127.0.0.1:$IPERF
+EOF
+haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
+HA_PID=$!; started+=($HA_PID)
+
+"$CHAOSCTL" proxy serve --host 127.0.0.1 --port "$API" >"$work/chaosctl.log" 2>&1 &
+CC_PID=$!; started+=($CC_PID)
+
+for p in "$NGINX" "$IPERF" "$HA_HTTP" "$API"; do wait_port "$p"; done
+api() { curl -sS -f -X "$1" "http://127.0.0.1:$API$2" ${3:+-d "$3"} >/dev/null; }
+api POST /proxies "{\"name\":\"http\",\"listen\":\"127.0.0.1:$CC_HTTP\",\"upstream\":\"127.0.0.1:$NGINX\"}"
+api POST /proxies "{\"name\":\"iperf\",\"listen\":\"127.0.0.1:$CC_IPERF\",\"upstream\":\"127.0.0.1:$IPERF\"}"
+api POST /proxies "{\"name\":\"lat\",\"listen\":\"127.0.0.1:$CC_LAT\",\"upstream\":\"127.0.0.1:$NGINX\"}"
+api POST /proxies/lat/toxics '{"type":"latency","stream":"downstream","attributes":{"latency":100,"jitter":0}}'
+
+results="$work/results"
+: > "$results"
+put() { echo "$1=$2" >> "$results"; echo "  $1 = $2" >&2; }
+
+# ---- throughput (iperf3) ----------------------------------------------------------------------
+iperf_gbps() {
+  iperf3 -c 127.0.0.1 -p "$1" -t "$DURATION" -P "$2" -J 2>/dev/null \
+    | python3 -c 'import json,sys; d=json.load(sys.stdin); print("%.2f" % (d["end"]["sum_received"]["bits_per_second"]/1e9))' \
+    || echo "nan"
+}
+want iperf && echo "iperf3 ..." >&2
+want iperf && for target in direct:$IPERF haproxy:$HA_IPERF chaosctl:$CC_IPERF; do
+  name=${target%%:*}; port=${target#*:}
+  put "iperf1.$name" "$(iperf_gbps "$port" 1)"
+  put "iperf8.$name" "$(iperf_gbps "$port" 8)"
+done
+
+# ---- HTTP (wrk) ---------------------------------------------------------------------------------
+wrk_run() {  # port, extra args...; prints "requests/s p99_ms"
+  local port=$1; shift
+  wrk -t2 -c64 -d"${DURATION}s" --latency "$@" "http://127.0.0.1:$port/" 2>/dev/null | python3 -c '
+import re, sys
+text = sys.stdin.read()
+rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
+p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+print(rps.group(1) if rps else "nan", "%.3f" % (float(p99.group(1)) * scale[p99.group(2)]) if p99 else "nan")'
+}
+want wrk && echo "wrk ..." >&2
+want wrk && for target in direct:$NGINX haproxy:$HA_HTTP chaosctl:$CC_HTTP; do
+  name=${target%%:*}; port=${target#*:}
+  read -r rps p99 < <(wrk_run "$port")
+  put "rps.$name" "$rps"; put "p99.$name" "$p99"
+  read -r cps _ < <(wrk_run "$port" -H 'Connection: close')
+  put "cps.$name" "$cps"
+done
+
+# ---- latency toxic accuracy ---------------------------------------------------------------------
+cat > "$work/rtt.py" <<'EOF'
+import socket, sys, time
+port, rounds = int(sys.argv[1]), int(sys.argv[2])
+pause = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0   # seconds slept before each request
+request = b"GET / HTTP/1.1\r\nHost: bench\r\n\r\n"
+sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+def once():
+    start = time.perf_counter()
+    if pause:
+        time.sleep(pause)
+    sock.sendall(request)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, body = data.split(b"\r\n\r\n", 1)
+    length = int([l.split(b":")[1] for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")][0])
+    while len(body) < length:
+        body += sock.recv(65536)
+    return (time.perf_counter() - start) * 1000
+for _ in range(10):
+    once()
+print(" ".join("%.4f" % once() for _ in range(rounds)))
+EOF
+if want latency; then
+  echo "latency toxic ($ROUNDS round trips each) ..." >&2
+  direct_rtts=$(python3 "$work/rtt.py" "$NGINX" "$ROUNDS")
+  toxic_rtts=$(python3 "$work/rtt.py" "$CC_LAT" "$ROUNDS")
+  # The same 100 ms wait done by the client itself (sleep, then a direct request): how late a
+  # sleeping process wakes on this machine right now — the noise floor for the toxic's figure.
+  sleep_rtts=$(python3 "$work/rtt.py" "$NGINX" "$ROUNDS" 0.1)
+  # Added delay = proxied round trip - the direct median.
+  read -r lat50 lat99 lat999 d50 d99 s50 s99 < <(python3 - "$direct_rtts" "$toxic_rtts" "$sleep_rtts" <<'EOF'
+import sys
+direct, toxic, slept = (sorted(map(float, a.split())) for a in sys.argv[1:4])
+pick = lambda xs, q: xs[min(len(xs) - 1, int(q * len(xs)))]
+base = pick(direct, 0.5)
+added = sorted(t - base for t in toxic)
+late = sorted(t - base for t in slept)
+print("%.3f %.3f %.3f %.3f %.3f %.3f %.3f" % (pick(added, 0.5), pick(added, 0.99), added[-1], base, pick(direct, 0.99),
+                                          pick(late, 0.5), pick(late, 0.99)))
+EOF
+  )
+  put "latency.added.p50" "$lat50"; put "latency.added.p99" "$lat99"; put "latency.added.max" "$lat999"
+  put "latency.direct.p50" "$d50"; put "latency.direct.p99" "$d99"
+  put "latency.sleep.p50" "$s50"; put "latency.sleep.p99" "$s99"
+fi
+
+# ---- RSS per idle proxied connection --------------------------------------------------------------
+cat > "$work/idle.py" <<'EOF'
+import socket, sys, time
+port, count, ready = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+socks, failed = [], 0
+for _ in range(count):
+    try:
+        socks.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+    except OSError:
+        failed += 1
+open(ready, "w").write("%d %d\n" % (len(socks), failed))
+time.sleep(600)
+EOF
+idle_rss() {  # pid, port, count; prints "bytes_per_conn fds_per_conn opened failed"
+  local pid=$1 port=$2 count=$3
+  local before_rss before_fds
+  before_rss=$(rss_kib "$pid"); before_fds=$(fd_count "$pid")
+  rm -f "$work/ready"
+  python3 "$work/idle.py" "$port" "$count" "$work/ready" &
+  local opener=$!
+  started+=($opener)
+  for _ in $(seq 600); do [ -s "$work/ready" ] && break; sleep 0.1; done
+  # Let the proxy finish dialling the upstream for every accepted connection.
+  local last=-1 now
+  for _ in $(seq 50); do
+    now=$(fd_count "$pid"); [ "$now" = "$last" ] && break; last=$now; sleep 0.2
+  done
+  local after_rss after_fds
+  after_rss=$(rss_kib "$pid"); after_fds=$(fd_count "$pid")
+  read -r opened failed < "$work/ready"
+  kill "$opener" 2>/dev/null || true; wait "$opener" 2>/dev/null || true
+  python3 -c "import sys; b,a,bf,af,n=map(int,sys.argv[1:]); print('%.0f %.2f' % ((a-b)*1024/max(n,1), (af-bf)/max(n,1)), n, $failed)" \
+    "$before_rss" "$after_rss" "$before_fds" "$after_fds" "$opened"
+  sleep 2  # closes drain before the next round
+}
+want idle && echo "idle connections ..." >&2
+want idle && for n in 1000 9000; do
+  for target in haproxy:$HA_PID:$HA_HTTP chaosctl:$CC_PID:$CC_HTTP; do
+    IFS=: read -r name pid port <<< "$target"
+    read -r bytes fds opened failed < <(idle_rss "$pid" "$port" "$n")
+    put "rss$n.$name" "$bytes"; put "fds$n.$name" "$fds"; put "open$n.$name" "$opened/$((opened + failed))"
+  done
+done
+
+# ---- descriptor exhaustion ----------------------------------------------------------------------
+# 10 500 clients need 21 000 descriptors in the proxy, more than the 20 000 allowed: it must
+# refuse the excess cleanly, keep answering the API, not spin, and serve again afterwards.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+if want overflow; then
+  echo "descriptor exhaustion (10500 clients) ..." >&2
+  rm -f "$work/ready"
+  python3 "$work/idle.py" "$CC_HTTP" 10500 "$work/ready" &
+  opener=$!; started+=($opener)
+  for _ in $(seq 600); do [ -s "$work/ready" ] && break; sleep 0.1; done
+  sleep 2
+  t0=$(cpu_ticks "$CC_PID"); sleep 3; t1=$(cpu_ticks "$CC_PID")
+  put "overflow.cpu_percent_idle" "$(( (t1 - t0) * 100 / $(getconf CLK_TCK) / 3 ))"
+  put "overflow.proxy_fds" "$(fd_count "$CC_PID")"
+  start_ns=$(date +%s%N)
+  if curl -sS -m 2 -o /dev/null "http://127.0.0.1:$API/version"; then
+    put "overflow.api_ms" "$(( ($(date +%s%N) - start_ns) / 1000000 ))"
+  else
+    put "overflow.api_ms" "no-answer"
+  fi
+  kill "$opener" 2>/dev/null || true; wait "$opener" 2>/dev/null || true
+  sleep 2
+  alive=no; kill -0 "$CC_PID" 2>/dev/null && alive=yes
+  put "overflow.alive" "$alive"
+  code=$(curl -sS -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$CC_HTTP/" || echo fail)
+  put "overflow.serves_after" "$code"
+fi
+
+# ---- table ----------------------------------------------------------------------------------------
+python3 - "$results" <<'EOF'
+import sys
+r = dict(line.strip().split("=", 1) for line in open(sys.argv[1]) if "=" in line)
+def num(key):
+    try: return float(r[key])
+    except (KeyError, ValueError): return float("nan")
+rows = [("iperf3 1 stream (Gbit/s)", "iperf1"), ("iperf3 8 streams (Gbit/s)", "iperf8"),
+        ("wrk keep-alive (req/s)", "rps"), ("wrk keep-alive p99 (ms)", "p99"),
+        ("new connections/s (Connection: close)", "cps")]
+print("\n%-40s %12s %18s %18s" % ("figure", "direct", "haproxy (ratio)", "chaosctl (ratio)"))
+for label, key in rows:
+    d = num(key + ".direct")
+    cells = []
+    for who in ("haproxy", "chaosctl"):
+        v = num(key + "." + who)
+        cells.append("%10.2f (%.2fx)" % (v, v / d if d else float("nan")))
+    print("%-40s %12.2f %18s %18s" % (label, d, cells[0], cells[1]))
+for n in ("1000", "9000"):
+    print("%-40s %12s %18s %18s" % ("RSS per idle conn, %s (bytes)" % n, "-",
+          "%.0f" % num("rss%s.haproxy" % n), "%.0f" % num("rss%s.chaosctl" % n)))
+    print("%-40s %12s %18s %18s" % ("  fds per conn / opened, %s" % n, "-",
+          "%s / %s" % (r.get("fds%s.haproxy" % n), r.get("open%s.haproxy" % n)),
+          "%s / %s" % (r.get("fds%s.chaosctl" % n), r.get("open%s.chaosctl" % n))))
+p50, p99 = num("latency.added.p50"), num("latency.added.p99")
+print("%-40s added p50 %.3f ms (%+.3f), p99 %.3f ms (%+.3f); target |p99 - 100| <= 0.5 ms"
+      % ("latency toxic 100 ms (chaosctl)", p50, p50 - 100, p99, p99 - 100))
+print("%-40s max %.3f ms" % ("", num("latency.added.max")))
+print("%-40s round trip p50 %.3f ms, p99 %.3f ms" % ("  direct, same client", num("latency.direct.p50"), num("latency.direct.p99")))
+print("%-40s added p50 %.3f ms, p99 %.3f ms (noise floor: a sleeping client's own lateness)"
+      % ("  client sleeps 100 ms, then direct", num("latency.sleep.p50"), num("latency.sleep.p99")))
+if "overflow.alive" in r:
+    print("%-40s alive %s, %s proxy fds, API answered in %s ms, idle CPU %s%%, HTTP after: %s"
+          % ("10500 clients (fd limit 20000)", r["overflow.alive"], r.get("overflow.proxy_fds"),
+             r.get("overflow.api_ms"), r.get("overflow.cpu_percent_idle"), r.get("overflow.serves_after")))
+EOF

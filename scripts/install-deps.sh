@@ -38,3 +38,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# Integration tests: the toxiproxy-python client (PyPI) drives chaosctl's server; the
+# tests skip it when python3 or pip is missing.
+if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import toxiproxy' 2>/dev/null; then
+  python3 -m pip install --quiet toxiproxy-python==0.1.1 || echo "install-deps: toxiproxy-python not installed (its test will be skipped)" >&2
+fi

@@ -31,6 +31,8 @@ public final class FaultLifecycle: @unchecked Sendable {
         guard reverter(for: fault.kind) != nil else {
             throw ChaosError("internal: no reverter registered for fault kind '\(fault.kind)'")
         }
+        // A refusal known up front must not reach the revert-on-failure path below.
+        if let checked = fault as? PreflightFault { try checked.preflight() }
         var record = FaultRecord(kind: fault.kind, target: fault.target, summary: fault.summary,
                                  state: .applying, expiresAt: expiresAt,
                                  owner: held ? ProcessIdentity.current : nil,

@@ -16,13 +16,16 @@ public struct ActionRegistry {
 
     public var keys: [String] { parsers.keys.sorted() }
 
-    /// flags, profiles, commands and waits: what needs nothing beyond the control file and a shell.
+    /// flags, profiles, commands, and Toxiproxy-API toxics and proxy outages: what needs
+    /// nothing beyond the control file, a shell and an HTTP socket.
     public static var standard: ActionRegistry {
         var r = ActionRegistry()
         r.register("flag", FlagActions.parseFlag)
         r.register("flags", FlagActions.parseFlags)
         r.register("profile", FlagActions.parseProfile)
         r.register("command", CommandActions.parse)
+        r.register("toxic", ProxyActions.parseToxic)
+        r.register("proxy", ProxyActions.parseProxy)
         return r
     }
 }

@@ -127,13 +127,16 @@ public struct ToxiproxyClient: Sendable {
 
     // MARK: Toxics
 
-    /// Adds a toxic; `name` nil lets the server name it `<type>_<stream>`.
+    /// Adds a toxic; `name` nil lets the server name it `<type>_<stream>`. `ttl` (chaosctl's
+    /// extension: milliseconds or a duration such as "30s") makes the server remove it later.
     public func addToxic(proxy: String, name: String?, type: String, stream: String = "downstream",
-                         toxicity: Double = 1, attributes: [String: Int64] = [:]) throws -> RemoteToxic {
+                         toxicity: Double = 1, attributes: [String: Int64] = [:], ttl: String? = nil) throws -> RemoteToxic {
         var members: [(String, String)] = []
         if let name, !name.isEmpty { members.append(("name", JSONWriter.string(name))) }
         members += [("type", JSONWriter.string(type)), ("stream", JSONWriter.string(stream)),
                     ("toxicity", Self.number(toxicity)), ("attributes", Self.attributesJSON(attributes))]
+        // A bare number is milliseconds for the server; anything else goes as a duration string.
+        if let ttl { members.append(("ttl", Int64(ttl) != nil ? ttl : JSONWriter.string(ttl))) }
         return try Self.toxic(from: request("POST", "/proxies/\(Self.escape(proxy))/toxics",
                                             body: JSONWriter.object(members)))
     }

@@ -13,8 +13,14 @@ struct ProxyClientOptions: ParsableArguments {
     var token: String?
 
     func client() throws -> ToxiproxyClient {
-        try ToxiproxyClient(baseURL: host, token: token ?? ProcessInfo.processInfo.environment["CHAOSCTL_PROXY_TOKEN"])
+        try ToxiproxyClient(baseURL: host, token: resolvedToken)
     }
+
+    /// The token from `--token`, else the environment (where `recover` will look for it too).
+    var resolvedToken: String? { token ?? ProcessInfo.processInfo.environment[ToxiproxyEndpoint.tokenVariable] }
+
+    /// The server as journaled fault records name it.
+    var endpoint: ToxiproxyEndpoint { ToxiproxyEndpoint(api: host, token: resolvedToken) }
 }
 
 /// Prints toxiproxy-cli's failure text on stderr and exits with chaosctl's exit code

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChaosCore
 import ChaosProxyAPI
 
 /// `chaosctl proxy`: the Toxiproxy-compatible proxy server and toxiproxy-cli's proxy
@@ -25,16 +26,21 @@ struct ProxyListCommand: ParsableCommand {
 }
 
 struct ProxyCreateCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a proxy.")
+    static let configuration = CommandConfiguration(
+        commandName: "create", abstract: "Create a proxy.",
+        discussion: "The proxy is journaled first: `chaosctl status` lists it and `chaosctl recover --all` deletes it.")
     @OptionGroup var connection: ProxyClientOptions
+    @OptionGroup var state: StateOptions
     @Option(name: [.short, .long], help: "Address to listen on, HOST:PORT.") var listen: String
     @Option(name: [.short, .long], help: "Upstream to forward to, HOST:PORT.") var upstream: String
     @Argument(help: "Proxy name.") var name: String
 
     func run() throws {
         do {
-            let proxy = try connection.client().createProxy(name: name, listen: listen, upstream: upstream)
-            printProxyText(ToxiproxyCLIText.created(proxy.name))
+            // Detached: the proxy outlives this command until `proxy delete` or `recover --all`.
+            let fault = ProxyFault(endpoint: connection.endpoint, name: name, listen: listen, upstream: upstream)
+            try Lifecycle.make(journal: state.journal).apply(fault, held: false)
+            printProxyText(ToxiproxyCLIText.created(name))
         } catch {
             throw failProxyCommand(ToxiproxyCLIText.createFailed(error), error)
         }
@@ -58,11 +64,13 @@ struct ProxyToggleCommand: ParsableCommand {
 struct ProxyDeleteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a proxy and its connections.")
     @OptionGroup var connection: ProxyClientOptions
+    @OptionGroup var state: StateOptions
     @Argument(help: "Proxy name.") var name: String
 
     func run() throws {
         do {
             try connection.client().deleteProxy(name)
+            ProxyJournalCleanup.forget(in: state.journal, api: connection.host, proxy: name)
             printProxyText(ToxiproxyCLIText.deleted(name))
         } catch {
             throw failProxyCommand(ToxiproxyCLIText.deleteFailed(error, proxy: name), error)

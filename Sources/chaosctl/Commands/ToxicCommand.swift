@@ -1,5 +1,7 @@
 import ArgumentParser
+import ChaosCore
 import ChaosProxyAPI
+import Foundation
 
 /// `chaosctl toxic add|update|remove`: toxiproxy-cli's toxic commands.
 struct ToxicCommand: ParsableCommand {
@@ -10,27 +12,70 @@ struct ToxicCommand: ParsableCommand {
 }
 
 struct ToxicAddCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a toxic.")
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Add a toxic.",
+        discussion: """
+            The toxic is journaled first, so `chaosctl status` lists it and `chaosctl recover` \
+            removes it. With --for, chaosctl stays in the foreground and removes the toxic on \
+            expiry, SIGINT or SIGTERM (after a SIGKILL, `chaosctl recover` does). --ttl (or \
+            -a ttl=30s) instead asks the server to remove it, with no process holding it.
+            """)
     @OptionGroup var connection: ProxyClientOptions
+    @OptionGroup var state: StateOptions
     @Option(name: [.short, .customLong("toxicName")], help: "Toxic name (default TYPE_STREAM).") var name: String?
     @Option(name: [.short, .long], help: "Toxic type: latency, bandwidth, slow_close, timeout, reset_peer, slicer, limit_data, noop, refuse_connections, reset_connections.")
     var type: String
     @Flag(name: [.short, .long], help: "Act on client → server data.") var upstream = false
     @Flag(name: [.short, .long], help: "Act on server → client data (the default).") var downstream = false
     @Option(name: .customLong("tox"), help: "Toxicity: probability (0…1) a connection is affected.") var toxicity: Double = 1
-    @Option(name: [.short, .customLong("attribute")], help: "Attribute as key=integer; repeatable.") var attributes: [String] = []
+    @Option(name: [.short, .customLong("attribute")], help: "Attribute as key=integer; repeatable. ttl=DURATION sets --ttl.")
+    var attributes: [String] = []
+    @Option(name: .customLong("for"), help: "Hold the toxic in the foreground for this long (e.g. 30s, 5m), then remove it.")
+    var holdFor: String?
+    @Option(help: "Server-side ttl (chaosctl extension): the server removes the toxic after this long (ms or e.g. 30s).")
+    var ttl: String?
     @Argument(help: "Proxy name.") var proxy: String
 
     func run() throws {
+        let fault: ToxicFault
+        let holdSeconds: Double?
         do {
-            let parsed = try ToxiproxyCLIText.attributes(attributes)
-            let toxic = try connection.client().addToxic(proxy: proxy, name: name, type: type,
-                                                         stream: upstream ? "upstream" : "downstream",
-                                                         toxicity: toxicity, attributes: parsed)
-            printProxyText(ToxiproxyCLIText.toxicAdded(toxic, proxy: proxy))
+            // `-a ttl=…` is the ttl extension, not a toxic attribute (its value is a duration).
+            var ttl = self.ttl
+            var plain: [String] = []
+            for pair in attributes {
+                if pair.hasPrefix("ttl=") { ttl = String(pair.dropFirst(4)) } else { plain.append(pair) }
+            }
+            holdSeconds = try holdFor.map { try DurationParser.seconds($0, field: "--for") }
+            fault = ToxicFault(endpoint: connection.endpoint, proxy: proxy, name: name, type: type,
+                               stream: upstream ? "upstream" : "downstream", toxicity: toxicity,
+                               attributes: try ToxiproxyCLIText.attributes(plain), ttl: ttl)
         } catch {
             throw failProxyCommand(ToxiproxyCLIText.addToxicFailed(error, proxy: proxy), error)
         }
+        let lifecycle = Lifecycle.make(journal: state.journal)
+        // Catch SIGINT/SIGTERM before the toxic exists, so no signal can strand it.
+        let hold = holdSeconds == nil ? nil : FaultHold(lifecycle)
+        let expiresAt = holdSeconds.map { Date().addingTimeInterval($0) }
+        do {
+            try lifecycle.apply(fault, held: hold != nil, expiresAt: expiresAt)
+        } catch {
+            _ = hold?.finish()
+            throw failProxyCommand(ToxiproxyCLIText.addToxicFailed(error, proxy: proxy), error)
+        }
+        printProxyText("Added \(fault.stream) \(fault.type) toxic '\(fault.name)' on proxy '\(proxy)'\n")
+        guard let hold else { return }
+        let (ending, failures) = hold.wait(until: expiresAt)
+        for (_, error) in failures {
+            FileHandleOutput.note("could not remove toxic '\(fault.name)' from proxy '\(proxy)': \(error) (run `chaosctl recover`)")
+        }
+        switch ending {
+        case .expired: printProxyText(ToxiproxyCLIText.toxicRemoved(fault.name, proxy: proxy))
+        case .signal(let sig):
+            printProxyText(ToxiproxyCLIText.toxicRemoved(fault.name, proxy: proxy))
+            throw ArgumentParser.ExitCode(SignalTrap.exitStatus(for: sig))
+        }
+        if !failures.isEmpty { throw ArgumentParser.ExitCode(ChaosCore.ExitCode.failure.rawValue) }
     }
 }
 
@@ -56,12 +101,14 @@ struct ToxicUpdateCommand: ParsableCommand {
 struct ToxicRemoveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a toxic.", aliases: ["delete"])
     @OptionGroup var connection: ProxyClientOptions
+    @OptionGroup var state: StateOptions
     @Option(name: [.short, .customLong("toxicName")], help: "Toxic name.") var name: String
     @Argument(help: "Proxy name.") var proxy: String
 
     func run() throws {
         do {
             try connection.client().removeToxic(proxy: proxy, name: name)
+            ProxyJournalCleanup.forget(in: state.journal, api: connection.host, proxy: proxy, toxic: name)
             printProxyText(ToxiproxyCLIText.toxicRemoved(name, proxy: proxy))
         } catch {
             throw failProxyCommand(ToxiproxyCLIText.removeToxicFailed(error, proxy: proxy), error)

@@ -2,6 +2,7 @@ import ChaosCore
 import ChaosExperiment
 import ChaosFlags
 import ChaosNet
+import ChaosProxyAPI
 import ChaosTargets
 
 /// One place that knows every fault kind's reverter, so `recover` can revert anything
@@ -12,6 +13,7 @@ enum Lifecycle {
     }
 
     static func allReverters() -> [FaultReverter] {
-        [FlagReverter(), CommandReverter(), ContainerPauseReverter()] + QdiscReverter.all
+        [FlagReverter(), CommandReverter(), ContainerPauseReverter(),
+         ProxyReverter(), ToxicReverter(), ProxyDownReverter()] + QdiscReverter.all
     }
 }

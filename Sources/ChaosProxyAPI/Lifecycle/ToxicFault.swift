@@ -1,0 +1,86 @@
+import ChaosCore
+
+/// A toxic added through the API. Kind "toxic": revert removes it. The toxic's name is
+/// fixed before applying (Toxiproxy's default `<type>_<stream>` when none is given), so the
+/// journal always knows what to remove.
+public struct ToxicFault: PreflightFault {
+    public static let kindName = "toxic"
+
+    /// The API that adds (and later removes) the toxic.
+    public var endpoint: ToxiproxyEndpoint
+    /// The proxy the toxic goes on.
+    public var proxy: String
+    /// The toxic's name, always set (see the type's comment).
+    public var name: String
+    /// Toxiproxy toxic type ("latency", "bandwidth", …) and "upstream" or "downstream".
+    public var type: String
+    public var stream: String
+    /// Probability (0…1) that a connection is affected.
+    public var toxicity: Double
+    /// The type's integer attributes (e.g. latency, jitter in ms).
+    public var attributes: [String: Int64]
+    /// chaosctl's server-side ttl extension ("30s", "60000"), independent of any hold.
+    public var ttl: String?
+
+    public init(endpoint: ToxiproxyEndpoint, proxy: String, name: String?, type: String,
+                stream: String = "downstream", toxicity: Double = 1, attributes: [String: Int64] = [:],
+                ttl: String? = nil) {
+        self.endpoint = endpoint
+        self.proxy = proxy
+        self.name = (name?.isEmpty ?? true) ? "\(type)_\(stream)" : name!
+        self.type = type
+        self.stream = stream
+        self.toxicity = toxicity
+        self.attributes = attributes
+        self.ttl = ttl
+    }
+
+    public var kind: String { Self.kindName }
+    public var target: String { "proxy \(proxy) at \(endpoint.api)" }
+    public var summary: String {
+        let attrs = attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        var text = "\(name): \(type) \(stream)"
+        if toxicity != 1 { text += " toxicity \(toxicity)" }
+        if !attrs.isEmpty { text += " " + attrs }
+        if let ttl { text += " ttl \(ttl)" }
+        return text
+    }
+
+    public func revertData() throws -> [String: String] {
+        endpoint.revertData().merging(["proxy": proxy, "toxic": name]) { $1 }
+    }
+
+    /// Refuses a missing proxy or a taken toxic name before journaling, so the revert of a
+    /// failed add never removes a toxic this fault did not create.
+    public func preflight() throws {
+        let existing = try endpoint.client().proxy(proxy)
+        if existing.toxics.contains(where: { $0.name == name }) {
+            throw ToxiproxyClientError(status: 409, message: "toxic already exists")
+        }
+    }
+
+    public func apply() throws { _ = try add() }
+
+    /// Adds the toxic and returns it as the server reports it.
+    public func add() throws -> RemoteToxic {
+        try endpoint.client().addToxic(proxy: proxy, name: name, type: type, stream: stream,
+                                       toxicity: toxicity, attributes: attributes, ttl: ttl)
+    }
+}
+
+/// Removes a journaled toxic; a toxic (or proxy) already gone counts as reverted.
+public struct ToxicReverter: FaultReverter {
+    public var kind: String { ToxicFault.kindName }
+    public init() {}
+
+    public func revert(_ record: FaultRecord) throws {
+        guard let proxy = record.revertData["proxy"], let toxic = record.revertData["toxic"] else {
+            throw ChaosError("record \(record.id) names no proxy or toxic")
+        }
+        do {
+            try ToxiproxyEndpoint.from(record).client().removeToxic(proxy: proxy, name: toxic)
+        } catch let error as ToxiproxyClientError where error.isNotFound {
+            return
+        }
+    }
+}
