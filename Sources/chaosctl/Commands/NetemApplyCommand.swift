@@ -70,7 +70,7 @@ struct NetemApplyCommand: ParsableCommand {
     }
 
     func run() throws {
-        try NetCLI.run {
+        try Failures.reporting {
             let fault = try NetemFault(try spec(), on: try device.target(force: hold.force))
             try NetCLI.applyAndHold(fault, hold: hold)
         }

@@ -16,11 +16,11 @@ public struct NetemCommand: ParsableCommand {
 struct NetemShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a device's qdiscs and chaosctl's faults on it.")
     @OptionGroup var device: NetDeviceOptions
-    func run() throws { try NetCLI.run { try NetCLI.show(device, kind: "netem") } }
+    func run() throws { try Failures.reporting { try NetCLI.show(device, kind: "netem") } }
 }
 
 struct NetemClearCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "clear", abstract: "End chaosctl's netem/tbf faults on a device and restore its qdisc.")
     @OptionGroup var device: NetDeviceOptions
-    func run() throws { try NetCLI.run { try NetCLI.clear(device) } }
+    func run() throws { try Failures.reporting { try NetCLI.clear(device) } }
 }

@@ -53,14 +53,6 @@ struct NetHoldOptions: ParsableArguments {
 }
 
 enum NetCLI {
-    /// Run a command body; a ChaosFailure is printed plainly and becomes its exit code.
-    static func run(_ body: () throws -> Void) throws {
-        do { try body() } catch let failure as ChaosFailure {
-            FileHandle.standardError.write(Data("chaosctl: \(failure.description)\n".utf8))
-            throw ArgumentParser.ExitCode(failure.exitCode.rawValue)
-        }
-    }
-
     static func say(_ line: String) {
         print(line)
         fflush(stdout)

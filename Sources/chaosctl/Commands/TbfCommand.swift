@@ -34,7 +34,7 @@ struct TbfApplyCommand: ParsableCommand {
     }
 
     func run() throws {
-        try NetCLI.run {
+        try Failures.reporting {
             let fault = try TbfFault(try spec(), on: try device.target(force: hold.force))
             try NetCLI.applyAndHold(fault, hold: hold)
         }
@@ -44,11 +44,11 @@ struct TbfApplyCommand: ParsableCommand {
 struct TbfShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a device's qdiscs and chaosctl's faults on it.")
     @OptionGroup var device: NetDeviceOptions
-    func run() throws { try NetCLI.run { try NetCLI.show(device, kind: "tbf") } }
+    func run() throws { try Failures.reporting { try NetCLI.show(device, kind: "tbf") } }
 }
 
 struct TbfClearCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "clear", abstract: "End chaosctl's netem/tbf faults on a device and restore its qdisc.")
     @OptionGroup var device: NetDeviceOptions
-    func run() throws { try NetCLI.run { try NetCLI.clear(device) } }
+    func run() throws { try Failures.reporting { try NetCLI.clear(device) } }
 }
