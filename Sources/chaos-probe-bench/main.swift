@@ -59,6 +59,18 @@ print(String(format: "probes: %d over %.1f s at %.0f/s (%d ticks, %d missed), %d
 print(String(format: "scheduler wake-up vs plan: max %.3f ms, mean %.3f ms (SCHED_FIFO scheduler: %@)",
              Double(schedule.maxLatenessNanoseconds) / 1e6, schedule.meanLatenessNanoseconds / 1e6,
              schedule.realtime.map { $0 ? "yes" : "refused" } ?? "not asked"))
+// Drift: does the schedule slide over the run? Compare the median lateness of the first and
+// the last 10 % of the ticks (absolute deadlines should keep this at zero; jitter is above).
+let ordered = run.samples.filter { !$0.skipped }.sorted { $0.plannedNanoseconds < $1.plannedNanoseconds }
+func medianLag(_ slice: ArraySlice<ProbeSample>) -> Double {
+    let v = slice.map { Double($0.startNanoseconds) - Double($0.plannedNanoseconds) }.sorted()
+    return v.isEmpty ? 0 : v[v.count / 2] / 1e6
+}
+let tenth = max(1, ordered.count / 10)
+let lastTickOffset = ordered.last.map { Double($0.plannedNanoseconds) / 1e6 - Double($0.tick) * 1000 / rate } ?? 0
+print(String(format: "schedule drift over the run: median lateness first 10%% %.3f ms, last 10%% %.3f ms (slide %.3f ms); last planned tick vs start + k·interval %.3f ms",
+             medianLag(ordered.prefix(tenth)), medianLag(ordered.suffix(tenth)),
+             medianLag(ordered.suffix(tenth)) - medianLag(ordered.prefix(tenth)), lastTickOffset))
 print(String(format: "check start vs plan: p50 %.3f ms, p99 %.3f ms, max %.3f ms (|actual - planned|)",
              percentile(50), percentile(99), lags.last ?? 0))
 print(String(format: "probe latency: p50 %.3f ms, p99 %.3f ms",
