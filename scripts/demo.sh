@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The README's first command: install what chaosctl needs, build it, run the main job.
-# For now the main job is a guided round trip of flags on a temporary control file.
+# The README's first command: install what chaosctl needs, build it, and run the demo
+# experiment (experiments/demo.yaml) against the embedded demo service; prints where the
+# report is. Everything runs on loopback inside one process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
