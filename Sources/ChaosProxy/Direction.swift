@@ -32,7 +32,6 @@ final class Direction {
     let destination: Int32
     let chain = ToxicChain()
     private let pipes: PipePool
-    private let copyBuffer: CopyBuffer
     /// Called with the count of bytes delivered to the destination.
     private let delivered: (Int) -> Void
 
@@ -41,9 +40,6 @@ final class Direction {
     private var outOffset = 0  // bytes of out[outHead] already written
     private(set) var outBytes = 0
     private var pipe: SplicePipe?
-    /// The last read was small (request/response traffic): copy the next one through the
-    /// loop's buffer (2 syscalls, no pipe) instead of splicing (2 splices + pipe bookkeeping).
-    private var preferCopy = true
     private(set) var pipeBytes = 0
 
     private(set) var sourceEnded = false
@@ -54,13 +50,11 @@ final class Direction {
     /// FIN was sent on the destination (shutdown SHUT_WR).
     private(set) var destinationShut = false
 
-    init(stream: ToxicStream, source: Int32, destination: Int32, pipes: PipePool, copyBuffer: CopyBuffer,
-         delivered: @escaping (Int) -> Void) {
+    init(stream: ToxicStream, source: Int32, destination: Int32, pipes: PipePool, delivered: @escaping (Int) -> Void) {
         self.stream = stream
         self.source = source
         self.destination = destination
         self.pipes = pipes
-        self.copyBuffer = copyBuffer
         self.delivered = delivered
     }
 
@@ -81,7 +75,6 @@ final class Direction {
 
     func onReadable(now: Nanos) -> DirectionOutcome {
         guard wantsRead else { return .ok }
-        if isSplicing && pipe == nil && preferCopy && !destinationBlocked { return copyThrough(now: now) }
         if isSplicing, let borrowed = pipe ?? pipes.acquire() {
             pipe = borrowed
             return spliceIn(borrowed, now: now)
@@ -121,7 +114,6 @@ final class Direction {
         let n = cchaos_splice(source, pipe.writeEnd, room, CCHAOS_SPLICE_F_MOVE | CCHAOS_SPLICE_F_NONBLOCK)
         if n > 0 {
             pipeBytes += n
-            preferCopy = n < CopyBuffer.size
             return flush(now: now)
         }
         if n == 0 { return sourceFinished(now: now) }
@@ -131,42 +123,6 @@ final class Direction {
             return .ok
         }
         return .reset
-    }
-
-    /// Splice mode with an empty pipe: read() into the loop's buffer and send() at once.
-    /// What the destination does not take goes into a pipe, as if it had been spliced, so
-    /// the bound (one pipe) and the order are those of the splice path.
-    private func copyThrough(now: Nanos) -> DirectionOutcome {
-        let base = copyBuffer.base
-        let n = read(source, base, CopyBuffer.size)
-        if n == 0 { return sourceFinished(now: now) }
-        if n < 0 { return SocketOps.isWouldBlock(errno) ? .ok : .reset }
-        preferCopy = n < CopyBuffer.size
-        var sent = send(destination, base, n, Int32(MSG_NOSIGNAL))
-        if sent < 0 {
-            guard SocketOps.isWouldBlock(errno) else { return .reset }
-            sent = 0
-        }
-        if sent > 0 { delivered(sent) }
-        if sent == n { return .ok }
-        destinationBlocked = true
-        return keepRest(base + sent, count: n - sent)
-    }
-
-    /// Park bytes the destination refused: in a pipe if one can be had and takes them all,
-    /// otherwise in memory (behind whatever the pipe got, which is older).
-    private func keepRest(_ bytes: UnsafeMutableRawPointer, count: Int) -> DirectionOutcome {
-        var parked = 0
-        if let borrowed = pipes.acquire() {
-            pipe = borrowed
-            let w = write(borrowed.writeEnd, bytes, count)
-            parked = max(0, w)
-            pipeBytes = parked
-            if parked == count { return .ok }
-            movePipeToOut()
-        }
-        appendOut(.data([UInt8](UnsafeRawBufferPointer(start: bytes + parked, count: count - parked))))
-        return .ok
     }
 
     private func readIntoMemory(now: Nanos) -> DirectionOutcome {

@@ -38,13 +38,11 @@ final class ProxyConnection: EpollTarget, TimerTarget {
         self.record = record
         self.random = random
         let counters = runtime.counters
-        upstream = Direction(stream: .upstream, source: clientFd, destination: serverFd, pipes: loop.pipes,
-                             copyBuffer: loop.copyBuffer) { [record] n in
+        upstream = Direction(stream: .upstream, source: clientFd, destination: serverFd, pipes: loop.pipes) { [record] n in
             record.bytesUpstream.wrappingAdd(UInt64(n), ordering: .relaxed)
             counters.bytesUpstream.wrappingAdd(UInt64(n), ordering: .relaxed)
         }
-        downstream = Direction(stream: .downstream, source: serverFd, destination: clientFd, pipes: loop.pipes,
-                               copyBuffer: loop.copyBuffer) { [record] n in
+        downstream = Direction(stream: .downstream, source: serverFd, destination: clientFd, pipes: loop.pipes) { [record] n in
             record.bytesDownstream.wrappingAdd(UInt64(n), ordering: .relaxed)
             counters.bytesDownstream.wrappingAdd(UInt64(n), ordering: .relaxed)
         }
@@ -193,10 +191,8 @@ final class ProxyConnection: EpollTarget, TimerTarget {
     }
 
     private func schedule(now: Nanos) {
-        // No array here: this runs after every event.
-        var earliest = upstream.nextDeadline
-        if let other = downstream.nextDeadline, earliest == nil || other < earliest! { earliest = other }
-        guard let next = earliest else { return }
+        let next = [upstream.nextDeadline, downstream.nextDeadline].compactMap { $0 }.min()
+        guard let next else { return }
         if timerAt == nil || next < timerAt! {
             timerAt = next
             loop.schedule(self, at: max(next, now))

@@ -18,7 +18,6 @@ protocol EpollTarget: AnyObject {
 final class EventLoop: @unchecked Sendable {
     let index: Int
     let pipes = PipePool()
-    let copyBuffer = CopyBuffer()
     private let epollFd: Int32
     private let wakeFd: Int32
     private var targets: [Int32: EpollTarget] = [:]
