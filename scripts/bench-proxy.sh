@@ -9,7 +9,8 @@
 #
 # Usage: scripts/bench-proxy.sh [--skip-build]
 #   DURATION=5 seconds per wrk/iperf3 run, ROUNDS=300 latency round trips,
-#   SECTIONS="iperf wrk latency idle overflow" to run only some parts.
+#   SECTIONS="iperf wrk latency idle overflow" to run only some parts,
+#   TIMER_SPIN_US=N passes --timer-spin-us N to chaosctl proxy serve.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -112,7 +113,7 @@ EOF
 haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
 HA_PID=$!; started+=($HA_PID)
 
-"$CHAOSCTL" proxy serve --host 127.0.0.1 --port "$API" >"$work/chaosctl.log" 2>&1 &
+"$CHAOSCTL" proxy serve --host 127.0.0.1 --port "$API" ${TIMER_SPIN_US:+--timer-spin-us "$TIMER_SPIN_US"} >"$work/chaosctl.log" 2>&1 &
 CC_PID=$!; started+=($CC_PID)
 
 for p in "$NGINX" "$IPERF" "$HA_HTTP" "$API"; do wait_port "$p"; done

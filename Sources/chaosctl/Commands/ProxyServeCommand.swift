@@ -17,10 +17,14 @@ struct ProxyServeCommand: ParsableCommand {
     var token: String?
     @Option(help: "Seed for toxicity and jitter draws, for reproducible runs.") var seed: UInt64?
     @Option(help: "Event-loop threads (default: one per core).") var loops: Int?
+    @Option(name: .customLong("timer-spin-us"),
+            help: "Microseconds before a toxic's deadline a loop polls instead of sleeping (0 = always sleep; burns CPU).")
+    var timerSpinUs: Int = 0
 
     func run() throws {
         let proxies = try config.map { try ProxyConfigLoader.load(path: $0) } ?? []
-        let dataPlane = EpollProxyEngine(loops: loops ?? ProcessInfo.processInfo.activeProcessorCount, seed: seed)
+        let dataPlane = EpollProxyEngine(loops: loops ?? ProcessInfo.processInfo.activeProcessorCount, seed: seed,
+                                         timerSpinMicroseconds: timerSpinUs)
         defer { dataPlane.shutdown() }
         let server = ToxiproxyServer(dataPlane: dataPlane, host: host, port: port,
                                      token: token ?? ProcessInfo.processInfo.environment["CHAOSCTL_PROXY_TOKEN"],
