@@ -95,10 +95,12 @@ let package = Package(
         // Test-only front end for ChaosNet: chaosctl's netem/tbf commands (symlinked) plus a
         // qdisc `recover`, for the XCTest SIGKILL test and the netem VM (scripts/test-netem-vm.sh).
 
+        // Shared by the test targets that drive the real chaosctl binary.
+        .target(name: "ChaosTestSupport", path: "Tests/ChaosTestSupport"),
         // Test targets: one per module, added with the module's tests.
         .testTarget(name: "ChaosCoreTests", dependencies: ["ChaosCore"]),
         // Drives the real chaosctl binary (the dependency makes `swift test` build it).
-        .testTarget(name: "CLITests", dependencies: ["chaosctl"]),
+        .testTarget(name: "CLITests", dependencies: ["chaosctl", "ChaosTestSupport"]),
         .testTarget(name: "ChaosControlTests", dependencies: ["ChaosControl", "control-writer-helper"]),
         .testTarget(name: "ChaosProbeTests", dependencies: ["ChaosProbe", "ChaosReport", "ChaosCore"]),
         .testTarget(name: "ChaosHTTPTests", dependencies: ["ChaosHTTP", "ChaosCore"],
@@ -113,12 +115,12 @@ let package = Package(
         .testTarget(name: "ChaosKubernetesTests", dependencies: ["ChaosTargets", "ChaosCore"],
                     exclude: ["Fixtures"]),
         // Drives chaosctl's netem/tbf commands for real (the dependency builds the binary).
-        .testTarget(name: "ChaosNetTests", dependencies: ["ChaosNet", "ChaosCore", "chaosctl"]),
+        .testTarget(name: "ChaosNetTests", dependencies: ["ChaosNet", "ChaosCore", "chaosctl", "ChaosTestSupport"]),
         .testTarget(name: "ChaosTargetsTests", dependencies: ["ChaosTargets", "ChaosHTTP", "ChaosCore"],
                     exclude: ["Fixtures"]),
         // Real sockets on 127.0.0.1: ToxiproxyServer over EpollProxyEngine, plus the chaosctl
         // binary for the CLI round trip and the SIGKILL/recover test.
-        .testTarget(name: "ChaosProxyIntegrationTests", dependencies: ["ChaosProxy", "ChaosProxyAPI", "ChaosCore", "chaosctl"]),
+        .testTarget(name: "ChaosProxyIntegrationTests", dependencies: ["ChaosProxy", "ChaosProxyAPI", "ChaosCore", "chaosctl", "ChaosTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,3 +1,4 @@
+import ChaosTestSupport
 import Foundation
 import XCTest
 

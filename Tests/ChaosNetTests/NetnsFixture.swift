@@ -1,3 +1,4 @@
+import ChaosTestSupport
 import Foundation
 import XCTest
 #if canImport(Glibc)
@@ -22,10 +23,7 @@ func sh(_ args: [String], environment: [String: String]? = nil) -> (status: Int3
 
 /// The chaosctl binary built beside this test bundle.
 func probePath() throws -> String {
-    let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-    var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
-    if dir.lastPathComponent == "MacOS" || dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
-    let path = dir.appendingPathComponent("chaosctl").path
+    let path = Chaosctl.binary
     guard FileManager.default.isExecutableFile(atPath: path) else {
         XCTFail("chaosctl not found at \(path): run `swift build --build-tests` (it builds every product)")
         throw XCTSkip("no chaosctl")

@@ -1,3 +1,4 @@
+import ChaosTestSupport
 import ChaosCore
 import ChaosProxyAPI
 import Foundation

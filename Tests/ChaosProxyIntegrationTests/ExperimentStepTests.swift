@@ -1,3 +1,4 @@
+import ChaosTestSupport
 import ChaosProxyAPI
 import Foundation
 import Glibc
@@ -27,7 +28,7 @@ final class ExperimentStepTests: IntegrationTestCase {
                 duration: 1500ms
             """.write(toFile: file, atomically: true, encoding: .utf8)
         // The run goes in the background while this thread watches the server.
-        let running = DispatchGroup(), box = Chaosctl.Box()
+        let running = DispatchGroup(), box = DataBox()
         DispatchQueue.global().async(group: running) {
             let result = try? chaosctl.run(["run", file, "--report-dir", temp.path + "/report"], timeout: 60)
             box.data = Data("\(result?.status ?? -1)\n\(result?.stdout ?? "")\(result?.stderr ?? "")".utf8)

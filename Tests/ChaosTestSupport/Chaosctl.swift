@@ -1,35 +1,45 @@
 import Foundation
 import XCTest
 
-/// Runs the real `chaosctl` binary built next to the test bundle, with an isolated
-/// control file and state directory.
-struct Chaosctl {
-    let controlPath: String
-    let stateDir: String
+/// Runs the real `chaosctl` binary built next to the test bundle, with an isolated state
+/// directory and control file, never inheriting a proxy token or URL from the caller.
+public struct Chaosctl {
+    public let controlPath: String
+    public let stateDir: String
+    public var extraEnvironment: [String: String]
 
-    static var binary: String {
+    public init(controlPath: String? = nil, stateDir: String, extraEnvironment: [String: String] = [:]) {
+        self.controlPath = controlPath ?? stateDir + "/control.json"
+        self.stateDir = stateDir
+        self.extraEnvironment = extraEnvironment
+    }
+
+    /// The binary SwiftPM built beside the test bundle (.build/<config>/<name>.xctest on Linux).
+    public static var binary: String {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var dir = (exe as NSString).deletingLastPathComponent
-        // The xctest binary lives in .build/<config>/<name>.xctest on Linux.
         if dir.hasSuffix(".xctest") { dir = (dir as NSString).deletingLastPathComponent }
         return dir + "/chaosctl"
     }
 
-    var environment: [String: String] {
+    public var environment: [String: String] {
         var env = ProcessInfo.processInfo.environment
         env["CHAOS_CONTROL_PATH"] = controlPath
         env["CHAOSCTL_STATE_DIR"] = stateDir
+        env.removeValue(forKey: "CHAOSCTL_PROXY_TOKEN")
+        env.removeValue(forKey: "TOXIPROXY_URL")
+        for (key, value) in extraEnvironment { env[key] = value }
         return env
     }
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    public struct Result {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
     }
 
-    /// Start chaosctl without waiting (for concurrency and signal tests).
-    func start(_ args: [String], stdout: FileHandle? = nil) throws -> Process {
+    /// Start chaosctl without waiting (concurrency and signal tests); stderr is discarded.
+    public func start(_ args: [String], stdout: FileHandle? = nil) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = args
@@ -41,7 +51,7 @@ struct Chaosctl {
     }
 
     @discardableResult
-    func run(_ args: [String], timeout: TimeInterval = 30) throws -> Result {
+    public func run(_ args: [String], timeout: TimeInterval = 30) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = args
@@ -56,7 +66,7 @@ struct Chaosctl {
         DispatchQueue.global().async(group: group) { outData.data = out.fileHandleForReading.readDataToEndOfFile() }
         DispatchQueue.global().async(group: group) { errData.data = err.fileHandleForReading.readDataToEndOfFile() }
         if group.wait(timeout: .now() + timeout) == .timedOut {
-            p.terminate()
+            kill(p.processIdentifier, SIGKILL)
             XCTFail("chaosctl \(args) did not finish within \(timeout)s")
         }
         p.waitUntilExit()
@@ -66,19 +76,23 @@ struct Chaosctl {
 }
 
 /// Filled by one reader thread, read after the group is done.
-final class DataBox: @unchecked Sendable { var data = Data() }
+public final class DataBox: @unchecked Sendable {
+    public var data = Data()
+    public init() {}
+}
 
-/// A fresh directory per test, removed afterwards.
-final class TempDir {
-    let path: String
-    init() throws {
-        path = NSTemporaryDirectory() + "chaosctl-cli-\(UUID().uuidString)"
+/// A fresh directory per test, removed when the last reference goes (set it to nil in
+/// tearDown: XCTest keeps test-case instances alive until the suite ends).
+public final class TempDir {
+    public let path: String
+    public init(prefix: String = "chaosctl-test") throws {
+        path = NSTemporaryDirectory() + "\(prefix)-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
-func jsonObject(atPath path: String) throws -> [String: Any] {
+public func jsonObject(atPath path: String) throws -> [String: Any] {
     let data = try XCTUnwrap(FileManager.default.contents(atPath: path), "missing \(path)")
     return try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
 }
