@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "ChaosHTTPServer"),
         // The demo service and its TCP dependency, for `chaosctl demo` and end-to-end tests.
         .target(name: "ChaosDemo", dependencies: ["ChaosControl", "ChaosHTTPServer"]),
-        .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosCore", "ChaosHTTPServer"]),
+        .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosCore", "ChaosHTTPServer", "ChaosHTTP"]),
         .target(name: "ChaosNet", dependencies: ["ChaosCore", "CNetlink", "CChaosLinux"]),
         .target(name: "ChaosHTTP", dependencies: ["CCurl", "CCurlShim", "ChaosCore"]),
         .target(name: "ChaosTargets", dependencies: [
@@ -120,7 +120,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         // Real sockets on 127.0.0.1: ToxiproxyServer over EpollProxyEngine, plus the chaosctl
         // binary for the CLI round trip and the SIGKILL/recover test.
-        .testTarget(name: "ChaosProxyIntegrationTests", dependencies: ["ChaosProxy", "ChaosProxyAPI", "ChaosCore", "chaosctl", "ChaosTestSupport"]),
+        .testTarget(name: "ChaosProxyIntegrationTests", dependencies: ["ChaosProxy", "ChaosProxyAPI", "ChaosCore", "ChaosHTTP", "chaosctl", "ChaosTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

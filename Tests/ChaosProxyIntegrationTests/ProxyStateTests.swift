@@ -32,7 +32,7 @@ final class ProxyStateTests: IntegrationTestCase {
             "toxics":[{"type":"latency","stream":"downstream","attributes":{"latency":300}}]}]
             """
         let response = try stack.call("POST", "/populate", body: body)
-        XCTAssertEqual(response.status, 201, response.bodyText)
+        XCTAssertEqual(response.status, 201, response.text)
         let fd = try Sockets.connect(port: try ProxyStack.port(of: listen))
         defer { close(fd) }
         let first = try XCTUnwrap(ProxyStack.ping(fd, Array("first".utf8)))

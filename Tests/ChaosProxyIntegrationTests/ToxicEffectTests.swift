@@ -61,7 +61,7 @@ final class ToxicEffectTests: IntegrationTestCase {
         defer { close(old) }
         XCTAssertNotNil(ProxyStack.ping(old))
         let response = try stack.call("POST", "/proxies/route", body: "{\"upstream\":\"\(other.address)\"}")
-        XCTAssertEqual(response.status, 200, response.bodyText)
+        XCTAssertEqual(response.status, 200, response.text)
         let new = try Sockets.connect(port: port)
         defer { close(new) }
         XCTAssertNotNil(ProxyStack.ping(new))

@@ -1,3 +1,5 @@
+import ChaosHTTP
+import Foundation
 import ChaosHTTPServer
 import ChaosCore
 
@@ -41,10 +43,10 @@ public struct ToxiproxyClientError: ChaosFailure {
     public var description: String { status.map { "HTTP \($0): \(message)" } ?? message }
 }
 
-/// A client for Toxiproxy's HTTP API over plain sockets, for `chaosctl proxy` and
-/// `chaosctl toxic`. Works against chaosctl's server and a real Toxiproxy alike.
+/// A client for Toxiproxy's HTTP API over ChaosHTTP's libcurl client, for `chaosctl proxy`
+/// and `chaosctl toxic`. Works against chaosctl's server and a real Toxiproxy alike.
 public struct ToxiproxyClient: Sendable {
-    public let connection: HTTPClientConnection
+    private let http: ChaosHTTP.HTTPClient
     public var token: String?
 
     /// - Parameter baseURL: "http://127.0.0.1:8474", "127.0.0.1:8474" or "http://[::1]:8474".
@@ -66,7 +68,12 @@ public struct ToxiproxyClient: Sendable {
             port = parsed
         }
         guard !host.isEmpty else { throw Self.badURL(baseURL) }
-        connection = HTTPClientConnection(host: host, port: port, timeoutSeconds: timeoutSeconds)
+        let authority = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        var configuration = HTTPClientConfiguration(baseURL: "http://" + authority)
+        configuration.timeout = Double(timeoutSeconds)
+        configuration.connectTimeout = Double(timeoutSeconds)
+        configuration.userAgent = "chaosctl"
+        http = ChaosHTTP.HTTPClient(configuration)
         self.token = token
     }
 
@@ -156,26 +163,26 @@ public struct ToxiproxyClient: Sendable {
     // MARK: Plumbing
 
     private func request(_ method: String, _ path: String, body: String? = nil) throws -> JSONValue {
-        var headers: [(String, String)] = [("User-Agent", "chaosctl"), ("Accept", "application/json")]
+        var headers: [(String, String)] = [("Accept", "application/json")]
         if body != nil { headers.append(("Content-Type", "application/json")) }
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
-        let response: HTTPClientResponse
+        let response: ChaosHTTP.HTTPResponse
         do {
-            response = try connection.send(method: method, path: path, headers: headers, body: body.map { Array($0.utf8) })
+            response = try http.send(ChaosHTTP.HTTPRequest(method: method, path, headers: headers, body: body.map { Data($0.utf8) }))
         } catch {
             throw ToxiproxyClientError(status: nil, message: "\(error)")
         }
         guard (200..<300).contains(response.status) else {
             // Toxiproxy's error bodies are {"error":...}; fall back to the raw text.
-            let parsed = try? JSONParser.parse(response.body)
+            let parsed = try? JSONParser.parse(Array(response.body))
             if case .string(let message)? = parsed?["error"] {
                 throw ToxiproxyClientError(status: response.status, message: message)
             }
-            let text = response.bodyText.trimmedOWS.split(separator: "\n").first.map(String.init) ?? ""
-            throw ToxiproxyClientError(status: response.status, message: text.isEmpty ? HTTPResponse.reason(response.status) : text)
+            let text = response.text.trimmedOWS.split(separator: "\n").first.map(String.init) ?? ""
+            throw ToxiproxyClientError(status: response.status, message: text.isEmpty ? ChaosHTTPServer.HTTPResponse.reason(response.status) : text)
         }
         if response.body.isEmpty { return .null }
-        do { return try JSONParser.parse(response.body) } catch {
+        do { return try JSONParser.parse(Array(response.body)) } catch {
             throw ToxiproxyClientError(status: nil, message: "unreadable reply to \(method) \(path): \(error)")
         }
     }

@@ -1,3 +1,4 @@
+import ChaosHTTP
 import ChaosProxy
 import ChaosProxyAPI
 import Foundation
@@ -42,10 +43,11 @@ final class ProxyStack {
     }
 
     /// A raw API call (for routes the client has no method for, such as /populate).
-    func call(_ method: String, _ path: String, body: String? = nil) throws -> HTTPClientResponse {
-        let connection = HTTPClientConnection(host: "127.0.0.1", port: server.port, timeoutSeconds: 5)
-        return try connection.send(method: method, path: path, headers: [("Content-Type", "application/json")],
-                                   body: body.map { Array($0.utf8) })
+    func call(_ method: String, _ path: String, body: String? = nil) throws -> ChaosHTTP.HTTPResponse {
+        var configuration = HTTPClientConfiguration(baseURL: "http://127.0.0.1:\(server.port)")
+        configuration.timeout = 5
+        return try ChaosHTTP.HTTPClient(configuration).send(
+            ChaosHTTP.HTTPRequest(method: method, path, headers: [("Content-Type", "application/json")], body: body.map { Data($0.utf8) }))
     }
 
     struct TransferResult {
