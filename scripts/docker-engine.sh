@@ -27,7 +27,8 @@ log() { printf '[docker-engine] %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
 cli() { "$DOCKER" -H "unix://$SOCK" "$@"; }
 
-ping_ok() { curl -sf --max-time 2 --unix-socket "$SOCK" http://localhost/_ping >/dev/null 2>&1; }
+# shellcheck source=lib/engine-common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/engine-common.sh"
 
 engine_pid() {
   local pid
@@ -61,19 +62,7 @@ start_dockerd() {
 }
 
 build_image() {
-  cli image inspect "$IMAGE" >/dev/null 2>&1 && return 0
-  local root="$DIR/rootfs"
-  rm -rf "$root"; mkdir -p "$root"/{bin,tmp,proc,sys,dev,etc}
-  cp /bin/busybox "$root/bin/busybox"     # busybox-static: no shared libraries needed
-  for a in sh sleep ls ps cat echo kill true; do ln -sf busybox "$root/bin/$a"; done
-  echo 'root:x:0:0:root:/:/bin/sh' > "$root/etc/passwd"; echo 'root:x:0:' > "$root/etc/group"
-  tar -C "$root" -cf "$DIR/rootfs.tar" .
-  # PID 1 traps TERM so `stop` ends at once (a bare PID 1 ignores SIGTERM); `wait` is
-  # interruptible, a foreground sleep would delay the trap.
-  cli import --change 'ENV PATH=/bin' \
-    --change 'CMD ["/bin/sh","-c","trap \"exit 0\" TERM INT; while true; do sleep 3600 & wait $!; done"]' \
-    "$DIR/rootfs.tar" "$IMAGE" >/dev/null
-  rm -rf "$root" "$DIR/rootfs.tar"
+  cli image inspect "$IMAGE" >/dev/null 2>&1 || import_busybox_image cli
 }
 
 cmd_start() {
@@ -117,27 +106,11 @@ cmd_stop() {
     # shellcheck disable=SC2086
     [ -n "$ids" ] && timeout 60 "$DOCKER" -H "unix://$SOCK" rm -f $ids >/dev/null 2>&1 || true
   fi
-  if pid=$(engine_pid); then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-    log "dockerd pid $pid stopped"
-  fi
+  if pid=$(engine_pid); then stop_engine_pid "$pid" dockerd 150; fi
   # containerd and shims this engine started: their command lines name our state dir.
-  for p in /proc/[0-9]*; do
-    cmd=$(tr '\0' ' ' 2>/dev/null < "$p/cmdline") || continue
-    case "${cmd%% *}" in *containerd*|*dockerd*) ;; *) continue ;; esac
-    case "$cmd" in *"$DIR/"*) kill -KILL "${p#/proc/}" 2>/dev/null && log "killed leftover ${p#/proc/}";; esac
-  done
-  sleep 0.2
-  for _ in 1 2 3; do
-    mnts=$(awk -v d="$DIR" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r)
-    [ -z "$mnts" ] && break
-    for m in $mnts; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; done
-  done
-  for cg in /sys/fs/cgroup/*"$CGROUP_PARENT" /sys/fs/cgroup"$CGROUP_PARENT"; do
-    [ -d "$cg" ] && find "$cg" -depth -type d -exec rmdir {} \; 2>/dev/null || true
-  done
+  kill_leftovers '*containerd*' '*dockerd*'
+  unmount_state_dir
+  remove_cgroups /sys/fs/cgroup/*"$CGROUP_PARENT" /sys/fs/cgroup"$CGROUP_PARENT"
   [ -f "$DIR/created-etc-docker-key" ] && rm -f /etc/docker/key.json && rmdir /etc/docker 2>/dev/null || true
   rm -rf "$DIR"
   log "stopped; $DIR removed"

@@ -17,7 +17,8 @@ export CONTAINERS_CONF="$DIR/containers.conf" CONTAINERS_STORAGE_CONF="$DIR/stor
 
 log() { printf '[podman-engine] %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
-ping_ok() { curl -sf --max-time 2 --unix-socket "$SOCK" http://localhost/_ping >/dev/null 2>&1; }
+# shellcheck source=lib/engine-common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/engine-common.sh"
 
 engine_pid() {
   local pid
@@ -78,18 +79,8 @@ cmd_start() {
   echo $! > "$DIR/engine.pid"
   for _ in $(seq 1 300); do ping_ok && break; kill -0 "$(cat "$DIR/engine.pid")" 2>/dev/null || break; sleep 0.1; done
   ping_ok || { tail -20 "$DIR/engine.log" >&2; die "podman API did not come up"; }
-  if ! podman image exists "$IMAGE"; then
-    local root="$DIR/rootfs"
-    rm -rf "$root"; mkdir -p "$root"/{bin,tmp,proc,sys,dev,etc}
-    cp /bin/busybox "$root/bin/busybox"
-    for a in sh sleep ls ps cat echo kill true; do ln -sf busybox "$root/bin/$a"; done
-    echo 'root:x:0:0:root:/:/bin/sh' > "$root/etc/passwd"; echo 'root:x:0:' > "$root/etc/group"
-    tar -C "$root" -cf "$DIR/rootfs.tar" .
-    podman import --change 'ENV PATH=/bin' \
-      --change 'CMD ["/bin/sh","-c","trap \"exit 0\" TERM INT; while true; do sleep 3600 & wait $!; done"]' \
-      "$DIR/rootfs.tar" "$IMAGE" >/dev/null
-    rm -rf "$root" "$DIR/rootfs.tar"
-  fi
+  podman image exists "$IMAGE" || import_busybox_image podman
+
   for i in $(seq 1 "$n"); do
     podman rm -f "chaosctl-web-$i" >/dev/null 2>&1 || true
     podman run -d --name "chaosctl-web-$i" --label app=web --label chaosctl.test=true \
@@ -107,27 +98,11 @@ cmd_stop() {
     timeout 60 podman rm -a -f -t 0 >/dev/null 2>&1 || true
     timeout 60 podman rmi -a -f >/dev/null 2>&1 || true
   fi
-  if pid=$(engine_pid); then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-    log "podman pid $pid stopped"
-  fi
+  if pid=$(engine_pid); then stop_engine_pid "$pid" podman 100; fi
   # conmon and cleanup processes of this state dir, by PID.
-  for p in /proc/[0-9]*; do
-    cmd=$(tr '\0' ' ' 2>/dev/null < "$p/cmdline") || continue
-    case "${cmd%% *}" in *conmon*|*podman*) ;; *) continue ;; esac
-    case "$cmd" in *"$DIR/"*) kill -KILL "${p#/proc/}" 2>/dev/null && log "killed leftover ${p#/proc/}";; esac
-  done
-  sleep 0.2
-  for _ in 1 2 3; do
-    mnts=$(awk -v d="$DIR" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r)
-    [ -z "$mnts" ] && break
-    for m in $mnts; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; done
-  done
-  for cg in /sys/fs/cgroup/*/libpod_parent /sys/fs/cgroup/libpod_parent; do
-    [ -d "$cg" ] && find "$cg" -depth -type d -exec rmdir {} \; 2>/dev/null || true
-  done
+  kill_leftovers '*conmon*' '*podman*'
+  unmount_state_dir
+  remove_cgroups /sys/fs/cgroup/*/libpod_parent /sys/fs/cgroup/libpod_parent
   if [ -f "$DIR/created-var-lib-containers" ]; then
     rm -rf /var/lib/containers/cache; rmdir /var/lib/containers 2>/dev/null || true
   fi
