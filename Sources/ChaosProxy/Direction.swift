@@ -126,11 +126,16 @@ final class Direction {
     }
 
     private func readIntoMemory(now: Nanos) -> DirectionOutcome {
-        var buffer = [UInt8](repeating: 0, count: Direction.readSize)
-        let n = buffer.withUnsafeMutableBytes { read(source, $0.baseAddress, $0.count) }
+        // Read into uninitialised scratch, then keep an exact-size copy: a chunk held by a
+        // latency toxic must not pin 32 KiB of capacity for a few bytes (the buffer limit
+        // counts bytes, so oversized capacity would escape it), and nothing is zero-filled.
+        var n = 0
+        let scratch = [UInt8](unsafeUninitializedCapacity: Direction.readSize) { raw, count in
+            n = read(source, raw.baseAddress, raw.count)
+            count = max(0, n)
+        }
         if n > 0 {
-            buffer.removeLast(buffer.count - n)
-            input(.data(buffer), now: now)
+            input(.data(Array(scratch[0..<n])), now: now)
             return flush(now: now)
         }
         if n == 0 { return sourceFinished(now: now) }
