@@ -66,47 +66,21 @@ public struct CommandReverter: FaultReverter {
     }
 }
 
-/// Runs `/bin/sh -c` with a timeout; a non-zero exit is an error carrying the output's tail.
+/// Runs `/bin/sh -c` in `directory` through ChaosCore's ProcessRunner (own process group,
+/// killed whole on timeout); a non-zero exit is an error carrying the output's tail.
 enum ShellCommand {
     @discardableResult
     static func run(_ script: String, timeout: Double, directory: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", script]
-        p.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let collected = OutputBox()
-        let reader = Thread { collected.data = out.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let deadline = Date().addingTimeInterval(timeout)
-        while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        if p.isRunning {
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
+        let quoted = "'" + directory.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        let outcome = try ProcessRunner.run(argv: ["/bin/sh", "-c", "cd \(quoted) && \(script)"], timeout: timeout)
+        let text = (outcome.stdout + outcome.stderr).trimmingCharacters(in: .whitespacesAndNewlines)
+        let tail = text.split(separator: "\n").suffix(5).joined(separator: "\n")
+        guard let status = outcome.exitStatus else {
             throw ChaosError("command timed out after \(DurationParser.format(timeout)): \(script)")
         }
-        p.waitUntilExit()
-        while !collected.done { Thread.sleep(forTimeInterval: 0.001) }
-        let text = String(decoding: collected.data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        let tail = text.split(separator: "\n").suffix(5).joined(separator: "\n")
-        guard p.terminationStatus == 0 else {
-            throw ChaosError("command exited \(p.terminationStatus): \(script)" + (tail.isEmpty ? "" : "\n\(tail)"))
+        guard status == .exited(0) else {
+            throw ChaosError("command \(status): \(script)" + (tail.isEmpty ? "" : "\n\(tail)"))
         }
         return tail
     }
-}
-
-final class OutputBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored = Data()
-    private var finished = false
-    var data: Data {
-        get { lock.lock(); defer { lock.unlock() }; return stored }
-        set { lock.lock(); stored = newValue; finished = true; lock.unlock() }
-    }
-    var done: Bool { lock.lock(); defer { lock.unlock() }; return finished }
 }

@@ -1,3 +1,4 @@
+import ChaosCore
 import Foundation
 #if canImport(Glibc)
 import Glibc

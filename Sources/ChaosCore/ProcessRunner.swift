@@ -6,11 +6,11 @@ import Glibc
 /// Runs a child in its own process group with captured stdout/stderr and a hard timeout.
 /// Foundation's Process cannot put the child in a new group, and a timeout must kill the
 /// whole group (a shell's children keep pipes open and outlive the shell otherwise).
-enum ProcessRunner {
-    enum ExitStatus: Equatable, CustomStringConvertible {
+public enum ProcessRunner {
+    public enum ExitStatus: Equatable, CustomStringConvertible, Sendable {
         case exited(Int32)
         case signaled(Int32)
-        var description: String {
+        public var description: String {
             switch self {
             case .exited(let code): return "exited with \(code)"
             case .signaled(let signal): return "killed by signal \(signal)"
@@ -18,33 +18,33 @@ enum ProcessRunner {
         }
     }
 
-    struct Outcome {
-        var pid: pid_t
+    public struct Outcome: Sendable {
+        public var pid: pid_t
         /// Nil when the timeout fired and the group was killed.
-        var exitStatus: ExitStatus?
-        var stdout: String
-        var stderr: String
+        public var exitStatus: ExitStatus?
+        public var stdout: String
+        public var stderr: String
     }
 
     /// Output kept per stream; the rest is read and dropped so the child never blocks on a full pipe.
-    static let captureLimit = 1 << 20
+    public static let captureLimit = 1 << 20
 
     /// Held from pipe creation to spawn: pipes are created without O_CLOEXEC and marked right
     /// after, so two probes spawning at once must not leak each other's pipe ends.
     private static let spawnLock = NSLock()
 
-    static func run(argv: [String], timeout: Double) throws -> Outcome {
-        let start = MonotonicClock.now()
+    public static func run(argv: [String], timeout: Double) throws -> Outcome {
+        let start = DispatchTime.now().uptimeNanoseconds
         let deadline = start + UInt64(max(0, timeout) * 1e9)
         var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
         spawnLock.lock()
         let pid: pid_t
         do {
             defer { spawnLock.unlock() }
-            guard pipe(&out) == 0 else { throw ProbeRunError("pipe: \(String(cString: strerror(errno)))") }
+            guard pipe(&out) == 0 else { throw ProcessRunError("pipe: \(String(cString: strerror(errno)))") }
             guard pipe(&err) == 0 else {
                 close(out[0]); close(out[1])
-                throw ProbeRunError("pipe: \(String(cString: strerror(errno)))")
+                throw ProcessRunError("pipe: \(String(cString: strerror(errno)))")
             }
             for fd in out + err { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
             do {
@@ -69,7 +69,7 @@ enum ProcessRunner {
                                stdout: String(decoding: stdoutData, as: UTF8.self),
                                stderr: String(decoding: stderrData, as: UTF8.self))
             }
-            let now = MonotonicClock.now()
+            let now = DispatchTime.now().uptimeNanoseconds
             if now >= deadline {
                 // Negative pid: the whole group the child leads.
                 kill(-pid, SIGKILL)
@@ -116,7 +116,7 @@ enum ProcessRunner {
         defer { for arg in cArgs { free(arg) } }
         var pid: pid_t = 0
         let rc = posix_spawnp(&pid, argv[0], &actions, &attributes, &cArgs, environ)
-        guard rc == 0 else { throw ProbeRunError("cannot run \(argv[0]): \(String(cString: strerror(rc)))") }
+        guard rc == 0 else { throw ProcessRunError("cannot run \(argv[0]): \(String(cString: strerror(rc)))") }
         return pid
     }
 
@@ -141,8 +141,8 @@ enum ProcessRunner {
     }
 }
 
-/// A probe could not even start its check (no such command, out of descriptors).
-struct ProbeRunError: Error, CustomStringConvertible {
-    var description: String
+/// The child could not even be started (no such command, out of descriptors).
+public struct ProcessRunError: Error, CustomStringConvertible {
+    public var description: String
     init(_ description: String) { self.description = description }
 }
