@@ -3,14 +3,15 @@
 # measured in the same run (not part of the tests):
 #   iperf3 throughput (1 and 8 streams), wrk keep-alive requests/s and p99, new connections/s
 #   (Connection: close), RSS per idle proxied connection (1 000 and 9 000), and the latency
-#   toxic's accuracy (100 ms, added delay p50/p99 over 300 round trips).
+#   toxic's accuracy (100 ms, added delay p50/p99 over 300 round trips: end to end, and on the
+#   wire from the upstream's send to the client's kernel receive).
 # Installs iperf3 wrk nginx haproxy from apt, builds chaosctl in release, then measures for
 # about 4 minutes. Everything listens on 127.0.0.1; only the PIDs started here are stopped.
 #
 # Usage: scripts/bench-proxy.sh [--skip-build]
 #   DURATION=5 seconds per wrk/iperf3 run, ROUNDS=300 latency round trips,
 #   SECTIONS="iperf wrk latency idle overflow" to run only some parts,
-#   TIMER_SPIN_US=N passes --timer-spin-us N to chaosctl proxy serve.
+#   TIMER_SPIN_US=auto|N passes --timer-spin-us to chaosctl proxy serve (default auto).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -60,6 +61,7 @@ fd_count() { ls "/proc/$1/fd" | wc -l; }
 NGINX=$(free_port); IPERF=$(free_port); API=$(free_port)
 HA_HTTP=$(free_port); HA_IPERF=$(free_port)
 CC_HTTP=$(free_port); CC_IPERF=$(free_port); CC_LAT=$(free_port)
+STAMP=$(free_port); CC_STAMP=$(free_port)
 
 # nginx: one small static file, keep-alive; idle clients may wait (RSS test) without a request.
 mkdir -p "$work/nginx/html" "$work/nginx/logs"
@@ -90,6 +92,26 @@ started+=($!)
 iperf3 -s -B 127.0.0.1 -p "$IPERF" >/dev/null 2>&1 &
 started+=($!)
 
+# The stamp server answers each line with the wall-clock time (ns) taken just before it
+# sends the answer; on loopback the bytes reach the proxy's socket inside that send.
+cat > "$work/stamp_server.py" <<'PY'
+import socket, sys, threading, time
+server = socket.socket()
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.bind(("127.0.0.1", int(sys.argv[1])))
+server.listen(16)
+def serve(conn):
+    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    for _ in conn.makefile("rb"):
+        conn.sendall(b"%d\n" % time.time_ns())
+    conn.close()
+while True:
+    conn, _ = server.accept()
+    threading.Thread(target=serve, args=(conn,), daemon=True).start()
+PY
+python3 "$work/stamp_server.py" "$STAMP" &
+started+=($!)
+
 # haproxy in TCP mode; maxconn leaves room for 9 000 proxied connections in 20 000 descriptors.
 cat > "$work/haproxy.cfg" <<EOF
 global
@@ -116,12 +138,14 @@ HA_PID=$!; started+=($HA_PID)
 "$CHAOSCTL" proxy serve --host 127.0.0.1 --port "$API" ${TIMER_SPIN_US:+--timer-spin-us "$TIMER_SPIN_US"} >"$work/chaosctl.log" 2>&1 &
 CC_PID=$!; started+=($CC_PID)
 
-for p in "$NGINX" "$IPERF" "$HA_HTTP" "$API"; do wait_port "$p"; done
+for p in "$NGINX" "$IPERF" "$HA_HTTP" "$API" "$STAMP"; do wait_port "$p"; done
 api() { curl -sS -f -X "$1" "http://127.0.0.1:$API$2" ${3:+-d "$3"} >/dev/null; }
 api POST /proxies "{\"name\":\"http\",\"listen\":\"127.0.0.1:$CC_HTTP\",\"upstream\":\"127.0.0.1:$NGINX\"}"
 api POST /proxies "{\"name\":\"iperf\",\"listen\":\"127.0.0.1:$CC_IPERF\",\"upstream\":\"127.0.0.1:$IPERF\"}"
 api POST /proxies "{\"name\":\"lat\",\"listen\":\"127.0.0.1:$CC_LAT\",\"upstream\":\"127.0.0.1:$NGINX\"}"
 api POST /proxies/lat/toxics '{"type":"latency","stream":"downstream","attributes":{"latency":100,"jitter":0}}'
+api POST /proxies "{\"name\":\"stamp\",\"listen\":\"127.0.0.1:$CC_STAMP\",\"upstream\":\"127.0.0.1:$STAMP\"}"
+api POST /proxies/stamp/toxics '{"type":"latency","stream":"downstream","attributes":{"latency":100,"jitter":0}}'
 
 results="$work/results"
 : > "$results"
@@ -207,6 +231,41 @@ EOF
   put "latency.added.p50" "$lat50"; put "latency.added.p99" "$lat99"; put "latency.added.max" "$lat999"
   put "latency.direct.p50" "$d50"; put "latency.direct.p99" "$d99"
   put "latency.sleep.p50" "$s50"; put "latency.sleep.p99" "$s99"
+  # The proxy's own part, on the wire: from the moment the upstream sent the answer to the
+  # moment the client's kernel received it (SO_TIMESTAMPNS, so the client's wake-up is not
+  # counted), through the 100 ms latency toxic. The request path and the two end
+  # processes' wake-ups, which the round trip above includes, are out of this figure.
+  cat > "$work/stamp_client.py" <<'PY'
+import socket, struct, sys
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
+port, rounds = int(sys.argv[1]), int(sys.argv[2])
+sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+added = []
+for i in range(rounds + 5):
+    sock.sendall(b"x\n")
+    line, received = b"", None
+    while not line.endswith(b"\n"):
+        data, ancillary, _, _ = sock.recvmsg(4096, 1024)
+        if not data:
+            sys.exit("connection closed")
+        line += data
+        for level, kind, value in ancillary:
+            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
+                sec, nsec = struct.unpack("qq", value[:16])
+                received = received or sec * 10**9 + nsec
+    if i >= 5 and received:
+        added.append((received - int(line)) / 1e6)
+added.sort()
+pick = lambda q: added[min(len(added) - 1, int(q * len(added)))]
+print("%.3f %.3f %.3f %d" % (pick(0.5), pick(0.99), added[-1], len(added)))
+PY
+  read -r w50 w99 wmax wn < <(python3 "$work/stamp_client.py" "$CC_STAMP" "$ROUNDS")
+  read -r wd50 wd99 _ _ < <(python3 "$work/stamp_client.py" "$STAMP" "$ROUNDS")
+  put "latency.wire.p50" "$w50"; put "latency.wire.p99" "$w99"; put "latency.wire.max" "$wmax"
+  put "latency.wire.direct.p50" "$wd50"; put "latency.wire.direct.p99" "$wd99"
+  put "latency.spin.cpu" "$(ps -o time= -p "$CC_PID" | tr -d ' ')"
 fi
 
 # ---- RSS per idle proxied connection --------------------------------------------------------------
@@ -312,6 +371,11 @@ print("%-40s max %.3f ms" % ("", num("latency.added.max")))
 print("%-40s round trip p50 %.3f ms, p99 %.3f ms" % ("  direct, same client", num("latency.direct.p50"), num("latency.direct.p99")))
 print("%-40s added p50 %.3f ms, p99 %.3f ms (noise floor: a sleeping client's own lateness)"
       % ("  client sleeps 100 ms, then direct", num("latency.sleep.p50"), num("latency.sleep.p99")))
+w50, w99 = num("latency.wire.p50"), num("latency.wire.p99")
+print("%-40s p50 %.3f ms (%+.3f), p99 %.3f ms (%+.3f), max %.3f ms; target p99 within 0.5 ms"
+      % ("latency toxic 100 ms, proxy on the wire", w50, w50 - 100, w99, w99 - 100, num("latency.wire.max")))
+print("%-40s p50 %.3f ms, p99 %.3f ms (upstream send -> client kernel receive)"
+      % ("  same, direct (no proxy)", num("latency.wire.direct.p50"), num("latency.wire.direct.p99")))
 if "overflow.alive" in r:
     print("%-40s alive %s, %s proxy fds, API answered in %s ms, idle CPU %s%%, HTTP after: %s"
           % ("10500 clients (fd limit 20000)", r["overflow.alive"], r.get("overflow.proxy_fds"),

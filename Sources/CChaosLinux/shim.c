@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <time.h>
 #include <sys/eventfd.h>
+#include <sys/uio.h>
+#include <string.h>
 #include "CChaosLinux.h"
 
 const unsigned int CCHAOS_SPLICE_F_MOVE = SPLICE_F_MOVE;
@@ -27,6 +29,13 @@ int cchaos_set_pipe_size(int fd, int size) { return fcntl(fd, F_SETPIPE_SZ, size
 int cchaos_setns(int fd, int nstype) { return setns(fd, nstype); }
 
 int cchaos_accept_nonblock(int fd) { return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC); }
+
+int cchaos_accept_nonblock_peer(int fd, void *address, unsigned int *length) {
+    socklen_t size = *length;
+    int client = accept4(fd, (struct sockaddr *)address, &size, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    *length = size;
+    return client;
+}
 
 int cchaos_gettid(void) { return (int)syscall(SYS_gettid); }
 
@@ -76,3 +85,39 @@ unsigned long long cchaos_monotonic_ns(void) {
 }
 
 int cchaos_eventfd_nonblock(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+
+int cchaos_enable_rx_timestamps(int fd) {
+    int on = 1;
+    return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+}
+
+ssize_t cchaos_recv_stamped(int fd, void *buf, size_t len, unsigned long long *arrival_ns) {
+    struct iovec iov = { .iov_base = buf, .iov_len = len };
+    union { char bytes[CMSG_SPACE(sizeof(struct timespec))]; struct cmsghdr align; } control;
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.bytes;
+    msg.msg_controllen = sizeof control.bytes;
+    *arrival_ns = 0;
+    ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT);
+    if (n <= 0) return n;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
+        struct timespec stamp;
+        memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
+        if (stamp.tv_sec == 0 && stamp.tv_nsec == 0) break;
+        // The stamp is wall-clock time; carry its age over to the monotonic clock.
+        struct timespec real, mono;
+        clock_gettime(CLOCK_REALTIME, &real);
+        clock_gettime(CLOCK_MONOTONIC, &mono);
+        long long age = (long long)(real.tv_sec - stamp.tv_sec) * 1000000000LL + (real.tv_nsec - stamp.tv_nsec);
+        unsigned long long mono_ns = (unsigned long long)mono.tv_sec * 1000000000ULL + (unsigned long long)mono.tv_nsec;
+        if (age < 0) age = 0;
+        if ((unsigned long long)age > mono_ns) age = (long long)mono_ns;
+        *arrival_ns = mono_ns - (unsigned long long)age;
+        break;
+    }
+    return n;
+}

@@ -1,16 +1,17 @@
 import Synchronization
 
 /// What the API may see of one live connection. The owning loop writes the byte counts
-/// (relaxed atomics); everything else is fixed at accept.
+/// (relaxed atomics); everything else is fixed at accept. Addresses are kept raw and only
+/// formatted when the API asks, not once per accepted connection.
 final class ConnectionRecord: @unchecked Sendable {
     let id: UInt64
-    let client: String
-    let upstream: String
+    let client: SocketAddress?
+    let upstream: SocketAddress
     let acceptedAt: Nanos
     let bytesUpstream = Atomic<UInt64>(0)
     let bytesDownstream = Atomic<UInt64>(0)
 
-    init(id: UInt64, client: String, upstream: String, acceptedAt: Nanos) {
+    init(id: UInt64, client: SocketAddress?, upstream: SocketAddress, acceptedAt: Nanos) {
         self.id = id
         self.client = client
         self.upstream = upstream
@@ -18,7 +19,7 @@ final class ConnectionRecord: @unchecked Sendable {
     }
 
     func info(now: Nanos) -> ConnectionInfo {
-        ConnectionInfo(id: id, client: client, upstream: upstream,
+        ConnectionInfo(id: id, client: client?.description ?? "?", upstream: upstream.description,
                        bytesUpstream: bytesUpstream.load(ordering: .relaxed),
                        bytesDownstream: bytesDownstream.load(ordering: .relaxed),
                        ageSeconds: Double(now &- acceptedAt) / 1e9)

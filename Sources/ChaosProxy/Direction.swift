@@ -49,6 +49,11 @@ final class Direction {
     private(set) var destinationBlocked = false
     /// FIN was sent on the destination (shutdown SHUT_WR).
     private(set) var destinationShut = false
+    /// When the connection last turned reading on for `source`: bytes that waited in the
+    /// kernel while we were not reading (connect, back-pressure) arrive, for the toxics, then.
+    var readableSince: Nanos = 0
+    /// SO_TIMESTAMPNS is on for `source`, so reads learn when the bytes reached the socket.
+    private var stampsArrivals = false
 
     init(stream: ToxicStream, source: Int32, destination: Int32, pipes: PipePool, delivered: @escaping (Int) -> Void) {
         self.stream = stream
@@ -93,6 +98,11 @@ final class Direction {
     /// toxics that apply to this connection). Bytes the old chain held go out at once.
     func applyToxics(_ specs: [ToxicSpec], now: Nanos, makeRandom: (ToxicSpec) -> SeededRandom) -> DirectionOutcome {
         let flushed = chain.rebuild(specs: specs, now: now, makeRandom: makeRandom)
+        if !chain.isEmpty && !stampsArrivals {
+            // Toxics time bytes from their arrival, not from when this loop got round to
+            // reading them (which can be a VM's wake-up latency later).
+            stampsArrivals = cchaos_enable_rx_timestamps(source) == 0
+        }
         if !chain.isEmpty || !flushed.isEmpty { movePipeToOut() }
         for item in flushed { appendOut(item) }
         return flush(now: now)
@@ -130,12 +140,15 @@ final class Direction {
         // latency toxic must not pin 32 KiB of capacity for a few bytes (the buffer limit
         // counts bytes, so oversized capacity would escape it), and nothing is zero-filled.
         var n = 0
+        var stamp: UInt64 = 0
         let scratch = [UInt8](unsafeUninitializedCapacity: Direction.readSize) { raw, count in
-            n = read(source, raw.baseAddress, raw.count)
+            n = stampsArrivals ? cchaos_recv_stamped(source, raw.baseAddress, raw.count, &stamp)
+                               : read(source, raw.baseAddress, raw.count)
             count = max(0, n)
         }
         if n > 0 {
-            input(.data(Array(scratch[0..<n])), now: now)
+            let arrival = stamp == 0 ? now : min(now, max(Nanos(stamp), readableSince))
+            input(.data(Array(scratch[0..<n])), now: arrival)
             return flush(now: now)
         }
         if n == 0 { return sourceFinished(now: now) }

@@ -40,15 +40,14 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
     ///   - loops: event-loop threads (default: one per core).
     ///   - seed: seeds every random draw (toxicity, jitter, slicer sizes) so a run can be
     ///     replayed; each connection's draws depend only on the seed and its sequence number.
-    ///   - timerSpinMicroseconds: how long before a toxic's deadline a loop stops sleeping
-    ///     and polls, trading CPU for timer precision (0 = always sleep).
+    ///   - timerSpin: whether a loop polls instead of sleeping just before a toxic's
+    ///     deadline, trading CPU for timer precision (see `TimerSpin`).
     public init(loops: Int = ProcessInfo.processInfo.activeProcessorCount, seed: UInt64? = nil,
-                timerSpinMicroseconds: Int = 0) {
+                timerSpin: TimerSpin = .automatic) {
         signal(SIGPIPE, SIG_IGN)
         var system = SystemRandomNumberGenerator()
         self.seed = seed ?? system.next()
-        let spin = Nanos(max(0, timerSpinMicroseconds)) * 1_000
-        self.loops = (0..<max(1, loops)).map { EventLoop(index: $0, timerSpin: spin) }
+        self.loops = (0..<max(1, loops)).map { EventLoop(index: $0, timerSpin: timerSpin) }
         for loop in self.loops { loop.start() }
     }
 
@@ -90,8 +89,8 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
         let runtime = ProxyRuntime(name: name, listenAddress: bound, upstream: upstreamTarget,
                                    toxics: toxics, counters: counters)
         let loop = loops[nextListenerLoop.wrappingAdd(1, ordering: .relaxed).oldValue % loops.count]
-        let listener = ProxyListener(fd: fd, runtime: runtime, loop: loop) { [unowned self] client, runtime, from, now in
-            self.dispatch(client: client, runtime: runtime, from: from, now: now)
+        let listener = ProxyListener(fd: fd, runtime: runtime, loop: loop) { [unowned self] client, peer, runtime, from, now in
+            self.dispatch(client: client, peer: peer, runtime: runtime, from: from, now: now)
         }
         proxies[name] = Entry(runtime: runtime, listener: listener, loop: loop)
         loop.execute { listener.activate() }
@@ -176,6 +175,8 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
         }
         // SO_REUSEADDR only lets us rebind over TIME_WAIT; a live listener still conflicts.
         SocketOps.setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
+        // Accepted sockets inherit TCP_NODELAY from the listener: one setsockopt less each.
+        SocketOps.setNoDelay(fd)
         let bound = address.withSockaddr { bind(fd, $0, $1) }
         if bound != 0 {
             let code = errno
@@ -196,7 +197,7 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
 
     /// A connection was accepted on `from` (its thread): apply the new-connection toxics,
     /// then hand it to the next loop.
-    private func dispatch(client: Int32, runtime: ProxyRuntime, from: EventLoop, now: Nanos) {
+    private func dispatch(client: Int32, peer: SocketAddress?, runtime: ProxyRuntime, from: EventLoop, now: Nanos) {
         let counters = runtime.counters
         counters.accepted.wrappingAdd(1, ordering: .relaxed)
         let id = nextConnectionId.wrappingAdd(1, ordering: .relaxed).newValue
@@ -217,18 +218,19 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
         }
         let target = loops[nextLoop.wrappingAdd(1, ordering: .relaxed).oldValue % loops.count]
         if target === from {
-            Self.adopt(client: client, id: id, runtime: runtime, loop: target, random: random, acceptedAt: now)
+            Self.adopt(client: client, peer: peer, id: id, runtime: runtime, loop: target, random: random, acceptedAt: now)
         } else {
             // Static, so a queued command never keeps the engine alive on a loop thread.
             target.execute {
-                Self.adopt(client: client, id: id, runtime: runtime, loop: target, random: random, acceptedAt: now)
+                Self.adopt(client: client, peer: peer, id: id, runtime: runtime, loop: target, random: random,
+                           acceptedAt: now)
             }
         }
     }
 
     /// Dial upstream and start serving the connection (on `loop`'s thread).
-    private static func adopt(client: Int32, id: UInt64, runtime: ProxyRuntime, loop: EventLoop, random: SeededRandom,
-                       acceptedAt: Nanos) {
+    private static func adopt(client: Int32, peer: SocketAddress?, id: UInt64, runtime: ProxyRuntime, loop: EventLoop,
+                              random: SeededRandom, acceptedAt: Nanos) {
         guard !runtime.stopped.load(ordering: .sequentiallyConsistent) else {
             close(client)
             return
@@ -243,14 +245,14 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
             close(client)
             return
         }
+        SocketOps.setNoDelay(server)
         let rc = upstream.withSockaddr { connect(server, $0, $1) }
         if rc != 0 && errno != EINPROGRESS {
             close(server)
             close(client)
             return
         }
-        let record = ConnectionRecord(id: id, client: SocketAddress.peer(of: client)?.description ?? "?",
-                                      upstream: upstream.description, acceptedAt: acceptedAt)
+        let record = ConnectionRecord(id: id, client: peer, upstream: upstream, acceptedAt: acceptedAt)
         let connection = ProxyConnection(id: id, runtime: runtime, loop: loop, clientFd: client, serverFd: server,
                                          record: record, random: random)
         runtime.add(record)

@@ -48,15 +48,14 @@ final class ProxyConnection: EpollTarget, TimerTarget {
         }
     }
 
-    /// Register both sockets (the upstream one waits for its non-blocking connect) and build
-    /// the toxic chains, so toxics with a clock (timeout) start at accept.
+    /// Register the upstream socket for its non-blocking connect and build the toxic chains,
+    /// so toxics with a clock (timeout) start at accept. The client socket is registered
+    /// once the upstream answers (the client is not read before that, as with Toxiproxy,
+    /// which dials first); a client that leaves meanwhile is seen then.
     func begin(now: Nanos) -> Bool {
         guard loop.register(serverFd, events: Epoll.output, target: self) else { return false }
         registered.insert(serverFd)
         interest[serverFd] = Epoll.output
-        guard loop.register(clientFd, events: 0, target: self) else { return false }
-        registered.insert(clientFd)
-        interest[clientFd] = 0
         let (specs, version) = runtime.toxics
         settle(rebuildChains(specs, version: version, now: now), now: now)  // arms the toxics' timers
         return true
@@ -87,24 +86,21 @@ final class ProxyConnection: EpollTarget, TimerTarget {
     }
 
     private func handleConnecting(fd: Int32, events: UInt32, now: Nanos) {
-        if fd == serverFd {
+        guard fd == serverFd else { return }  // the client is registered once we are connected
+        // Only a socket with a peer is connected: that one call also rules out a stale event
+        // (the fd number reused within one epoll batch) passing for a finished connect.
+        guard SocketAddress.peer(of: serverFd) != nil else {
             if events & (Epoll.error | Epoll.hangUp) != 0 || SocketOps.pendingError(serverFd) != 0 {
                 finish(reset: false)  // upstream refused: the client sees a close, as with Toxiproxy
-                return
             }
-            // A stale event (the fd number was reused within one epoll batch) must not pass
-            // for a finished connect: only a socket with a peer is connected.
-            guard SocketAddress.peer(of: serverFd) != nil else { return }
-            connecting = false
-            SocketOps.setNoDelay(serverFd)
-            SocketOps.setNoDelay(clientFd)
-            // The client may have sent data (and timers may be due) while we connected.
-            var outcome = upstream.onTimer(now: now)
-            if outcome == .ok { outcome = downstream.onTimer(now: now) }
-            settle(outcome, now: now)
-        } else if events & (Epoll.error | Epoll.hangUp) != 0 {
-            finish(reset: events & Epoll.error != 0)
+            return
         }
+        connecting = false
+        // The client may have sent data (and timers may be due) while we connected; settle
+        // registers the client socket with what it needs.
+        var outcome = upstream.onTimer(now: now)
+        if outcome == .ok { outcome = downstream.onTimer(now: now) }
+        settle(outcome, now: now)
     }
 
     func timerFired(now: Nanos) {
@@ -164,17 +160,18 @@ final class ProxyConnection: EpollTarget, TimerTarget {
                 return
             }
             if !connecting {
-                updateInterest(clientFd, reading: upstream, writing: downstream)
-                updateInterest(serverFd, reading: downstream, writing: upstream)
+                updateInterest(clientFd, reading: upstream, writing: downstream, now: now)
+                updateInterest(serverFd, reading: downstream, writing: upstream, now: now)
             }
             schedule(now: now)
         }
     }
 
-    private func updateInterest(_ fd: Int32, reading: Direction, writing: Direction) {
+    private func updateInterest(_ fd: Int32, reading: Direction, writing: Direction, now: Nanos) {
         var mask: UInt32 = 0
         if reading.wantsRead { mask |= Epoll.input }
         if writing.wantsWrite { mask |= Epoll.output }
+        if mask & Epoll.input != 0 && (interest[fd] ?? 0) & Epoll.input == 0 { reading.readableSince = now }
         // A hung-up socket reports EPOLLHUP whatever the mask: while we want nothing from it,
         // take it out of the epoll set so level-triggered HUP cannot spin the loop.
         if mask == 0 && hungUp.contains(fd) {

@@ -16,13 +16,13 @@ final class ProxyListener: EpollTarget, TimerTarget {
     let fd: Int32
     let runtime: ProxyRuntime
     private unowned let loop: EventLoop
-    private let dispatch: (Int32, ProxyRuntime, EventLoop, Nanos) -> Void
+    private let dispatch: (Int32, SocketAddress?, ProxyRuntime, EventLoop, Nanos) -> Void
     private var spareFd: Int32
     private var paused = false
     private var closed = false
 
     init(fd: Int32, runtime: ProxyRuntime, loop: EventLoop,
-         dispatch: @escaping (Int32, ProxyRuntime, EventLoop, Nanos) -> Void) {
+         dispatch: @escaping (Int32, SocketAddress?, ProxyRuntime, EventLoop, Nanos) -> Void) {
         self.fd = fd
         self.runtime = runtime
         self.loop = loop
@@ -38,9 +38,12 @@ final class ProxyListener: EpollTarget, TimerTarget {
     func handle(fd: Int32, events: UInt32, now: Nanos) {
         for _ in 0..<ProxyListener.acceptBatch {
             guard !closed else { return }
-            let client = cchaos_accept_nonblock(fd)
+            var peer = sockaddr_in6()
+            var length = UInt32(MemoryLayout<sockaddr_in6>.size)
+            let client = cchaos_accept_nonblock_peer(fd, &peer, &length)
             if client >= 0 {
-                dispatch(client, runtime, loop, now)
+                let address = withUnsafeBytes(of: &peer) { SocketAddress(raw: $0.baseAddress!, length: length) }
+                dispatch(client, address, runtime, loop, now)
                 continue
             }
             let code = errno

@@ -20,6 +20,9 @@ extern const unsigned int CCHAOS_SPLICE_F_MORE;
 extern const int CCHAOS_CLONE_NEWNET;
 /// accept4(2) with SOCK_NONBLOCK|SOCK_CLOEXEC.
 int cchaos_accept_nonblock(int fd);
+/// The same, also writing the peer's address (at most `*length` bytes; `*length` becomes
+/// its real size), which saves a getpeername(2) per connection.
+int cchaos_accept_nonblock_peer(int fd, void *address, unsigned int *length);
 /// gettid(2) of the calling thread.
 int cchaos_gettid(void);
 
@@ -37,5 +40,10 @@ int cchaos_set_timer_slack_ns(unsigned long ns);
 unsigned long long cchaos_monotonic_ns(void);
 /// eventfd(2) with EFD_NONBLOCK|EFD_CLOEXEC, counter starting at 0.
 int cchaos_eventfd_nonblock(void);
+/// setsockopt(SO_TIMESTAMPNS): the kernel stamps each received segment with its arrival time.
+int cchaos_enable_rx_timestamps(int fd);
+/// recvmsg(2) (non-blocking) that also returns when the bytes reached the socket, on the
+/// monotonic clock, in `*arrival_ns` (0 when the kernel gave no stamp).
+ssize_t cchaos_recv_stamped(int fd, void *buf, size_t len, unsigned long long *arrival_ns);
 
 #endif

@@ -13,8 +13,8 @@ protocol EpollTarget: AnyObject {
 ///
 /// Timers: a min-heap of deadlines; `epoll_pwait2` sleeps until the nearest one with a
 /// nanosecond timeout, and the thread's timer slack is set to 1 µs (the default 50 µs would
-/// be most of our error budget). Optionally (`timerSpin`) the last stretch before a
-/// deadline is spent polling instead of sleeping; see `EpollProxyEngine.init`.
+/// be most of our error budget). The last stretch before a deadline can be spent polling
+/// instead of sleeping, as `TimerSpin` decides.
 final class EventLoop: @unchecked Sendable {
     let index: Int
     let pipes = PipePool()
@@ -38,12 +38,12 @@ final class EventLoop: @unchecked Sendable {
     /// Monotonic nanoseconds, the clock every stage deadline is expressed in.
     static func now() -> Nanos { cchaos_monotonic_ns() }
 
-    /// How long before a timer deadline the loop stops sleeping and polls instead (0 = never).
-    private let timerSpin: Nanos
+    /// How long before a timer deadline the loop stops sleeping and polls instead.
+    private var spin: TimerSpinGovernor
 
-    init(index: Int, timerSpin: Nanos = 0) {
+    init(index: Int, timerSpin: TimerSpin = .off) {
         self.index = index
-        self.timerSpin = timerSpin
+        self.spin = TimerSpinGovernor(policy: timerSpin)
         epollFd = cchaos_epoll_create()
         wakeFd = cchaos_eventfd_nonblock()
         precondition(epollFd >= 0 && wakeFd >= 0, "epoll_create1/eventfd failed: errno \(errno)")
@@ -113,15 +113,28 @@ final class EventLoop: @unchecked Sendable {
         var events = [UInt32](repeating: 0, count: batch)
         while running {
             var timeout: Int64 = -1
+            var before: Nanos = 0
+            var spinning = false
             if let earliest = timers.earliest {
-                let now = EventLoop.now()
-                // Sleep until `timerSpin` before the deadline, then poll epoll without
-                // sleeping: a thread (or vCPU) woken from a long sleep can be late by
-                // hundreds of µs, a polling one is not.
-                timeout = earliest > now &+ timerSpin ? Int64(earliest - now - timerSpin) : 0
+                before = EventLoop.now()
+                // Sleep until `margin` before the deadline, then poll epoll without
+                // sleeping: a thread (or vCPU) woken from a sleep can be late by hundreds
+                // of µs, a polling one is not.
+                let margin = spin.margin(now: before)
+                if earliest > before &+ margin {
+                    timeout = Int64(earliest - before - margin)
+                } else {
+                    timeout = 0
+                    spinning = earliest > before
+                }
             }
             let count = cchaos_epoll_wait_ns(epollFd, &datas, &events, Int32(batch), timeout)
             let now = EventLoop.now()
+            if spinning {
+                spin.recordSpin(from: before, to: now)
+            } else if count == 0 && timeout > 0 {
+                spin.recordWake(planned: before &+ Nanos(timeout), woke: now)
+            }
             if count > 0 {
                 for i in 0..<Int(count) {
                     let fd = Int32(bitPattern: UInt32(truncatingIfNeeded: datas[i]))

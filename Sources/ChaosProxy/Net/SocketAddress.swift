@@ -4,11 +4,14 @@ import Glibc
 /// An IPv4 or IPv6 socket address parsed from "host:port" ("[::1]:port" for IPv6). Hosts are
 /// numeric or `localhost` (→ 127.0.0.1): the data plane resolves once, at start or update,
 /// and never calls a resolver from an event loop.
+///
+/// Stored in a `sockaddr_in6` (28 bytes, which also holds a `sockaddr_in`) rather than a
+/// 128-byte `sockaddr_storage`: every live connection keeps its client's address.
 struct SocketAddress: CustomStringConvertible, Sendable {
-    private(set) var storage = sockaddr_storage()
+    private(set) var storage = sockaddr_in6()
     private(set) var length: socklen_t = 0
 
-    var family: Int32 { Int32(storage.ss_family) }
+    var family: Int32 { Int32(storage.sin6_family) }
 
     /// Parse `text`; `field` names the setting in the error ("listen", "upstream").
     init(parsing text: String, field: String) throws {
@@ -56,8 +59,10 @@ struct SocketAddress: CustomStringConvertible, Sendable {
         }
     }
 
-    private init(storage: sockaddr_storage, length: socklen_t) {
-        self.storage = storage
+    /// Copy what a socket call wrote into `raw` (`length` bytes; only IPv4/IPv6 fit).
+    init?(raw: UnsafeRawPointer, length: socklen_t) {
+        guard length > 0, Int(length) <= MemoryLayout<sockaddr_in6>.size else { return nil }
+        withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: UnsafeRawBufferPointer(start: raw, count: Int(length))) }
         self.length = length
     }
 
@@ -73,7 +78,8 @@ struct SocketAddress: CustomStringConvertible, Sendable {
         let rc = withUnsafeMutablePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { call(fd, $0, &length) }
         }
-        return rc == 0 ? SocketAddress(storage: storage, length: length) : nil
+        guard rc == 0 else { return nil }
+        return withUnsafeBytes(of: &storage) { SocketAddress(raw: $0.baseAddress!, length: length) }
     }
 
     func withSockaddr<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {

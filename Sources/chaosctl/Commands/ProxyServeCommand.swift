@@ -18,13 +18,20 @@ struct ProxyServeCommand: ParsableCommand {
     @Option(help: "Seed for toxicity and jitter draws, for reproducible runs.") var seed: UInt64?
     @Option(help: "Event-loop threads (default: one per core).") var loops: Int?
     @Option(name: .customLong("timer-spin-us"),
-            help: "Microseconds before a toxic's deadline a loop polls instead of sleeping (0 = always sleep; burns CPU).")
-    var timerSpinUs: Int = 0
+            help: ArgumentHelp("How long before a toxic's deadline a loop polls instead of sleeping: 'auto' (learned from the machine's wake-up latency, at most 5 ms and 10 % of a core), 0 (always sleep) or a number of microseconds.",
+                               valueName: "auto|N"),
+            transform: { argument in
+                guard let spin = TimerSpin(argument: argument) else {
+                    throw ValidationError("--timer-spin-us: '\(argument)' is not 'auto', 'off' or a number of microseconds from 0 to 1000000")
+                }
+                return spin
+            })
+    var timerSpin: TimerSpin = .automatic
 
     func run() throws {
         let proxies = try config.map { try ProxyConfigLoader.load(path: $0) } ?? []
         let dataPlane = EpollProxyEngine(loops: loops ?? ProcessInfo.processInfo.activeProcessorCount, seed: seed,
-                                         timerSpinMicroseconds: timerSpinUs)
+                                         timerSpin: timerSpin)
         defer { dataPlane.shutdown() }
         let server = ToxiproxyServer(dataPlane: dataPlane, host: host, port: port,
                                      token: token ?? ProcessInfo.processInfo.environment["CHAOSCTL_PROXY_TOKEN"],
