@@ -52,6 +52,8 @@ final class Direction {
     /// When the connection last turned reading on for `source`: bytes that waited in the
     /// kernel while we were not reading (connect, back-pressure) arrive, for the toxics, then.
     var readableSince: Nanos = 0
+    /// The other direction of the same connection.
+    weak var opposite: Direction?
     /// SO_TIMESTAMPNS is on for `source`, so reads learn when the bytes reached the socket.
     private var stampsArrivals = false
 
@@ -200,7 +202,9 @@ final class Direction {
             case .end:
                 popOut()
                 if !destinationShut {
-                    shutdown(destination, Int32(SHUT_WR))
+                    // The last FIN of the connection needs no shutdown(2): both sockets are
+                    // read to EOF and written out, and the close that follows sends it.
+                    if opposite?.destinationShut != true { shutdown(destination, Int32(SHUT_WR)) }
                     destinationShut = true
                 }
             case .close:

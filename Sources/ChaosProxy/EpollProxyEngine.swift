@@ -26,13 +26,12 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
         let loop: EventLoop
     }
 
-    private let loops: [EventLoop]
+    let loops: [EventLoop]
     private let seed: UInt64
     private let lock = NSLock()
     private var proxies: [String: Entry] = [:]
     private var countersByName: [String: ProxyCounterSet] = [:]
     private var isShutDown = false
-    private let nextLoop = Atomic<Int>(0)
     private let nextListenerLoop = Atomic<Int>(0)
     private let nextConnectionId = Atomic<UInt64>(0)
 
@@ -216,7 +215,19 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
             if resets { SocketOps.closeWithReset(client) } else { close(client) }
             return
         }
-        let target = loops[nextLoop.wrappingAdd(1, ordering: .relaxed).oldValue % loops.count]
+        // The accepting loop keeps the connection unless another loop serves fewer: a
+        // burst still spreads evenly, and steady churn mostly avoids the cross-thread
+        // hand-off (a queued command and, often, an eventfd wake-up).
+        var target = from
+        var fewest = from.assignedConnections.load(ordering: .relaxed)
+        for loop in loops where loop !== from {
+            let load = loop.assignedConnections.load(ordering: .relaxed)
+            if load < fewest {
+                target = loop
+                fewest = load
+            }
+        }
+        target.assignedConnections.wrappingAdd(1, ordering: .relaxed)
         if target === from {
             Self.adopt(client: client, peer: peer, id: id, runtime: runtime, loop: target, random: random, acceptedAt: now)
         } else {
@@ -232,15 +243,18 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
     private static func adopt(client: Int32, peer: SocketAddress?, id: UInt64, runtime: ProxyRuntime, loop: EventLoop,
                               random: SeededRandom, acceptedAt: Nanos) {
         guard !runtime.stopped.load(ordering: .sequentiallyConsistent) else {
+            loop.assignedConnections.wrappingSubtract(1, ordering: .relaxed)
             close(client)
             return
         }
         guard case .resolved(let upstream) = runtime.upstream else {
+            loop.assignedConnections.wrappingSubtract(1, ordering: .relaxed)
             close(client)  // like a failed dial
             return
         }
         let server = SocketOps.tcpSocket(family: upstream.family)
         guard server >= 0 else {
+            loop.assignedConnections.wrappingSubtract(1, ordering: .relaxed)
             runtime.counters.refused.wrappingAdd(1, ordering: .relaxed)
             close(client)
             return
@@ -248,6 +262,7 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
         SocketOps.setNoDelay(server)
         let rc = upstream.withSockaddr { connect(server, $0, $1) }
         if rc != 0 && errno != EINPROGRESS {
+            loop.assignedConnections.wrappingSubtract(1, ordering: .relaxed)
             close(server)
             close(client)
             return

@@ -46,6 +46,8 @@ final class ProxyConnection: EpollTarget, TimerTarget {
             record.bytesDownstream.wrappingAdd(UInt64(n), ordering: .relaxed)
             counters.bytesDownstream.wrappingAdd(UInt64(n), ordering: .relaxed)
         }
+        upstream.opposite = downstream
+        downstream.opposite = upstream
     }
 
     /// Register the upstream socket for its non-blocking connect and build the toxic chains,
@@ -87,14 +89,15 @@ final class ProxyConnection: EpollTarget, TimerTarget {
 
     private func handleConnecting(fd: Int32, events: UInt32, now: Nanos) {
         guard fd == serverFd else { return }  // the client is registered once we are connected
-        // Only a socket with a peer is connected: that one call also rules out a stale event
-        // (the fd number reused within one epoll batch) passing for a finished connect.
-        guard SocketAddress.peer(of: serverFd) != nil else {
-            if events & (Epoll.error | Epoll.hangUp) != 0 || SocketOps.pendingError(serverFd) != 0 {
-                finish(reset: false)  // upstream refused: the client sees a close, as with Toxiproxy
-            }
+        // EPOLLOUT without an error is a finished connect. (It cannot be a stale event of an
+        // earlier socket with the same number: the loop closes descriptors only after the
+        // batch of events they may appear in.)
+        // A failed connect reports EPOLLERR (with EPOLLHUP).
+        if events & (Epoll.error | Epoll.hangUp) != 0 {
+            finish(reset: false)  // upstream refused: the client sees a close, as with Toxiproxy
             return
         }
+        guard events & Epoll.output != 0 else { return }
         connecting = false
         // The client may have sent data (and timers may be due) while we connected; settle
         // registers the client socket with what it needs.
@@ -204,14 +207,14 @@ final class ProxyConnection: EpollTarget, TimerTarget {
         upstream.teardown()
         downstream.teardown()
         if reset {
-            SocketOps.closeWithReset(clientFd)
-            SocketOps.closeWithReset(serverFd)
-        } else {
-            close(clientFd)
-            close(serverFd)
+            SocketOps.setResetOnClose(clientFd)
+            SocketOps.setResetOnClose(serverFd)
         }
+        loop.closeAfterBatch(clientFd)
+        loop.closeAfterBatch(serverFd)
         runtime.remove(id: id)
         runtime.counters.active.wrappingSubtract(1, ordering: .relaxed)
+        loop.assignedConnections.wrappingSubtract(1, ordering: .relaxed)
         loop.connections[ObjectIdentifier(runtime)]?[id] = nil
     }
 }

@@ -89,8 +89,18 @@ final class CloseTests: ProxyTestCase {
             close(fd)
         })
         let port = try startProxy(to: server)
-        // Warm up: loops, pipe pools and the server thread exist before we count.
-        for _ in 0..<10 { try oneByteRoundTrip(port: port) }
+        // Warm up: loops, pipe pools and the server thread exist before we count. Two
+        // connections open at once land on different loops, so both loops' pools are warm.
+        for _ in 0..<5 {
+            let first = try TestSockets.connect(port: port)
+            let second = try TestSockets.connect(port: port)
+            for fd in [first, second] {
+                XCTAssertTrue(TestSockets.writeAll(fd, [7]))
+                XCTAssertEqual(TestSockets.readExactly(fd, 1), [7])
+                XCTAssertEqual(TestSockets.readAll(fd) { _ in }.end, .eof)
+                close(fd)
+            }
+        }
         XCTAssertTrue(TestSockets.waitUntil(seconds: 5) { self.engine.counters(proxy: "p").activeConnections == 0 })
         let before = TestSockets.openDescriptorCount()
         for _ in 0..<10_000 { try oneByteRoundTrip(port: port) }

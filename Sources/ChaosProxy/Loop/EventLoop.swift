@@ -1,6 +1,7 @@
 import CChaosLinux
 import Foundation
 import Glibc
+import Synchronization
 
 /// Something registered with an event loop's epoll set.
 protocol EpollTarget: AnyObject {
@@ -22,6 +23,7 @@ final class EventLoop: @unchecked Sendable {
     private let wakeFd: Int32
     private var targets: [Int32: EpollTarget] = [:]
     private var timers = TimerHeap()
+    private var pendingCloses: [Int32] = []
     private let commandLock = NSLock()
     private var commands: [() -> Void] = []
     private var wakeArmed = false
@@ -31,6 +33,10 @@ final class EventLoop: @unchecked Sendable {
     private var running = true
     private let finished = DispatchSemaphore(value: 0)
     private var thread: Thread?
+
+    /// Connections handed to this loop and not yet finished (any thread reads it to
+    /// balance new connections; it counts a hand-off still queued, unlike `connections`).
+    let assignedConnections = Atomic<Int>(0)
 
     /// Connections this loop owns, per proxy (keyed by the proxy runtime's identity).
     var connections: [ObjectIdentifier: [UInt64: ProxyConnection]] = [:]
@@ -104,6 +110,16 @@ final class EventLoop: @unchecked Sendable {
 
     func schedule(_ target: TimerTarget, at deadline: Nanos) { timers.schedule(target, at: deadline) }
 
+    /// Close `fd` (already unregistered) at the end of this loop turn. Until then its number
+    /// cannot be reused, so an event of this batch that still names it can never reach a
+    /// new socket that got the same number.
+    func closeAfterBatch(_ fd: Int32) { pendingCloses.append(fd) }
+
+    private func closePending() {
+        for fd in pendingCloses { close(fd) }
+        pendingCloses.removeAll(keepingCapacity: true)
+    }
+
     // MARK: the loop
 
     private func run() {
@@ -155,6 +171,7 @@ final class EventLoop: @unchecked Sendable {
                 fired += 1
             }
             runCommands()
+            closePending()
         }
         teardown()
         finished.signal()
@@ -178,6 +195,7 @@ final class EventLoop: @unchecked Sendable {
             for connection in byId.values { connection.abort(reset: false) }
         }
         connections.removeAll()
+        closePending()
         for target in targets.values {
             (target as? ProxyListener)?.close()
         }

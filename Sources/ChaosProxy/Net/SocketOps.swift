@@ -19,16 +19,14 @@ enum SocketOps {
 
     /// Close so that the peer sees RST rather than FIN (SO_LINGER with a 0 timeout).
     static func closeWithReset(_ fd: Int32) {
-        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
-        _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        setResetOnClose(fd)
         close(fd)
     }
 
-    /// The pending socket error (SO_ERROR), 0 if none.
-    static func pendingError(_ fd: Int32) -> Int32 {
-        var error: Int32 = 0
-        var length = socklen_t(MemoryLayout<Int32>.size)
-        return getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 ? error : errno
+    /// Make the coming close(2) send RST rather than FIN.
+    static func setResetOnClose(_ fd: Int32) {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
     }
 
     /// Errors that mean "try again later" on a non-blocking descriptor.
