@@ -23,9 +23,14 @@ final class ProxyConnection: EpollTarget, TimerTarget {
     /// Per toxic name: the toxicity the decision was drawn for, and whether the toxic applies.
     private var decisions: [String: (toxicity: Double, applies: Bool)] = [:]
     private var appliedVersion: UInt64 = .max
-    private var interest: [Int32: UInt32] = [:]
-    private var registered: Set<Int32> = []
-    private var hungUp: Set<Int32> = []
+    /// Epoll state of one of the two sockets (plain fields: this is on every event's path).
+    private struct SocketState {
+        var registered = false
+        var interest: UInt32 = 0
+        var hungUp = false
+    }
+    private var clientState = SocketState()
+    private var serverState = SocketState()
     private var timerAt: Nanos?
 
     init(id: UInt64, runtime: ProxyRuntime, loop: EventLoop, clientFd: Int32, serverFd: Int32,
@@ -38,11 +43,13 @@ final class ProxyConnection: EpollTarget, TimerTarget {
         self.record = record
         self.random = random
         let counters = runtime.counters
-        upstream = Direction(stream: .upstream, source: clientFd, destination: serverFd, pipes: loop.pipes) { [record] n in
+        upstream = Direction(stream: .upstream, source: clientFd, destination: serverFd, pipes: loop.pipes,
+                             copyBuffer: loop.copyBuffer) { [record] n in
             record.bytesUpstream.wrappingAdd(UInt64(n), ordering: .relaxed)
             counters.bytesUpstream.wrappingAdd(UInt64(n), ordering: .relaxed)
         }
-        downstream = Direction(stream: .downstream, source: serverFd, destination: clientFd, pipes: loop.pipes) { [record] n in
+        downstream = Direction(stream: .downstream, source: serverFd, destination: clientFd, pipes: loop.pipes,
+                             copyBuffer: loop.copyBuffer) { [record] n in
             record.bytesDownstream.wrappingAdd(UInt64(n), ordering: .relaxed)
             counters.bytesDownstream.wrappingAdd(UInt64(n), ordering: .relaxed)
         }
@@ -56,8 +63,8 @@ final class ProxyConnection: EpollTarget, TimerTarget {
     /// which dials first); a client that leaves meanwhile is seen then.
     func begin(now: Nanos) -> Bool {
         guard loop.register(serverFd, events: Epoll.output, target: self) else { return false }
-        registered.insert(serverFd)
-        interest[serverFd] = Epoll.output
+        serverState.registered = true
+        serverState.interest = Epoll.output
         let (specs, version) = runtime.toxics
         settle(rebuildChains(specs, version: version, now: now), now: now)  // arms the toxics' timers
         return true
@@ -82,7 +89,9 @@ final class ProxyConnection: EpollTarget, TimerTarget {
             if outcome == .ok && events & (Epoll.input | Epoll.hangUp) != 0 {
                 outcome = reading.onReadable(now: now)
             }
-            if events & Epoll.hangUp != 0 { hungUp.insert(fd) }
+            if events & Epoll.hangUp != 0 {
+                if isClient { clientState.hungUp = true } else { serverState.hungUp = true }
+            }
         }
         settle(outcome, now: now)
     }
@@ -163,35 +172,41 @@ final class ProxyConnection: EpollTarget, TimerTarget {
                 return
             }
             if !connecting {
-                updateInterest(clientFd, reading: upstream, writing: downstream, now: now)
-                updateInterest(serverFd, reading: downstream, writing: upstream, now: now)
+                updateInterest(clientFd, &clientState, reading: upstream, writing: downstream, now: now)
+                updateInterest(serverFd, &serverState, reading: downstream, writing: upstream, now: now)
             }
             schedule(now: now)
         }
     }
 
-    private func updateInterest(_ fd: Int32, reading: Direction, writing: Direction, now: Nanos) {
+    private func updateInterest(_ fd: Int32, _ state: inout SocketState, reading: Direction, writing: Direction,
+                                now: Nanos) {
         var mask: UInt32 = 0
         if reading.wantsRead { mask |= Epoll.input }
         if writing.wantsWrite { mask |= Epoll.output }
-        if mask & Epoll.input != 0 && (interest[fd] ?? 0) & Epoll.input == 0 { reading.readableSince = now }
+        if mask & Epoll.input != 0 && state.interest & Epoll.input == 0 { reading.readableSince = now }
         // A hung-up socket reports EPOLLHUP whatever the mask: while we want nothing from it,
         // take it out of the epoll set so level-triggered HUP cannot spin the loop.
-        if mask == 0 && hungUp.contains(fd) {
-            if registered.remove(fd) != nil { loop.unregister(fd) }
+        if mask == 0 && state.hungUp {
+            if state.registered {
+                loop.unregister(fd)
+                state.registered = false
+            }
             return
         }
-        if !registered.contains(fd) {
-            if loop.register(fd, events: mask, target: self) { registered.insert(fd) }
-            interest[fd] = mask
-        } else if interest[fd] != mask {
+        if !state.registered {
+            state.registered = loop.register(fd, events: mask, target: self)
+            state.interest = mask
+        } else if state.interest != mask {
             loop.modify(fd, events: mask)
-            interest[fd] = mask
+            state.interest = mask
         }
     }
 
     private func schedule(now: Nanos) {
-        let next = [upstream.nextDeadline, downstream.nextDeadline].compactMap { $0 }.min()
+        // No array here: this runs after every event.
+        var next = upstream.nextDeadline
+        if let other = downstream.nextDeadline, next == nil || other < next! { next = other }
         guard let next else { return }
         if timerAt == nil || next < timerAt! {
             timerAt = next
@@ -202,8 +217,10 @@ final class ProxyConnection: EpollTarget, TimerTarget {
     private func finish(reset: Bool) {
         guard !closed else { return }
         closed = true
-        for fd in registered { loop.unregister(fd) }
-        registered.removeAll()
+        if clientState.registered { loop.unregister(clientFd) }
+        if serverState.registered { loop.unregister(serverFd) }
+        clientState.registered = false
+        serverState.registered = false
         upstream.teardown()
         downstream.teardown()
         if reset {

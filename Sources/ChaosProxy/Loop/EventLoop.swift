@@ -19,9 +19,12 @@ protocol EpollTarget: AnyObject {
 final class EventLoop: @unchecked Sendable {
     let index: Int
     let pipes = PipePool()
+    let copyBuffer = CopyBuffer()
     private let epollFd: Int32
     private let wakeFd: Int32
-    private var targets: [Int32: EpollTarget] = [:]
+    /// Indexed by descriptor number (small, dense integers): an array read per event
+    /// instead of a hash lookup.
+    private var targets: [EpollTarget?] = []
     private var timers = TimerHeap()
     private var pendingCloses: [Int32] = []
     private let commandLock = NSLock()
@@ -89,9 +92,14 @@ final class EventLoop: @unchecked Sendable {
     // MARK: registration (loop thread only)
 
     func register(_ fd: Int32, events: UInt32, target: EpollTarget) -> Bool {
-        targets[fd] = target
+        guard fd >= 0 else { return false }
+        let slot = Int(fd)
+        if slot >= targets.count {
+            targets.append(contentsOf: repeatElement(nil, count: max(slot + 1 - targets.count, targets.count)))
+        }
+        targets[slot] = target
         if cchaos_epoll_ctl(epollFd, Epoll.add, fd, events, UInt64(UInt32(bitPattern: fd))) != 0 {
-            targets[fd] = nil
+            targets[slot] = nil
             return false
         }
         return true
@@ -103,7 +111,9 @@ final class EventLoop: @unchecked Sendable {
 
     /// Remove from epoll; call before closing the descriptor.
     func unregister(_ fd: Int32) {
-        if targets.removeValue(forKey: fd) != nil {
+        let slot = Int(fd)
+        if slot >= 0 && slot < targets.count && targets[slot] != nil {
+            targets[slot] = nil
             _ = cchaos_epoll_ctl(epollFd, Epoll.delete, fd, 0, 0)
         }
     }
@@ -160,7 +170,10 @@ final class EventLoop: @unchecked Sendable {
                         continue
                     }
                     // A target closed earlier in this batch is gone from the table: skip it.
-                    targets[fd]?.handle(fd: fd, events: events[i], now: now)
+                    let slot = Int(fd)
+                    if slot < targets.count, let target = targets[slot] {
+                        target.handle(fd: fd, events: events[i], now: now)
+                    }
                 }
             }
             // Bounded per turn, so a target that keeps rescheduling in the past cannot
@@ -196,8 +209,8 @@ final class EventLoop: @unchecked Sendable {
         }
         connections.removeAll()
         closePending()
-        for target in targets.values {
-            (target as? ProxyListener)?.close()
+        for case let listener as ProxyListener in targets.compactMap({ $0 }) {
+            listener.close()
         }
         targets.removeAll()
         timers.removeAll()

@@ -31,7 +31,14 @@ final class ToxicChain {
     }
 
     /// The earliest time a stage has something to let out.
-    var nextDeadline: Nanos? { stages.compactMap { $0.nextDeadline }.min() }
+    /// The earliest deadline of any stage (a loop, not compactMap: asked after every event).
+    var nextDeadline: Nanos? {
+        var earliest: Nanos?
+        for stage in stages {
+            if let deadline = stage.nextDeadline, earliest == nil || deadline < earliest! { earliest = deadline }
+        }
+        return earliest
+    }
 
     var heldBytes: Int { stages.reduce(0) { $0 + $1.heldBytes } }
 
