@@ -55,4 +55,24 @@ final class TransferTests: ProxyTestCase {
             try assertTwoWay(port: port, up: up, down: down, log: log, expectedConnections: index + 1)
         }
     }
+
+    /// Small messages are copied through user space, bulk data is spliced: alternating sizes
+    /// switch between the two mid-connection, in both directions, and every byte must come
+    /// back in order.
+    func testAlternatingSmallAndBulkWritesSwitchPathsWithoutLosingOrder() throws {
+        let server = track(TestServer.echo())
+        let port = try startProxy(to: server)
+        let fd = try TestSockets.connect(port: port)
+        defer { close(fd) }
+        var seed: UInt8 = 1
+        for size in [1, 100, 40_000, 7, 300_000, 2, 65_536, 33_000, 5, 1_000_000, 12] {
+            let chunk = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ Int(seed)) }
+            seed &+= 1
+            let writer = Background { TestSockets.writeAll(fd, chunk) }
+            let echoed = TestSockets.readExactly(fd, size)
+            XCTAssertEqual(writer.wait(), true, "write of \(size) bytes")
+            XCTAssertEqual(echoed.count, size, "\(size) bytes")
+            XCTAssertTrue(echoed == chunk, "\(size) bytes came back changed or out of order")
+        }
+    }
 }
