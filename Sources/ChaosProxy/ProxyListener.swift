@@ -75,7 +75,7 @@ final class ProxyListener: EpollTarget, TimerTarget {
         guard !paused else { return }
         paused = true
         loop.modify(fd, events: 0)
-        loop.schedule(self, at: now + ProxyListener.pauseAfterExhaustion)
+        loop.schedule(self, at: now + ProxyListener.pauseAfterExhaustion, precise: false)
     }
 
     func timerFired(now: Nanos) {

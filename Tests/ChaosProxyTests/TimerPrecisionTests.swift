@@ -79,4 +79,16 @@ final class TimerPrecisionTests: ProxyTestCase {
         XCTAssertNil(TimerSpin(argument: "fast"))
         XCTAssertNil(TimerSpin(argument: "2000000"))
     }
+
+    func testOnlyPreciseTimersAreWorthPollingFor() {
+        final class Nobody: TimerTarget { func timerFired(now: Nanos) {} }
+        let target = Nobody()
+        var heap = TimerHeap()
+        heap.schedule(target, at: 20, precise: true)
+        heap.schedule(target, at: 10, precise: false)  // a muted listener's wake-up
+        XCTAssertEqual(heap.earliest, 10)
+        XCTAssertFalse(heap.earliestIsPrecise, "sleep until the housekeeping timer")
+        XCTAssertNotNil(heap.popDue(now: 10))
+        XCTAssertTrue(heap.earliestIsPrecise, "then poll for the toxic's deadline")
+    }
 }

@@ -118,7 +118,11 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    func schedule(_ target: TimerTarget, at deadline: Nanos) { timers.schedule(target, at: deadline) }
+    /// Call `target` back at `deadline`. Only `precise` timers (a toxic's) are worth
+    /// polling for; housekeeping ones (a muted listener) just sleep.
+    func schedule(_ target: TimerTarget, at deadline: Nanos, precise: Bool = true) {
+        timers.schedule(target, at: deadline, precise: precise)
+    }
 
     /// Close `fd` (already unregistered) at the end of this loop turn. Until then its number
     /// cannot be reused, so an event of this batch that still names it can never reach a
@@ -146,7 +150,7 @@ final class EventLoop: @unchecked Sendable {
                 // Sleep until `margin` before the deadline, then poll epoll without
                 // sleeping: a thread (or vCPU) woken from a sleep can be late by hundreds
                 // of µs, a polling one is not.
-                let margin = spin.margin(now: before)
+                let margin = timers.earliestIsPrecise ? spin.margin(now: before) : 0
                 if earliest > before &+ margin {
                     timeout = Int64(earliest - before - margin)
                 } else {

@@ -10,6 +10,7 @@ struct TimerHeap {
         var deadline: Nanos
         var sequence: UInt64  // ties fire in scheduling order
         var target: TimerTarget
+        var precise: Bool
     }
     private var entries: [Entry] = []
     private var nextSequence: UInt64 = 0
@@ -17,9 +18,11 @@ struct TimerHeap {
     var isEmpty: Bool { entries.isEmpty }
     var count: Int { entries.count }
     var earliest: Nanos? { entries.first?.deadline }
+    /// Whether the earliest entry asked for precision (worth polling for, see `TimerSpin`).
+    var earliestIsPrecise: Bool { entries.first?.precise ?? false }
 
-    mutating func schedule(_ target: TimerTarget, at deadline: Nanos) {
-        entries.append(Entry(deadline: deadline, sequence: nextSequence, target: target))
+    mutating func schedule(_ target: TimerTarget, at deadline: Nanos, precise: Bool = true) {
+        entries.append(Entry(deadline: deadline, sequence: nextSequence, target: target, precise: precise))
         nextSequence &+= 1
         siftUp(entries.count - 1)
     }
