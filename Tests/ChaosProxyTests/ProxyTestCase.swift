@@ -39,6 +39,21 @@ class ProxyTestCase: XCTestCase {
         ToxicSpec(name: name, stream: stream, toxicity: toxicity, kind: kind)
     }
 
+    /// A server that sends `body` then closes, behind a proxy with `toxics`: read it all
+    /// through the proxy and time that from the connect.
+    func timedDownload(_ body: [UInt8], toxics: [ToxicSpec]) throws -> (count: Int, end: TestSockets.ReadEnd, ms: Double) {
+        let server = track(TestServer { fd in
+            _ = TestSockets.writeAll(fd, body)
+            close(fd)
+        })
+        let port = try startProxy(to: server, toxics: toxics)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let fd = try TestSockets.connect(port: port)
+        defer { close(fd) }
+        let (count, end) = TestSockets.readAll(fd) { _ in }
+        return (count, end, TestSockets.milliseconds(since: start))
+    }
+
     /// Round trip of one small message through an echo server, in ms.
     func echoRoundTripMs(_ fd: Int32, _ message: [UInt8] = Array("ping".utf8)) -> Double? {
         let start = DispatchTime.now().uptimeNanoseconds

@@ -12,16 +12,8 @@ final class TimerPrecisionTests: ProxyTestCase {
         // on arrival. Timed from those stamps they would leave together with the first batch
         // (after one latency); timed from when reading resumed, they wait a second latency.
         let body = [UInt8](repeating: 0x42, count: 512 * 1024 + 32 * 1024)
-        let server = track(TestServer { fd in
-            _ = TestSockets.writeAll(fd, body)
-            close(fd)
-        })
-        let port = try startProxy(to: server, toxics: [Self.toxic("lat", .downstream, .latency(latencyMs: 300, jitterMs: 0))])
-        let start = DispatchTime.now().uptimeNanoseconds
-        let fd = try TestSockets.connect(port: port)
-        defer { close(fd) }
-        let (count, end) = TestSockets.readAll(fd) { _ in }
-        let elapsed = TestSockets.milliseconds(since: start)
+        let (count, end, elapsed) = try timedDownload(body, toxics: [Self.toxic("lat", .downstream,
+                                                                               .latency(latencyMs: 300, jitterMs: 0))])
         XCTAssertEqual(count, body.count)
         XCTAssertEqual(end, .eof)
         XCTAssertGreaterThanOrEqual(elapsed, 570, "bytes held back by back-pressure skipped their latency")

@@ -131,17 +131,8 @@ final class ToxicBehaviourTests: ProxyTestCase {
 
     func testBandwidthLimitsThroughputRoughly() throws {
         let body = Payload.bytes(count: 400_000, seed: 6)
-        let server = track(TestServer { fd in
-            _ = TestSockets.writeAll(fd, body)
-            close(fd)
-        })
         // 1000 KB/s = 1 000 000 B/s (Toxiproxy's KB is 1000 bytes): 400 kB ≈ 0.4 s.
-        let port = try startProxy(to: server, toxics: [Self.toxic("bw", .downstream, .bandwidth(rateKBps: 1_000))])
-        let start = DispatchTime.now().uptimeNanoseconds
-        let fd = try TestSockets.connect(port: port)
-        defer { close(fd) }
-        let (count, end) = TestSockets.readAll(fd) { _ in }
-        let elapsed = TestSockets.milliseconds(since: start)
+        let (count, end, elapsed) = try timedDownload(body, toxics: [Self.toxic("bw", .downstream, .bandwidth(rateKBps: 1_000))])
         XCTAssertEqual(count, body.count)
         XCTAssertEqual(end, .eof)
         XCTAssertGreaterThan(elapsed, 300)
