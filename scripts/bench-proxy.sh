@@ -9,7 +9,8 @@
 # about 4 minutes. Everything listens on 127.0.0.1; only the PIDs started here are stopped.
 #
 # Usage: scripts/bench-proxy.sh [--skip-build]
-#   DURATION=5 seconds per wrk/iperf3 run, ROUNDS=300 latency round trips,
+#   DURATION=5 seconds per wrk/iperf3 run, ROUNDS_RATE=3 interleaved rounds of them (the
+#   table shows medians), ROUNDS=300 latency round trips,
 #   SECTIONS="iperf wrk latency idle overflow" to run only some parts,
 #   TIMER_SPIN_US=auto|N passes --timer-spin-us to chaosctl proxy serve (default auto).
 set -euo pipefail
@@ -17,6 +18,7 @@ cd "$(dirname "$0")/.."
 
 packages=(iperf3 wrk nginx haproxy curl python3)
 DURATION=${DURATION:-5}
+ROUNDS_RATE=${ROUNDS_RATE:-3}
 ROUNDS=${ROUNDS:-300}
 SECTIONS=" ${SECTIONS:-iperf wrk latency idle overflow} "
 want() { [[ "$SECTIONS" == *" $1 "* ]]; }
@@ -87,7 +89,7 @@ http {
 }
 EOF
 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' 2>>"$work/nginx/logs/error.log" &
-started+=($!)
+NGINX_PID=$!; started+=($NGINX_PID)
 
 iperf3 -s -B 127.0.0.1 -p "$IPERF" >/dev/null 2>&1 &
 started+=($!)
@@ -157,31 +159,46 @@ iperf_gbps() {
     | python3 -c 'import json,sys; d=json.load(sys.stdin); print("%.2f" % (d["end"]["sum_received"]["bits_per_second"]/1e9))' \
     || echo "nan"
 }
-want iperf && echo "iperf3 ..." >&2
-want iperf && for target in direct:$IPERF haproxy:$HA_IPERF chaosctl:$CC_IPERF; do
-  name=${target%%:*}; port=${target#*:}
-  put "iperf1.$name" "$(iperf_gbps "$port" 1)"
-  put "iperf8.$name" "$(iperf_gbps "$port" 8)"
+# Rates are measured in ROUNDS_RATE interleaved rounds (direct, haproxy, chaosctl, again…)
+# and the table shows each one's median: the host drifts by ±20 % within minutes, and one
+# run per target in a fixed order turns that drift into a ranking.
+want iperf && echo "iperf3 ($ROUNDS_RATE interleaved rounds) ..." >&2
+want iperf && for round in $(seq "$ROUNDS_RATE"); do
+  for target in direct:$IPERF haproxy:$HA_IPERF chaosctl:$CC_IPERF; do
+    name=${target%%:*}; port=${target#*:}
+    put "iperf1.$name.$round" "$(iperf_gbps "$port" 1)"
+    put "iperf8.$name.$round" "$(iperf_gbps "$port" 8)"
+  done
 done
 
 # ---- HTTP (wrk) ---------------------------------------------------------------------------------
-wrk_run() {  # port, extra args...; prints "requests/s p99_ms"
+wrk_run() {  # port, extra args...; prints "requests/s p99_ms requests"
   local port=$1; shift
   wrk -t2 -c64 -d"${DURATION}s" --latency "$@" "http://127.0.0.1:$port/" 2>/dev/null | python3 -c '
 import re, sys
 text = sys.stdin.read()
 rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
 p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+total = re.search(r"^\s*(\d+) requests in", text, re.M)
 scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-print(rps.group(1) if rps else "nan", "%.3f" % (float(p99.group(1)) * scale[p99.group(2)]) if p99 else "nan")'
+print(rps.group(1) if rps else "nan", "%.3f" % (float(p99.group(1)) * scale[p99.group(2)]) if p99 else "nan",
+      total.group(1) if total else "0")'
 }
-want wrk && echo "wrk ..." >&2
-want wrk && for target in direct:$NGINX haproxy:$HA_HTTP chaosctl:$CC_HTTP; do
-  name=${target%%:*}; port=${target#*:}
-  read -r rps p99 < <(wrk_run "$port")
-  put "rps.$name" "$rps"; put "p99.$name" "$p99"
-  read -r cps _ < <(wrk_run "$port" -H 'Connection: close')
-  put "cps.$name" "$cps"
+# CPU (user + system) a proxy process spent per request, in µs: steadier than a rate on a
+# shared host, because it does not depend on who else got the CPU meanwhile.
+cpu_ticks_of() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+cpu_us_per() { python3 -c "import sys; t0,t1,n,hz=map(float,sys.argv[1:]); print('%.1f' % ((t1-t0)/hz*1e6/n) if n else 'nan')" "$1" "$2" "$3" "$(getconf CLK_TCK)"; }
+want wrk && echo "wrk ($ROUNDS_RATE interleaved rounds) ..." >&2
+want wrk && for round in $(seq "$ROUNDS_RATE"); do
+  for target in direct:$NGINX:$NGINX_PID haproxy:$HA_HTTP:$HA_PID chaosctl:$CC_HTTP:$CC_PID; do
+    IFS=: read -r name port pid <<< "$target"
+    t0=$(cpu_ticks_of "$pid"); read -r rps p99 n < <(wrk_run "$port"); t1=$(cpu_ticks_of "$pid")
+    put "rps.$name.$round" "$rps"; put "p99.$name.$round" "$p99"
+    [ "$name" = direct ] || put "cpurps.$name.$round" "$(cpu_us_per "$t0" "$t1" "$n")"
+    t0=$(cpu_ticks_of "$pid"); read -r cps _ n < <(wrk_run "$port" -H 'Connection: close'); t1=$(cpu_ticks_of "$pid")
+    put "cps.$name.$round" "$cps"
+    [ "$name" = direct ] || put "cpucps.$name.$round" "$(cpu_us_per "$t0" "$t1" "$n")"
+  done
 done
 
 # ---- latency toxic accuracy ---------------------------------------------------------------------
@@ -345,12 +362,17 @@ python3 - "$results" <<'EOF'
 import sys
 r = dict(line.strip().split("=", 1) for line in open(sys.argv[1]) if "=" in line)
 def num(key):
+    if key not in r:  # a rate measured in rounds: their median
+        rounds = sorted(float(v) for k, v in r.items() if k.startswith(key + ".") and k[len(key) + 1:].isdigit()
+                        and v not in ("nan", ""))
+        return rounds[len(rounds) // 2] if rounds else float("nan")
     try: return float(r[key])
-    except (KeyError, ValueError): return float("nan")
+    except ValueError: return float("nan")
 rows = [("iperf3 1 stream (Gbit/s)", "iperf1"), ("iperf3 8 streams (Gbit/s)", "iperf8"),
         ("wrk keep-alive (req/s)", "rps"), ("wrk keep-alive p99 (ms)", "p99"),
         ("new connections/s (Connection: close)", "cps")]
-print("\n%-40s %12s %18s %18s" % ("figure", "direct", "haproxy (ratio)", "chaosctl (ratio)"))
+rounds = max([int(k.rsplit(".", 1)[1]) for k in r if k.startswith("rps.direct.")] or [0])
+print("\n%-40s %12s %18s %18s" % ("figure (rates: median of %d rounds)" % rounds, "direct", "haproxy (ratio)", "chaosctl (ratio)"))
 for label, key in rows:
     d = num(key + ".direct")
     cells = []
@@ -358,6 +380,9 @@ for label, key in rows:
         v = num(key + "." + who)
         cells.append("%10.2f (%.2fx)" % (v, v / d if d else float("nan")))
     print("%-40s %12.2f %18s %18s" % (label, d, cells[0], cells[1]))
+for label, key in (("proxy CPU per keep-alive request (us)", "cpurps"), ("proxy CPU per new connection (us)", "cpucps")):
+    h, c = num(key + ".haproxy"), num(key + ".chaosctl")
+    print("%-40s %12s %18s %18s" % (label, "-", "%.1f" % h, "%.1f (%.2fx haproxy)" % (c, c / h if h else float("nan"))))
 for n in ("1000", "9000"):
     print("%-40s %12s %18s %18s" % ("RSS per idle conn, %s (bytes)" % n, "-",
           "%.0f" % num("rss%s.haproxy" % n), "%.0f" % num("rss%s.chaosctl" % n)))
