@@ -110,13 +110,13 @@ let package = Package(
             "ChaosExperiment", "ChaosControl", "ChaosCore", "ChaosFlags", "ChaosReport", "ChaosHTTPServer",
             "ChaosProbe", "ChaosProxy", "ChaosProxyAPI",
         ], exclude: ["Fixtures"]),
-        .testTarget(name: "ChaosProxyAPITests", dependencies: ["ChaosProxyAPI", "ChaosHTTPServer"]),
+        .testTarget(name: "ChaosProxyAPITests", dependencies: ["ChaosProxyAPI", "ChaosHTTPServer", "ChaosTestSupport"]),
         // The Kubernetes adapter against a kube-apiserver double (Fixtures/, python3 + TLS).
         .testTarget(name: "ChaosKubernetesTests", dependencies: ["ChaosTargets", "ChaosCore"],
                     exclude: ["Fixtures"]),
         // Drives chaosctl's netem/tbf commands for real (the dependency builds the binary).
         .testTarget(name: "ChaosNetTests", dependencies: ["ChaosNet", "ChaosCore", "chaosctl", "ChaosTestSupport"]),
-        .testTarget(name: "ChaosTargetsTests", dependencies: ["ChaosTargets", "ChaosHTTP", "ChaosCore"],
+        .testTarget(name: "ChaosTargetsTests", dependencies: ["ChaosTargets", "ChaosHTTP", "ChaosCore", "ChaosTestSupport"],
                     exclude: ["Fixtures"]),
         // Real sockets on 127.0.0.1: ToxiproxyServer over EpollProxyEngine, plus the chaosctl
         // binary for the CLI round trip and the SIGKILL/recover test.

@@ -59,7 +59,15 @@ public struct QdiscFaultTarget: Sendable {
 
     /// Before installing: the root must still be what revertData() saw, or the saved
     /// state would be wrong.
-    func checkUnchanged(since data: [String: String], control: QdiscControl) throws {
+    /// A netlink handle on the device, after checking that its root qdisc is still what the
+    /// journal captured (captured now if nothing was yet).
+    func controlIfUnchanged(captured: CapturedState) throws -> QdiscControl {
+        let control = try QdiscControl(target: target, device: device)
+        try checkUnchanged(since: try captured.get(orCapture: { try captured.set(captureRevertData()) }), control: control)
+        return control
+    }
+
+    private func checkUnchanged(since data: [String: String], control: QdiscControl) throws {
         let root = try control.root()
         let nowKind = root.flatMap { $0.isDefault ? nil : $0.kind }
         let nowHandle = root.flatMap { $0.isDefault ? nil : QdiscHandle.format($0.handle) }
@@ -93,8 +101,7 @@ public struct NetemFault: Fault {
     public func revertData() throws -> [String: String] { try captured.set(placement.captureRevertData()) }
 
     public func apply() throws {
-        let control = try QdiscControl(target: placement.target, device: placement.device)
-        try placement.checkUnchanged(since: try captured.get(orCapture: { try revertData() }), control: control)
+        let control = try placement.controlIfUnchanged(captured: captured)
         try control.installNetem(spec, dist: dist, slotDist: slotDist)
         // Kernels before 6.3 ignore TCA_NETEM_PRNG_SEED silently; say so rather than pretend.
         if let seed = spec.seed, (try? control.root())??.netem?.seed != seed {
@@ -122,9 +129,7 @@ public struct TbfFault: Fault {
     public func revertData() throws -> [String: String] { try captured.set(placement.captureRevertData()) }
 
     public func apply() throws {
-        let control = try QdiscControl(target: placement.target, device: placement.device)
-        try placement.checkUnchanged(since: try captured.get(orCapture: { try revertData() }), control: control)
-        try control.installTbf(spec)
+        try placement.controlIfUnchanged(captured: captured).installTbf(spec)
     }
 }
 

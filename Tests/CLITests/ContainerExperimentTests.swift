@@ -13,7 +13,7 @@ final class ContainerExperimentTests: XCTestCase {
     var dockerHost: String { "unix://\(engineDir!)/docker.sock" }
 
     override func tearDown() {
-        if let engineDir { _ = shell(["/bin/bash", Self.root + "/scripts/docker-engine.sh", "stop"], ["CHAOSCTL_DOCKER_DIR": engineDir]) }
+        if let engineDir { _ = runProcess(["/bin/bash", Self.root + "/scripts/docker-engine.sh", "stop"], environment: ["CHAOSCTL_DOCKER_DIR": engineDir]) }
         temp = nil
     }
 
@@ -26,7 +26,7 @@ final class ContainerExperimentTests: XCTestCase {
         if ProcessInfo.processInfo.environment["CHAOSCTL_SKIP_DOCKER_TESTS"] == "1" { throw XCTSkip("CHAOSCTL_SKIP_DOCKER_TESTS=1") }
         temp = try TempDir()
         engineDir = "/tmp/chaosctl-docker-exp-\(getpid())"
-        let started = shell(["/bin/bash", Self.root + "/scripts/docker-engine.sh", "start", String(containers)], ["CHAOSCTL_DOCKER_DIR": engineDir])
+        let started = runProcess(["/bin/bash", Self.root + "/scripts/docker-engine.sh", "start", String(containers)], environment: ["CHAOSCTL_DOCKER_DIR": engineDir])
         guard started.0 == 0, started.1.contains("ENGINE_READY") else {
             XCTFail("engine did not start: \(started.1.suffix(500))")
             throw XCTSkip("no engine")
@@ -36,11 +36,11 @@ final class ContainerExperimentTests: XCTestCase {
     func testNetemAndTbfTargetAContainerByName() throws {
         try startEngine(containers: 1)
         let cli = Chaosctl(controlPath: temp.path + "/control.json", stateDir: temp.path + "/state")
-        let pid = shell(["/usr/bin/docker", "inspect", "-f", "{{.State.Pid}}", "chaosctl-web-1"], ["DOCKER_HOST": dockerHost]).1
+        let pid = runProcess(["/usr/bin/docker", "inspect", "-f", "{{.State.Pid}}", "chaosctl-web-1"], environment: ["DOCKER_HOST": dockerHost]).1
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let holder = try cli.start(["tbf", "apply", "--dev", "lo", "--container", "chaosctl-web-1", "--docker-host", dockerHost,
                                     "--rate", "1mbit", "--burst", "32kb", "--latency", "50ms", "--for", "30s"])
-        func qdisc() -> String { shell(["/usr/bin/nsenter", "-t", pid, "-n", "tc", "qdisc", "show", "dev", "lo"], [:]).1 }
+        func qdisc() -> String { runProcess(["/usr/bin/nsenter", "-t", pid, "-n", "tc", "qdisc", "show", "dev", "lo"]).1 }
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline, !qdisc().contains("ca05:") { Thread.sleep(forTimeInterval: 0.05) }
         XCTAssertTrue(qdisc().contains("tbf ca05: root"), qdisc())
@@ -57,10 +57,10 @@ final class ContainerExperimentTests: XCTestCase {
         try startEngine()
 
         let port = 18_000 + Int(getpid() % 1000)
-        let web = shell(["/usr/bin/docker", "run", "-d", "--name", "exp-web-\(getpid())", "--label", "app=expweb-\(getpid())",
+        let web = runProcess(["/usr/bin/docker", "run", "-d", "--name", "exp-web-\(getpid())", "--label", "app=expweb-\(getpid())",
                          "--restart", "always", "--network", "host", "chaosctl-target:latest", "/bin/busybox", "sh", "-c",
                          "mkdir -p /www && echo ok > /www/index.html && exec /bin/busybox httpd -f -p 127.0.0.1:\(port) -h /www"],
-                        ["DOCKER_HOST": dockerHost])
+                        environment: ["DOCKER_HOST": dockerHost])
         XCTAssertEqual(web.0, 0, web.1)
         let file = temp.path + "/containers.yaml"
         try """
@@ -85,7 +85,7 @@ final class ContainerExperimentTests: XCTestCase {
         let cli = Chaosctl(controlPath: temp.path + "/control.json", stateDir: temp.path + "/state")
         // The steady state must hold first: wait until httpd answers.
         let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, shell(["/usr/bin/curl", "-sf", "http://127.0.0.1:\(port)/"], [:]).0 != 0 { Thread.sleep(forTimeInterval: 0.1) }
+        while Date() < deadline, runProcess(["/usr/bin/curl", "-sf", "http://127.0.0.1:\(port)/"]).0 != 0 { Thread.sleep(forTimeInterval: 0.1) }
 
         let r = try cli.run(["run", file, "--report-dir", temp.path + "/report"], timeout: 120)
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
@@ -99,23 +99,9 @@ final class ContainerExperimentTests: XCTestCase {
         let during = try XCTUnwrap(phases.first { $0["phase"] as? String == "during" })
         XCTAssertGreaterThan(during["failures"] as? Int ?? 0, 0, "\(during)")
 
-        let state = shell(["/usr/bin/docker", "inspect", "-f", "{{.State.Running}} {{.State.Paused}} {{.RestartCount}}", "exp-web-\(getpid())"],
-                          ["DOCKER_HOST": dockerHost])
+        let state = runProcess(["/usr/bin/docker", "inspect", "-f", "{{.State.Running}} {{.State.Paused}} {{.RestartCount}}",
+                                "exp-web-\(getpid())"], environment: ["DOCKER_HOST": dockerHost])
         XCTAssertEqual(state.1.trimmingCharacters(in: .whitespacesAndNewlines), "true false 1", "running, not paused, restarted once by the engine")
         XCTAssertTrue(try cli.run(["status"]).stdout.contains("No active faults"))
-    }
-
-    private func shell(_ argv: [String], _ env: [String: String]) -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: argv[0])
-        p.arguments = Array(argv.dropFirst())
-        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        do { try p.run() } catch { return (-1, "\(error)") }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

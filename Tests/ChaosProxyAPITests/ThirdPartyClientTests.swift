@@ -1,3 +1,4 @@
+import ChaosTestSupport
 import Foundation
 import XCTest
 
@@ -45,26 +46,11 @@ final class ThirdPartyClientTests: XCTestCase {
         """
 
     func testToxiproxyPythonClient() throws {
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["python3", "-c", "import toxiproxy"]
-        check.standardError = FileHandle.nullDevice
-        check.standardOutput = FileHandle.nullDevice
-        do { try check.run() } catch { throw XCTSkip("python3 not available") }
-        check.waitUntilExit()
-        guard check.terminationStatus == 0 else { throw XCTSkip("toxiproxy-python is not installed") }
+        try requirePythonModule("toxiproxy")
 
         let harness = try APIHarness()
-        let run = Process()
-        run.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        run.arguments = ["python3", "-c", script, String(harness.port), harness.listen(26379)]
-        let output = Pipe()
-        run.standardOutput = output
-        run.standardError = output
-        try run.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        run.waitUntilExit()
-        XCTAssertEqual(run.terminationStatus, 0, text)
+        let (status, text) = runProcess(["/usr/bin/env", "python3", "-c", script, String(harness.port), harness.listen(26379)])
+        XCTAssertEqual(status, 0, text)
         XCTAssertEqual(text, """
             version {"version": "2.12.0"}
             created redis \(harness.listen(26379)) True

@@ -1,3 +1,4 @@
+import ChaosTestSupport
 import Foundation
 import XCTest
 
@@ -34,14 +35,7 @@ final class ThirdPartyClientTrafficTests: IntegrationTestCase {
         """
 
     func testToxiproxyPythonClientDrivesRealTraffic() throws {
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["python3", "-c", "import toxiproxy"]
-        check.standardError = FileHandle.nullDevice
-        check.standardOutput = FileHandle.nullDevice
-        do { try check.run() } catch { throw XCTSkip("python3 not available") }
-        check.waitUntilExit()
-        guard check.terminationStatus == 0 else { throw XCTSkip("toxiproxy-python is not installed (scripts/install-deps.sh)") }
+        try requirePythonModule("toxiproxy")
 
         let run = Process()
         run.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -1,5 +1,6 @@
 import ChaosHTTP
 import ChaosTargets
+import ChaosTestSupport
 import Foundation
 import XCTest
 
@@ -73,17 +74,7 @@ final class DockerTestEngine {
 
     @discardableResult
     static func run(_ argv: [String], environment: [String: String] = [:]) -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: argv[0])
-        p.arguments = Array(argv.dropFirst())
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        do { try p.run() } catch { return (-1, "\(error)") }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        runProcess(argv, environment: environment)
     }
 
     // MARK: test containers (made through the raw API: chaosctl itself never creates any)

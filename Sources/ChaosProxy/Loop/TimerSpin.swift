@@ -93,9 +93,6 @@ struct TimerSpinGovernor {
         }
     }
 
-    /// The margin learned so far (for tests and metrics).
-    var currentLearnedMargin: Nanos { learnedMargin }
-
     /// A polling turn (inside the margin) took from `start` to `end`.
     mutating func recordSpin(from start: Nanos, to end: Nanos) {
         if end > start { spentInWindow += end - start }

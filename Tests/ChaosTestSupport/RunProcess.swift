@@ -1,0 +1,28 @@
+import XCTest
+import Foundation
+
+/// Run `argv` (an absolute executable path first) to completion with `environment` added to
+/// ours; returns its exit status and its stdout and stderr together. For test set-up and
+/// inspection commands (docker, nsenter, engine scripts), not for the binary under test.
+@discardableResult
+public func runProcess(_ argv: [String], environment: [String: String] = [:]) -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: argv[0])
+    process.arguments = Array(argv.dropFirst())
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    do { try process.run() } catch { return (-1, "\(error)") }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// Skip the calling test unless `python3` can import `module` (installed by
+/// scripts/install-deps.sh).
+public func requirePythonModule(_ module: String) throws {
+    let (status, _) = runProcess(["/usr/bin/env", "python3", "-c", "import \(module)"])
+    if status == -1 { throw XCTSkip("python3 not available") }
+    guard status == 0 else { throw XCTSkip("\(module) is not installed (scripts/install-deps.sh)") }
+}
