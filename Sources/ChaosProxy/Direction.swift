@@ -32,7 +32,7 @@ final class Direction {
     let stream: ToxicStream
     let source: Int32
     let destination: Int32
-    let chain = ToxicChain()
+    let chain: ToxicChain
     private let pipes: PipePool
     private let copyBuffer: CopyBuffer
     /// The last read looked like bulk data: splice rather than copy.
@@ -63,7 +63,8 @@ final class Direction {
     private var stampsArrivals = false
 
     init(stream: ToxicStream, source: Int32, destination: Int32, pipes: PipePool, copyBuffer: CopyBuffer,
-         delivered: @escaping (Int) -> Void) {
+         lateness: LatenessHistogram? = nil, delivered: @escaping (Int) -> Void) {
+        self.chain = ToxicChain(lateness: lateness)
         self.stream = stream
         self.source = source
         self.destination = destination

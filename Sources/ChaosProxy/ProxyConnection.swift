@@ -44,12 +44,12 @@ final class ProxyConnection: EpollTarget, TimerTarget {
         self.random = random
         let counters = runtime.counters
         upstream = Direction(stream: .upstream, source: clientFd, destination: serverFd, pipes: loop.pipes,
-                             copyBuffer: loop.copyBuffer) { [record] n in
+                             copyBuffer: loop.copyBuffer, lateness: counters.releaseLateness) { [record] n in
             record.bytesUpstream.wrappingAdd(UInt64(n), ordering: .relaxed)
             counters.bytesUpstream.wrappingAdd(UInt64(n), ordering: .relaxed)
         }
         downstream = Direction(stream: .downstream, source: serverFd, destination: clientFd, pipes: loop.pipes,
-                             copyBuffer: loop.copyBuffer) { [record] n in
+                             copyBuffer: loop.copyBuffer, lateness: counters.releaseLateness) { [record] n in
             record.bytesDownstream.wrappingAdd(UInt64(n), ordering: .relaxed)
             counters.bytesDownstream.wrappingAdd(UInt64(n), ordering: .relaxed)
         }

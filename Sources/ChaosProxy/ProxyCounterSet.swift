@@ -9,6 +9,7 @@ final class ProxyCounterSet: @unchecked Sendable {
     let refused = Atomic<UInt64>(0)
     let bytesUpstream = Atomic<UInt64>(0)
     let bytesDownstream = Atomic<UInt64>(0)
+    let releaseLateness = LatenessHistogram()
     private let lock = NSLock()
     private var toxicApplications: [String: UInt64] = [:]
 
@@ -25,6 +26,7 @@ final class ProxyCounterSet: @unchecked Sendable {
         counters.refusedConnections = refused.load(ordering: .relaxed)
         counters.bytesUpstream = bytesUpstream.load(ordering: .relaxed)
         counters.bytesDownstream = bytesDownstream.load(ordering: .relaxed)
+        counters.releaseLateness = releaseLateness.snapshot()
         lock.lock()
         counters.toxicApplications = toxicApplications
         lock.unlock()

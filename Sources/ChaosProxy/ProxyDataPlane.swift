@@ -26,6 +26,8 @@ public struct ProxyCounters: Sendable, Equatable {
     public var bytesDownstream: UInt64 = 0
     /// Per toxic name: how many connections it was applied to.
     public var toxicApplications: [String: UInt64] = [:]
+    /// How late, against their schedule, bytes left the toxic chains (toxic path only).
+    public var releaseLateness = ReleaseLateness()
     public init() {}
 }
 

@@ -133,6 +133,10 @@ final class ExtensionTests: XCTestCase {
         counters.acceptedConnections = 3
         counters.activeConnections = 1
         counters.toxicApplications = ["lat": 2]
+        counters.releaseLateness.counts[0] = 5           // ≤ 50 µs
+        counters.releaseLateness.counts[3] = 2           // ≤ 500 µs
+        counters.releaseLateness.counts[9] = 1           // above 50 ms
+        counters.releaseLateness.sumNanos = 61_250_000
         harness.dataPlane.setCounters(counters, for: "redis")
         let response = try harness.send("GET", "/metrics")
         XCTAssertEqual(response.status, 200)
@@ -145,6 +149,14 @@ final class ExtensionTests: XCTestCase {
             "chaosctl_proxy_connections_accepted_total{proxy=\"redis\"} 3",
             "chaosctl_proxy_connections_active{proxy=\"redis\"} 1",
             "chaosctl_proxy_toxic_applications_total{proxy=\"redis\",toxic=\"lat\"} 2",
+            "# TYPE chaosctl_proxy_toxic_release_lateness_seconds histogram",
+            "chaosctl_proxy_toxic_release_lateness_seconds_bucket{proxy=\"redis\",le=\"0.00005\"} 5",
+            "chaosctl_proxy_toxic_release_lateness_seconds_bucket{proxy=\"redis\",le=\"0.00025\"} 5",
+            "chaosctl_proxy_toxic_release_lateness_seconds_bucket{proxy=\"redis\",le=\"0.0005\"} 7",
+            "chaosctl_proxy_toxic_release_lateness_seconds_bucket{proxy=\"redis\",le=\"0.05\"} 7",
+            "chaosctl_proxy_toxic_release_lateness_seconds_bucket{proxy=\"redis\",le=\"+Inf\"} 8",
+            "chaosctl_proxy_toxic_release_lateness_seconds_sum{proxy=\"redis\"} 0.06125",
+            "chaosctl_proxy_toxic_release_lateness_seconds_count{proxy=\"redis\"} 8",
         ] {
             XCTAssertTrue(response.body.split(separator: "\n").contains(Substring(line)), "missing: \(line)\n\(response.body)")
         }

@@ -19,6 +19,33 @@ final class TimerPrecisionTests: ProxyTestCase {
         XCTAssertGreaterThanOrEqual(elapsed, 570, "bytes held back by back-pressure skipped their latency")
     }
 
+    func testTheProxyCountsTheLatenessOfEveryChunkALatencyToxicReleases() throws {
+        let server = track(TestServer.echo())
+        let port = try startProxy(to: server, toxics: [Self.toxic("lat", .downstream, .latency(latencyMs: 20, jitterMs: 0))])
+        let fd = try TestSockets.connect(port: port)
+        defer { close(fd) }
+        var rounds = 0
+        for _ in 0..<5 {
+            guard let ms = echoRoundTripMs(fd) else { return XCTFail("echo through the latency toxic failed") }
+            XCTAssertGreaterThanOrEqual(ms, 20)
+            rounds += 1
+        }
+        // Each ping went up untoxified and came back as one chunk through the latency stage.
+        let lateness = engine.counters(proxy: "p").releaseLateness
+        XCTAssertEqual(lateness.count, UInt64(rounds))
+        XCTAssertLessThan(lateness.sumNanos, UInt64(rounds) * 1_000_000_000, "a chunk counted as seconds late")
+    }
+
+    func testPassThroughBytesAreNotCountedAsToxicReleases() throws {
+        let server = track(TestServer.echo())
+        let port = try startProxy(to: server)
+        let fd = try TestSockets.connect(port: port)
+        defer { close(fd) }
+        XCTAssertNotNil(echoRoundTripMs(fd))
+        XCTAssertTrue(TestSockets.waitUntil(seconds: 5) { self.engine.counters(proxy: "p").bytesDownstream == 4 })
+        XCTAssertEqual(engine.counters(proxy: "p").releaseLateness.count, 0)
+    }
+
     func testFixedAndOffMarginsAreConstant() {
         var off = TimerSpinGovernor(policy: .off)
         var fixed = TimerSpinGovernor(policy: .fixed(microseconds: 250))

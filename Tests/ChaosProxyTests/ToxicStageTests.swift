@@ -165,4 +165,33 @@ final class ToxicStageTests: XCTestCase {
         chain.push(data(8), at: 1)
         XCTAssertEqual(chain.advance(now: 1), [data(4), .close])
     }
+
+    func testChainRecordsHowLateBytesLeaveAgainstTheirSchedule() {
+        let lateness = LatenessHistogram()
+        let chain = ToxicChain(lateness: lateness)
+        _ = chain.rebuild(specs: [spec(.latency(latencyMs: 10, jitterMs: 0))], now: 0) { _ in SeededRandom(seed: 1) }
+        chain.push(data(3), at: 0)
+        chain.push(.end, at: 1 * ms)
+        // Due at 10 ms, out 300 µs late; the FIN follows the data and, not being bytes, is not counted.
+        XCTAssertEqual(chain.advance(now: 10 * ms + 300_000), [data(3), .end])
+        chain.push(data(1), at: 20 * ms)
+        XCTAssertEqual(chain.advance(now: 36 * ms), [data(1)])                 // due at 30 ms: 6 ms late
+        let snapshot = lateness.snapshot()
+        XCTAssertEqual(snapshot.count, 2)
+        XCTAssertEqual(snapshot.sumNanos, 6_300_000)
+        let bucketOf = { (nanos: UInt64) in ReleaseLateness.boundsNanos.firstIndex(of: nanos)! }
+        XCTAssertEqual(snapshot.counts[bucketOf(500_000)], 1, "300 µs falls in the ≤ 500 µs bucket")
+        XCTAssertEqual(snapshot.counts[bucketOf(10_000_000)], 1, "6 ms falls in the ≤ 10 ms bucket")
+    }
+
+    func testLatenessAboveTheLastBoundGoesToTheOverflowBucket() {
+        let lateness = LatenessHistogram()
+        lateness.record(0)
+        lateness.record(50_000)          // bounds are inclusive
+        lateness.record(2_000_000_000)
+        let snapshot = lateness.snapshot()
+        XCTAssertEqual(snapshot.counts.first, 2)
+        XCTAssertEqual(snapshot.counts.last, 1)
+        XCTAssertEqual(snapshot.count, 3)
+    }
 }

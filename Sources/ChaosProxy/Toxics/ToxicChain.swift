@@ -4,8 +4,13 @@ import ChaosCore
 /// time it was let out (not when the loop got round to it), so delays add up exactly.
 final class ToxicChain {
     private(set) var stages: [ToxicStage]
+    /// Where the lateness of bytes leaving the last stage goes (`now` minus their schedule).
+    private let lateness: LatenessHistogram?
 
-    init(stages: [ToxicStage] = []) { self.stages = stages }
+    init(stages: [ToxicStage] = [], lateness: LatenessHistogram? = nil) {
+        self.stages = stages
+        self.lateness = lateness
+    }
 
     var isEmpty: Bool { stages.isEmpty }
 
@@ -23,6 +28,7 @@ final class ToxicChain {
                 if index + 1 < stages.count {
                     stages[index + 1].receive(item, at: at)
                 } else {
+                    if let lateness, case .data = item { lateness.record(now - at) }
                     out.append(item)
                 }
             }
@@ -30,7 +36,6 @@ final class ToxicChain {
         return out
     }
 
-    /// The earliest time a stage has something to let out.
     /// The earliest deadline of any stage (a loop, not compactMap: asked after every event).
     var nextDeadline: Nanos? {
         var earliest: Nanos?

@@ -42,7 +42,36 @@ public enum PrometheusRenderer {
         }
         family("chaosctl_proxy_toxic_applications_total", "counter",
                "Connections a toxic was applied to (after its toxicity draw).", toxicSamples)
+        renderLateness(snapshot, into: &out)
         return out
+    }
+
+    /// A histogram in seconds; buckets are cumulative, as the format requires.
+    static func renderLateness(_ snapshot: [(ProxyState, ProxyCounters)], into out: inout String) {
+        let name = "chaosctl_proxy_toxic_release_lateness_seconds"
+        out += "# HELP \(name) How much later than scheduled (arrival plus toxic delays) bytes left the toxics.\n"
+        out += "# TYPE \(name) histogram\n"
+        for (proxy, counters) in snapshot {
+            let lateness = counters.releaseLateness
+            let proxyLabel = "proxy=\"\(escape(proxy.name))\""
+            var cumulative: UInt64 = 0
+            for (index, bound) in ReleaseLateness.boundsNanos.enumerated() {
+                cumulative &+= lateness.counts[index]
+                out += "\(name)_bucket{\(proxyLabel),le=\"\(seconds(bound))\"} \(cumulative)\n"
+            }
+            out += "\(name)_bucket{\(proxyLabel),le=\"+Inf\"} \(lateness.count)\n"
+            out += "\(name)_sum{\(proxyLabel)} \(seconds(lateness.sumNanos))\n"
+            out += "\(name)_count{\(proxyLabel)} \(lateness.count)\n"
+        }
+    }
+
+    /// Nanoseconds as a decimal number of seconds, exact and without an exponent.
+    static func seconds(_ nanos: UInt64) -> String {
+        let fraction = String(nanos % 1_000_000_000)
+        let padded = String(repeating: "0", count: 9 - fraction.count) + fraction
+        var trimmed = Substring(padded)
+        while trimmed.last == "0" { trimmed = trimmed.dropLast() }
+        return trimmed.isEmpty ? "\(nanos / 1_000_000_000)" : "\(nanos / 1_000_000_000).\(trimmed)"
     }
 
     /// Label value escaping required by the text format.
