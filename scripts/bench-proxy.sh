@@ -12,7 +12,8 @@
 #   DURATION=5 seconds per wrk/iperf3 run, ROUNDS_RATE=3 interleaved rounds of them (the
 #   table shows medians), ROUNDS=300 latency round trips,
 #   SECTIONS="iperf wrk latency idle overflow" to run only some parts,
-#   TIMER_SPIN_US=auto|N passes --timer-spin-us to chaosctl proxy serve (default auto).
+#   TIMER_SPIN_US=auto|N passes --timer-spin-us to chaosctl proxy serve (default auto),
+#   TIMER_UNDERSTUDY=on|off passes --timer-understudy (default on).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -137,7 +138,7 @@ EOF
 haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
 HA_PID=$!; started+=($HA_PID)
 
-"$CHAOSCTL" proxy serve --host 127.0.0.1 --port "$API" ${TIMER_SPIN_US:+--timer-spin-us "$TIMER_SPIN_US"} >"$work/chaosctl.log" 2>&1 &
+"$CHAOSCTL" proxy serve --host 127.0.0.1 --port "$API" ${TIMER_SPIN_US:+--timer-spin-us "$TIMER_SPIN_US"} ${TIMER_UNDERSTUDY:+--timer-understudy "$TIMER_UNDERSTUDY"} >"$work/chaosctl.log" 2>&1 &
 CC_PID=$!; started+=($CC_PID)
 
 for p in "$NGINX" "$IPERF" "$HA_HTTP" "$API" "$STAMP"; do wait_port "$p"; done
@@ -291,19 +292,20 @@ PY
   # The proxy's own account of the same chunks: how late each left the latency toxic against
   # its schedule (kernel arrival + 100 ms), from /metrics. The wire figure above adds only the
   # send; if both are late together, the loop was not running when the deadline came.
-  read -r sc s500 s1000 sp99 < <(curl -sS "http://127.0.0.1:$API/metrics" | python3 -c '
+  read -r sc s500 s1000 sp99 takeovers < <(curl -sS "http://127.0.0.1:$API/metrics" | python3 -c '
 import re, sys
-buckets = {}
+buckets, takeovers = {}, "?"
 for line in sys.stdin:
+    if line.startswith("chaosctl_proxy_timer_understudy_takeovers_total "): takeovers = line.split()[1]
     m = re.match(r"chaosctl_proxy_toxic_release_lateness_seconds_bucket\{proxy=\"stamp\",le=\"([^\"]+)\"\} (\d+)", line)
     if m: buckets[m.group(1)] = int(m.group(2))
 total = buckets.get("+Inf", 0)
 bounds = sorted((float(k), v) for k, v in buckets.items() if k != "+Inf")
 p99 = next((b for b, v in bounds if total and v >= 0.99 * total), float("inf"))
 share = lambda le: 100.0 * buckets.get(le, 0) / total if total else float("nan")
-print(total, "%.1f" % share("0.0005"), "%.1f" % share("0.001"), "%g" % (p99 * 1000))')
+print(total, "%.1f" % share("0.0005"), "%.1f" % share("0.001"), "%g" % (p99 * 1000), takeovers)')
   put "latency.self.count" "$sc"; put "latency.self.within_0.5ms" "$s500"; put "latency.self.within_1ms" "$s1000"
-  put "latency.self.p99_bucket_ms" "$sp99"
+  put "latency.self.p99_bucket_ms" "$sp99"; put "latency.understudy_takeovers" "$takeovers"
 fi
 
 # ---- RSS per idle proxied connection --------------------------------------------------------------
@@ -427,6 +429,8 @@ print("%-40s p50 %.3f ms, p99 %.3f ms (upstream send -> client kernel receive)"
 print("%-40s %s of %s chunks within 0.5 ms of schedule, %s within 1 ms; p99 <= %s ms (histogram bucket)"
       % ("  proxy's own count (/metrics)", r.get("latency.self.within_0.5ms", "?") + "%", r.get("latency.self.count", "?"),
          r.get("latency.self.within_1ms", "?") + "%", r.get("latency.self.p99_bucket_ms", "?")))
+print("%-40s %s deadlines served by a loop's understudy thread (whole latency section)"
+      % ("", r.get("latency.understudy_takeovers", "?")))
 if "overflow.alive" in r:
     print("%-40s alive %s, %s proxy fds, API answered in %s ms, idle CPU %s%%, HTTP after: %s"
           % ("10500 clients (fd limit 20000)", r["overflow.alive"], r.get("overflow.proxy_fds"),

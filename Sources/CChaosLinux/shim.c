@@ -11,6 +11,8 @@
 #include <sys/eventfd.h>
 #include <sys/uio.h>
 #include <string.h>
+#include <poll.h>
+#include <pthread.h>
 #include "CChaosLinux.h"
 
 const unsigned int CCHAOS_SPLICE_F_MOVE = SPLICE_F_MOVE;
@@ -120,4 +122,36 @@ ssize_t cchaos_recv_stamped(int fd, void *buf, size_t len, unsigned long long *a
         break;
     }
     return n;
+}
+
+int cchaos_current_cpu(void) { return sched_getcpu(); }
+
+static cpu_set_t cchaos_allowed_cpus;
+static pthread_once_t cchaos_allowed_once = PTHREAD_ONCE_INIT;
+static int cchaos_allowed_ok;
+static void cchaos_capture_allowed(void) {
+    cchaos_allowed_ok = sched_getaffinity(0, sizeof cchaos_allowed_cpus, &cchaos_allowed_cpus) == 0;
+}
+
+int cchaos_avoid_cpu(int cpu) {
+    // The set captured at the first call is the process's own (threads start with it), so
+    // avoiding one CPU never narrows a mask that a previous call already narrowed.
+    pthread_once(&cchaos_allowed_once, cchaos_capture_allowed);
+    if (!cchaos_allowed_ok) return -1;
+    cpu_set_t set = cchaos_allowed_cpus;
+    if (cpu >= 0 && cpu < CPU_SETSIZE && CPU_ISSET(cpu, &set) && CPU_COUNT(&set) > 1) CPU_CLR(cpu, &set);
+    return sched_setaffinity(0, sizeof set, &set);
+}
+
+int cchaos_wait_readable_ns(int fd, long long timeout_ns) {
+    struct pollfd p = { .fd = fd, .events = POLLIN, .revents = 0 };
+    struct timespec ts;
+    ts.tv_sec = timeout_ns < 0 ? 0 : timeout_ns / 1000000000LL;
+    ts.tv_nsec = timeout_ns < 0 ? 0 : timeout_ns % 1000000000LL;
+    return ppoll(&p, 1, timeout_ns < 0 ? NULL : &ts, NULL);
+}
+
+int cchaos_allowed_cpu_count(void) {
+    pthread_once(&cchaos_allowed_once, cchaos_capture_allowed);
+    return cchaos_allowed_ok ? CPU_COUNT(&cchaos_allowed_cpus) : 1;
 }

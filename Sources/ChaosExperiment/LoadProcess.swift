@@ -16,7 +16,7 @@ final class LoadProcess {
     init(command: String, logPath: String, directory: String) throws {
         self.command = command
         self.logPath = logPath
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         // setsid: the shell becomes a process-group leader, so -pid reaches all its children.
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")

@@ -41,12 +41,17 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
     ///     replayed; each connection's draws depend only on the seed and its sequence number.
     ///   - timerSpin: whether a loop polls instead of sleeping just before a toxic's
     ///     deadline, trading CPU for timer precision (see `TimerSpin`).
+    ///   - timerUnderstudy: give each loop a second thread that fires a toxic deadline the
+    ///     loop's own thread missed (see `TimerUnderstudy`); default: with two or more CPUs.
     public init(loops: Int = ProcessInfo.processInfo.activeProcessorCount, seed: UInt64? = nil,
-                timerSpin: TimerSpin = .automatic) {
+                timerSpin: TimerSpin = .automatic,
+                timerUnderstudy: Bool = ProcessInfo.processInfo.activeProcessorCount > 1) {
         signal(SIGPIPE, SIG_IGN)
         var system = SystemRandomNumberGenerator()
         self.seed = seed ?? system.next()
-        self.loops = (0..<max(1, loops)).map { EventLoop(index: $0, timerSpin: timerSpin) }
+        self.loops = (0..<max(1, loops)).map {
+            EventLoop(index: $0, timerSpin: timerSpin, understudy: timerUnderstudy)
+        }
         for loop in self.loops { loop.start() }
     }
 
@@ -150,6 +155,8 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
         let now = EventLoop.now()
         return (entry?.runtime.records ?? []).map { $0.info(now: now) }.sorted { $0.id < $1.id }
     }
+
+    public var understudyTakeovers: UInt64 { loops.reduce(0) { $0 + $1.understudyTakeovers } }
 
     public func counters(proxy name: String) -> ProxyCounters {
         lock.lock()

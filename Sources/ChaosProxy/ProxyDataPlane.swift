@@ -45,4 +45,10 @@ public protocol ProxyDataPlane: AnyObject, Sendable {
     func setToxics(proxy name: String, toxics: [ToxicSpec])
     func connections(proxy name: String) -> [ConnectionInfo]
     func counters(proxy name: String) -> ProxyCounters
+    /// Toxic deadlines a loop's understudy served because the loop thread had not (all proxies).
+    var understudyTakeovers: UInt64 { get }
+}
+
+extension ProxyDataPlane {
+    public var understudyTakeovers: UInt64 { 0 }
 }

@@ -351,4 +351,6 @@ public final class ProxyRegistry: @unchecked Sendable {
     public func countersSnapshot() -> [(ProxyState, ProxyCounters)] {
         list().map { ($0, dataPlane.counters(proxy: $0.name)) }
     }
+
+    public var understudyTakeovers: UInt64 { dataPlane.understudyTakeovers }
 }

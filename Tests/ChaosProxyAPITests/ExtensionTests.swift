@@ -157,6 +157,8 @@ final class ExtensionTests: XCTestCase {
             "chaosctl_proxy_toxic_release_lateness_seconds_bucket{proxy=\"redis\",le=\"+Inf\"} 8",
             "chaosctl_proxy_toxic_release_lateness_seconds_sum{proxy=\"redis\"} 0.06125",
             "chaosctl_proxy_toxic_release_lateness_seconds_count{proxy=\"redis\"} 8",
+            "# TYPE chaosctl_proxy_timer_understudy_takeovers_total counter",
+            "chaosctl_proxy_timer_understudy_takeovers_total 0",
         ] {
             XCTAssertTrue(response.body.split(separator: "\n").contains(Substring(line)), "missing: \(line)\n\(response.body)")
         }

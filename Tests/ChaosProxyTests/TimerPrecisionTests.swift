@@ -46,6 +46,42 @@ final class TimerPrecisionTests: ProxyTestCase {
         XCTAssertEqual(engine.counters(proxy: "p").releaseLateness.count, 0)
     }
 
+    func testTheUnderstudyServesADeadlineWhileTheLoopThreadIsStalled() throws {
+        try XCTSkipIf(ProcessInfo.processInfo.activeProcessorCount < 2, "an understudy needs a second CPU")
+        let server = track(TestServer.echo())
+        let port = try startProxy(to: server, toxics: [Self.toxic("lat", .downstream, .latency(latencyMs: 40, jitterMs: 0))])
+        let fd = try TestSockets.connect(port: port)
+        defer { close(fd) }
+        XCTAssertNotNil(echoRoundTripMs(fd), "warm-up through the latency toxic")
+        let before = engine.loops.reduce(0) { $0 + $1.understudyTakeovers }
+        // Every loop thread stalls for 1.5 s before its next wait for a toxic deadline, as a
+        // vCPU taken away by the host would. The reply is due 40 ms after it arrives.
+        for loop in engine.loops { loop.stallOnceForTesting.store(1_500_000_000, ordering: .relaxed) }
+        guard let ms = echoRoundTripMs(fd) else { return XCTFail("echo through the stalled loop failed") }
+        XCTAssertGreaterThanOrEqual(ms, 40)
+        XCTAssertLessThan(ms, 1_000, "the reply waited for the stalled loop thread")
+        // The understudy counts a takeover after its send, so the reply can arrive first.
+        XCTAssertTrue(TestSockets.waitUntil(seconds: 5) {
+            self.engine.loops.reduce(0) { $0 + $1.understudyTakeovers } > before
+        }, "no takeover was counted")
+        for loop in engine.loops { loop.stallOnceForTesting.store(0, ordering: .relaxed) }
+    }
+
+    func testWithoutAnUnderstudyAStalledLoopThreadIsLate() throws {
+        engine.shutdown()
+        engine = EpollProxyEngine(loops: 1, seed: 42, timerUnderstudy: false)
+        let server = track(TestServer.echo())
+        let port = try startProxy(to: server, toxics: [Self.toxic("lat", .downstream, .latency(latencyMs: 40, jitterMs: 0))])
+        let fd = try TestSockets.connect(port: port)
+        defer { close(fd) }
+        XCTAssertNotNil(echoRoundTripMs(fd))
+        engine.loops[0].stallOnceForTesting.store(300_000_000, ordering: .relaxed)
+        guard let ms = echoRoundTripMs(fd) else { return XCTFail("echo failed") }
+        XCTAssertEqual(engine.loops[0].understudyTakeovers, 0)
+        // The control for the test above: the stall is real, and nothing else serves the deadline.
+        XCTAssertGreaterThanOrEqual(ms, 300)
+    }
+
     func testFixedAndOffMarginsAreConstant() {
         var off = TimerSpinGovernor(policy: .off)
         var fixed = TimerSpinGovernor(policy: .fixed(microseconds: 250))

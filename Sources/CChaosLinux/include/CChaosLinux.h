@@ -38,6 +38,16 @@ int cchaos_epoll_wait_ns(int epfd, unsigned long long *datas, unsigned int *even
 int cchaos_set_timer_slack_ns(unsigned long ns);
 /// Monotonic clock in nanoseconds.
 unsigned long long cchaos_monotonic_ns(void);
+
+/// The CPU the calling thread runs on now (sched_getcpu), or -1.
+int cchaos_current_cpu(void);
+/// Let the calling thread run on every CPU the process may use except `cpu` (unchanged
+/// when no other CPU is left). 0 on success.
+int cchaos_avoid_cpu(int cpu);
+/// How many CPUs the process may run on (its affinity mask, as first seen).
+int cchaos_allowed_cpu_count(void);
+/// Wait until `fd` is readable or `timeout_ns` passed (< 0: no limit): ppoll's result.
+int cchaos_wait_readable_ns(int fd, long long timeout_ns);
 /// eventfd(2) with EFD_NONBLOCK|EFD_CLOEXEC, counter starting at 0.
 int cchaos_eventfd_nonblock(void);
 /// setsockopt(SO_TIMESTAMPNS): the kernel stamps each received segment with its arrival time.

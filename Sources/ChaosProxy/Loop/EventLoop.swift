@@ -9,8 +9,10 @@ protocol EpollTarget: AnyObject {
 }
 
 /// One thread running one epoll set, level-triggered. It owns everything registered with it
-/// (sockets, timers, pipes) and is the only thread that touches them; other threads talk to
-/// it through `execute`, a queue drained after a write to an eventfd wakes `epoll_wait`.
+/// (sockets, timers, pipes); other threads talk to it through `execute`, a queue drained
+/// after a write to an eventfd wakes `epoll_wait`. The one exception is its
+/// `TimerUnderstudy`, which may fire a late toxic deadline: the loop thread holds `turnLock`
+/// for each turn (not while it waits in epoll), and the understudy takes it to stand in.
 ///
 /// Timers: a min-heap of deadlines; `epoll_pwait2` sleeps until the nearest one with a
 /// nanosecond timeout, and the thread's timer slack is set to 1 µs (the default 50 µs would
@@ -36,6 +38,16 @@ final class EventLoop: @unchecked Sendable {
     private var running = true
     private let finished = DispatchSemaphore(value: 0)
     private var thread: Thread?
+    /// Held by whoever runs a turn: the loop thread, or its understudy standing in.
+    private let turnLock = NSLock()
+    private var understudy: TimerUnderstudy?
+    /// The nearest toxic (precise) deadline, 0 when none, published for the understudy.
+    let publishedDeadline = Atomic<UInt64>(0)
+    /// The CPU the loop thread ran its last turn on: the one the understudy avoids.
+    let lastCPU = Atomic<Int32>(-1)
+    /// Tests: the loop thread sleeps this long (once) before its next wait for a toxic
+    /// deadline, as if the host had taken its vCPU away.
+    let stallOnceForTesting = Atomic<UInt64>(0)
 
     /// Connections handed to this loop and not yet finished (any thread reads it to
     /// balance new connections; it counts a hand-off still queued, unlike `connections`).
@@ -50,13 +62,20 @@ final class EventLoop: @unchecked Sendable {
     /// How long before a timer deadline the loop stops sleeping and polls instead.
     private var spin: TimerSpinGovernor
 
-    init(index: Int, timerSpin: TimerSpin = .off) {
+    /// Deadlines the understudy served because this loop's thread had not.
+    var understudyTakeovers: UInt64 { understudy?.takeovers.load(ordering: .relaxed) ?? 0 }
+
+    init(index: Int, timerSpin: TimerSpin = .off, understudy: Bool = false) {
         self.index = index
         self.spin = TimerSpinGovernor(policy: timerSpin)
         epollFd = cchaos_epoll_create()
         wakeFd = cchaos_eventfd_nonblock()
         precondition(epollFd >= 0 && wakeFd >= 0, "epoll_create1/eventfd failed: errno \(errno)")
         _ = cchaos_epoll_ctl(epollFd, Epoll.add, wakeFd, Epoll.input, UInt64(wakeFd))
+        // On one CPU an understudy would only compete with the loop thread it backs up.
+        if understudy && cchaos_allowed_cpu_count() > 1 {
+            self.understudy = TimerUnderstudy(loop: self, timerSpin: timerSpin)
+        }
     }
 
     func start() {
@@ -64,6 +83,7 @@ final class EventLoop: @unchecked Sendable {
         thread.name = "chaos-proxy-loop-\(index)"
         self.thread = thread
         thread.start()
+        understudy?.start()
     }
 
     /// Run `command` on the loop thread soon. Never blocks on the loop; callable from any thread.
@@ -134,6 +154,40 @@ final class EventLoop: @unchecked Sendable {
         pendingCloses.removeAll(keepingCapacity: true)
     }
 
+    /// The understudy's turn: if `deadline` is still the published one (the loop thread has
+    /// not served it), fire what is due. Closes it causes wait for the loop thread's turn.
+    /// Returns whether it fired anything.
+    func fireDueTimers(standingInFor deadline: Nanos) -> Bool {
+        turnLock.lock()
+        defer { turnLock.unlock() }
+        guard running, publishedDeadline.load(ordering: .sequentiallyConsistent) == deadline else { return false }
+        let fired = fireDueTimers()
+        publishDeadline()
+        if !pendingCloses.isEmpty {
+            var one: UInt64 = 1
+            _ = write(wakeFd, &one, 8)
+        }
+        return fired > 0
+    }
+
+    /// Bounded per turn, so a target that keeps rescheduling in the past cannot starve the
+    /// sockets.
+    private func fireDueTimers() -> Int {
+        var fired = 0
+        while fired < 4_096, let (target, _) = timers.popDue(now: EventLoop.now()) {
+            target.timerFired(now: EventLoop.now())
+            fired += 1
+        }
+        return fired
+    }
+
+    private func publishDeadline() {
+        guard let understudy else { return }
+        let deadline = timers.earliestIsPrecise ? (timers.earliest ?? 0) : 0
+        publishedDeadline.store(deadline, ordering: .sequentiallyConsistent)
+        understudy.deadlinePublished(deadline)
+    }
+
     // MARK: the loop
 
     private func run() {
@@ -141,10 +195,12 @@ final class EventLoop: @unchecked Sendable {
         let batch = 256
         var datas = [UInt64](repeating: 0, count: batch)
         var events = [UInt32](repeating: 0, count: batch)
+        turnLock.lock()
         while running {
             var timeout: Int64 = -1
             var before: Nanos = 0
             var spinning = false
+            var spinUntil: Nanos = 0
             if let earliest = timers.earliest {
                 before = EventLoop.now()
                 // Sleep until `margin` before the deadline, then poll epoll without
@@ -156,9 +212,26 @@ final class EventLoop: @unchecked Sendable {
                 } else {
                     timeout = 0
                     spinning = earliest > before
+                    spinUntil = earliest
                 }
             }
-            let count = cchaos_epoll_wait_ns(epollFd, &datas, &events, Int32(batch), timeout)
+            if understudy != nil {
+                publishDeadline()
+                lastCPU.store(cchaos_current_cpu(), ordering: .relaxed)
+            }
+            var stall: UInt64 = 0
+            if timers.earliestIsPrecise && stallOnceForTesting.load(ordering: .relaxed) > 0 {
+                stall = stallOnceForTesting.exchange(0, ordering: .relaxed)
+            }
+            turnLock.unlock()
+            if stall > 0 { usleep(UInt32(stall / 1_000)) }
+            var count = cchaos_epoll_wait_ns(epollFd, &datas, &events, Int32(batch), timeout)
+            // Polling stays outside the turn lock until an event or the deadline: a vCPU
+            // taken away meanwhile then never holds the lock the understudy needs.
+            while spinning && count == 0 && EventLoop.now() < spinUntil {
+                count = cchaos_epoll_wait_ns(epollFd, &datas, &events, Int32(batch), 0)
+            }
+            turnLock.lock()
             let now = EventLoop.now()
             if spinning {
                 spin.recordSpin(from: before, to: now)
@@ -180,16 +253,13 @@ final class EventLoop: @unchecked Sendable {
                     }
                 }
             }
-            // Bounded per turn, so a target that keeps rescheduling in the past cannot
-            // starve the sockets.
-            var fired = 0
-            while fired < 4_096, let (target, _) = timers.popDue(now: EventLoop.now()) {
-                target.timerFired(now: EventLoop.now())
-                fired += 1
-            }
+            _ = fireDueTimers()
             runCommands()
             closePending()
         }
+        publishedDeadline.store(0, ordering: .sequentiallyConsistent)
+        turnLock.unlock()
+        understudy?.stopAndJoin()
         teardown()
         finished.signal()
     }

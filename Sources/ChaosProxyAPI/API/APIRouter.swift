@@ -110,7 +110,8 @@ public final class APIRouter: @unchecked Sendable {
             return ToxiproxyResponses.noContent(requestID: requestID)
         case (.metrics, _):
             return HTTPResponse(status: 200, headers: [("Content-Type", PrometheusRenderer.contentType)],
-                                text: PrometheusRenderer.render(registry.countersSnapshot()))
+                                text: PrometheusRenderer.render(registry.countersSnapshot(),
+                                                                 understudyTakeovers: registry.understudyTakeovers))
         case (.proxy(let name), "GET"):
             return ok(try registry.proxy(name).json(nowNs: now))
         case (.proxy(let name), "DELETE"):

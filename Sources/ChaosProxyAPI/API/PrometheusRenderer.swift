@@ -6,7 +6,7 @@ import ChaosProxy
 public enum PrometheusRenderer {
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    public static func render(_ snapshot: [(ProxyState, ProxyCounters)]) -> String {
+    public static func render(_ snapshot: [(ProxyState, ProxyCounters)], understudyTakeovers: UInt64 = 0) -> String {
         var out = ""
         func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: [(String, String)], value: UInt64)]) {
             out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
@@ -43,6 +43,9 @@ public enum PrometheusRenderer {
         family("chaosctl_proxy_toxic_applications_total", "counter",
                "Connections a toxic was applied to (after its toxicity draw).", toxicSamples)
         renderLateness(snapshot, into: &out)
+        out += "# HELP chaosctl_proxy_timer_understudy_takeovers_total Toxic deadlines served by a loop's understudy thread because the loop's own thread was not running.\n"
+        out += "# TYPE chaosctl_proxy_timer_understudy_takeovers_total counter\n"
+        out += "chaosctl_proxy_timer_understudy_takeovers_total \(understudyTakeovers)\n"
         return out
     }
 

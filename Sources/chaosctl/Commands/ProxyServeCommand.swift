@@ -27,11 +27,22 @@ struct ProxyServeCommand: ParsableCommand {
                 return spin
             })
     var timerSpin: TimerSpin = .automatic
+    @Option(name: .customLong("timer-understudy"),
+            help: ArgumentHelp("A second thread per loop that fires a toxic's deadline when the loop's own thread was not running (a VM whose vCPU the host took away): 'on' (default with 2 or more CPUs) or 'off'.",
+                               valueName: "on|off"),
+            transform: { argument in
+                switch argument.lowercased() {
+                case "on": return true
+                case "off": return false
+                default: throw ValidationError("--timer-understudy: '\(argument)' is not 'on' or 'off'")
+                }
+            })
+    var timerUnderstudy: Bool = ProcessInfo.processInfo.activeProcessorCount > 1
 
     func run() throws {
         let proxies = try config.map { try ProxyConfigLoader.load(path: $0) } ?? []
         let dataPlane = EpollProxyEngine(loops: loops ?? ProcessInfo.processInfo.activeProcessorCount, seed: seed,
-                                         timerSpin: timerSpin)
+                                         timerSpin: timerSpin, timerUnderstudy: timerUnderstudy)
         defer { dataPlane.shutdown() }
         let server = ToxiproxyServer(dataPlane: dataPlane, host: host, port: port,
                                      token: token ?? ProcessInfo.processInfo.environment["CHAOSCTL_PROXY_TOKEN"],
