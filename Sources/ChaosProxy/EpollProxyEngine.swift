@@ -42,10 +42,10 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
     ///   - timerSpin: whether a loop polls instead of sleeping just before a toxic's
     ///     deadline, trading CPU for timer precision (see `TimerSpin`).
     ///   - timerUnderstudy: give each loop a second thread that fires a toxic deadline the
-    ///     loop's own thread missed (see `TimerUnderstudy`); default: with two or more CPUs.
+    ///     loop's own thread missed (see `TimerUnderstudy`); ignored when the process may
+    ///     run on one CPU only.
     public init(loops: Int = ProcessInfo.processInfo.activeProcessorCount, seed: UInt64? = nil,
-                timerSpin: TimerSpin = .automatic,
-                timerUnderstudy: Bool = ProcessInfo.processInfo.activeProcessorCount > 1) {
+                timerSpin: TimerSpin = .automatic, timerUnderstudy: Bool = true) {
         signal(SIGPIPE, SIG_IGN)
         var system = SystemRandomNumberGenerator()
         self.seed = seed ?? system.next()
@@ -249,31 +249,21 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
     /// Dial upstream and start serving the connection (on `loop`'s thread).
     private static func adopt(client: Int32, peer: SocketAddress?, id: UInt64, runtime: ProxyRuntime, loop: EventLoop,
                               random: SeededRandom, acceptedAt: Nanos) {
-        guard !runtime.stopped.load(ordering: .sequentiallyConsistent) else {
+        /// The connection never starts: close what was opened and give the loop its slot back.
+        func drop(_ descriptors: Int32...) {
             loop.assignedConnections.wrappingSubtract(1, ordering: .relaxed)
-            close(client)
-            return
+            for fd in descriptors { close(fd) }
         }
-        guard case .resolved(let upstream) = runtime.upstream else {
-            loop.assignedConnections.wrappingSubtract(1, ordering: .relaxed)
-            close(client)  // like a failed dial
-            return
-        }
+        guard !runtime.stopped.load(ordering: .sequentiallyConsistent) else { return drop(client) }
+        guard case .resolved(let upstream) = runtime.upstream else { return drop(client) }  // like a failed dial
         let server = SocketOps.tcpSocket(family: upstream.family)
         guard server >= 0 else {
-            loop.assignedConnections.wrappingSubtract(1, ordering: .relaxed)
             runtime.counters.refused.wrappingAdd(1, ordering: .relaxed)
-            close(client)
-            return
+            return drop(client)
         }
         SocketOps.setNoDelay(server)
         let rc = upstream.withSockaddr { connect(server, $0, $1) }
-        if rc != 0 && errno != EINPROGRESS {
-            loop.assignedConnections.wrappingSubtract(1, ordering: .relaxed)
-            close(server)
-            close(client)
-            return
-        }
+        if rc != 0 && errno != EINPROGRESS { return drop(server, client) }
         let record = ConnectionRecord(id: id, client: peer, upstream: upstream, acceptedAt: acceptedAt)
         let connection = ProxyConnection(id: id, runtime: runtime, loop: loop, clientFd: client, serverFd: server,
                                          record: record, random: random)

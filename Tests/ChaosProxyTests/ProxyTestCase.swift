@@ -34,6 +34,12 @@ class ProxyTestCase: XCTestCase {
         return TestSockets.port(of: address)
     }
 
+    /// A client socket through proxy "p" (with `toxics`) to a fresh echo server; the caller closes it.
+    func connectThroughEcho(toxics: [ToxicSpec] = []) throws -> Int32 {
+        let server = track(TestServer.echo())
+        return try TestSockets.connect(port: startProxy(to: server, toxics: toxics))
+    }
+
     static func toxic(_ name: String, _ stream: ToxicStream = .downstream, toxicity: Double = 1,
                       _ kind: ToxicKind) -> ToxicSpec {
         ToxicSpec(name: name, stream: stream, toxicity: toxicity, kind: kind)

@@ -20,9 +20,7 @@ final class TimerPrecisionTests: ProxyTestCase {
     }
 
     func testTheProxyCountsTheLatenessOfEveryChunkALatencyToxicReleases() throws {
-        let server = track(TestServer.echo())
-        let port = try startProxy(to: server, toxics: [Self.toxic("lat", .downstream, .latency(latencyMs: 20, jitterMs: 0))])
-        let fd = try TestSockets.connect(port: port)
+        let fd = try connectThroughEcho(toxics: [Self.toxic("lat", .downstream, .latency(latencyMs: 20, jitterMs: 0))])
         defer { close(fd) }
         var rounds = 0
         for _ in 0..<5 {
@@ -37,9 +35,7 @@ final class TimerPrecisionTests: ProxyTestCase {
     }
 
     func testPassThroughBytesAreNotCountedAsToxicReleases() throws {
-        let server = track(TestServer.echo())
-        let port = try startProxy(to: server)
-        let fd = try TestSockets.connect(port: port)
+        let fd = try connectThroughEcho()
         defer { close(fd) }
         XCTAssertNotNil(echoRoundTripMs(fd))
         XCTAssertTrue(TestSockets.waitUntil(seconds: 5) { self.engine.counters(proxy: "p").bytesDownstream == 4 })
@@ -48,9 +44,7 @@ final class TimerPrecisionTests: ProxyTestCase {
 
     func testTheUnderstudyServesADeadlineWhileTheLoopThreadIsStalled() throws {
         try XCTSkipIf(ProcessInfo.processInfo.activeProcessorCount < 2, "an understudy needs a second CPU")
-        let server = track(TestServer.echo())
-        let port = try startProxy(to: server, toxics: [Self.toxic("lat", .downstream, .latency(latencyMs: 40, jitterMs: 0))])
-        let fd = try TestSockets.connect(port: port)
+        let fd = try connectThroughEcho(toxics: [Self.toxic("lat", .downstream, .latency(latencyMs: 40, jitterMs: 0))])
         defer { close(fd) }
         XCTAssertNotNil(echoRoundTripMs(fd), "warm-up through the latency toxic")
         let before = engine.loops.reduce(0) { $0 + $1.understudyTakeovers }
@@ -70,9 +64,7 @@ final class TimerPrecisionTests: ProxyTestCase {
     func testWithoutAnUnderstudyAStalledLoopThreadIsLate() throws {
         engine.shutdown()
         engine = EpollProxyEngine(loops: 1, seed: 42, timerUnderstudy: false)
-        let server = track(TestServer.echo())
-        let port = try startProxy(to: server, toxics: [Self.toxic("lat", .downstream, .latency(latencyMs: 40, jitterMs: 0))])
-        let fd = try TestSockets.connect(port: port)
+        let fd = try connectThroughEcho(toxics: [Self.toxic("lat", .downstream, .latency(latencyMs: 40, jitterMs: 0))])
         defer { close(fd) }
         XCTAssertNotNil(echoRoundTripMs(fd))
         engine.loops[0].stallOnceForTesting.store(300_000_000, ordering: .relaxed)

@@ -6,9 +6,7 @@ import XCTest
 /// Toxics on live loopback connections. Timing checks are functional bounds only.
 final class ToxicBehaviourTests: ProxyTestCase {
     func testToxicsAddedAndRemovedMidStreamKeepTheConnection() throws {
-        let server = track(TestServer.echo())
-        let port = try startProxy(to: server)
-        let fd = try TestSockets.connect(port: port)
+        let fd = try connectThroughEcho()
         defer { close(fd) }
         XCTAssertNotNil(echoRoundTripMs(fd))
         engine.setToxics(proxy: "p", toxics: [Self.toxic("lat", .upstream, .latency(latencyMs: 40, jitterMs: 0))])
@@ -57,9 +55,7 @@ final class ToxicBehaviourTests: ProxyTestCase {
     }
 
     func testTimeoutZeroHangsUntilRemovedThenDataFlowsAgain() throws {
-        let server = track(TestServer.echo())
-        let port = try startProxy(to: server, toxics: [Self.toxic("t", .downstream, .timeout(timeoutMs: 0))])
-        let fd = try TestSockets.connect(port: port)
+        let fd = try connectThroughEcho(toxics: [Self.toxic("t", .downstream, .timeout(timeoutMs: 0))])
         defer { close(fd) }
         XCTAssertTrue(TestSockets.writeAll(fd, Array("lost".utf8)))
         XCTAssertFalse(TestSockets.readable(fd, withinMs: 300), "data or close got through a timeout toxic")
@@ -102,9 +98,7 @@ final class ToxicBehaviourTests: ProxyTestCase {
     }
 
     func testResetPeerResetsOnFirstData() throws {
-        let server = track(TestServer.echo())
-        let port = try startProxy(to: server, toxics: [Self.toxic("rp", .upstream, .resetPeer(timeoutMs: 50))])
-        let fd = try TestSockets.connect(port: port)
+        let fd = try connectThroughEcho(toxics: [Self.toxic("rp", .upstream, .resetPeer(timeoutMs: 50))])
         defer { close(fd) }
         let start = DispatchTime.now().uptimeNanoseconds
         XCTAssertTrue(TestSockets.writeAll(fd, Array("x".utf8)))
@@ -140,9 +134,7 @@ final class ToxicBehaviourTests: ProxyTestCase {
     }
 
     func testLatencyAddsItsDelayToEveryRoundTrip() throws {
-        let server = track(TestServer.echo())
-        let port = try startProxy(to: server)
-        let fd = try TestSockets.connect(port: port)
+        let fd = try connectThroughEcho()
         defer { close(fd) }
         let baseline = (0..<10).compactMap { _ in echoRoundTripMs(fd) }.sorted()[5]
         engine.setToxics(proxy: "p", toxics: [Self.toxic("lat", .downstream, .latency(latencyMs: 50, jitterMs: 0))])

@@ -60,9 +60,7 @@ final class TransferTests: ProxyTestCase {
     /// switch between the two mid-connection, in both directions, and every byte must come
     /// back in order.
     func testAlternatingSmallAndBulkWritesSwitchPathsWithoutLosingOrder() throws {
-        let server = track(TestServer.echo())
-        let port = try startProxy(to: server)
-        let fd = try TestSockets.connect(port: port)
+        let fd = try connectThroughEcho()
         defer { close(fd) }
         var seed: UInt8 = 1
         for size in [1, 100, 40_000, 7, 300_000, 2, 65_536, 33_000, 5, 1_000_000, 12] {

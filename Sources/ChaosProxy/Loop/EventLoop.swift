@@ -97,10 +97,7 @@ final class EventLoop: @unchecked Sendable {
         let mustWake = !wakeArmed
         wakeArmed = true
         commandLock.unlock()
-        if mustWake {
-            var one: UInt64 = 1
-            _ = write(wakeFd, &one, 8)
-        }
+        if mustWake { EventFD.signal(wakeFd) }
     }
 
     /// Stop the thread and wait (bounded) for it to end. Call from outside the loop.
@@ -163,10 +160,7 @@ final class EventLoop: @unchecked Sendable {
         guard running, publishedDeadline.load(ordering: .sequentiallyConsistent) == deadline else { return false }
         let fired = fireDueTimers()
         publishDeadline()
-        if !pendingCloses.isEmpty {
-            var one: UInt64 = 1
-            _ = write(wakeFd, &one, 8)
-        }
+        if !pendingCloses.isEmpty { EventFD.signal(wakeFd) }
         return fired > 0
     }
 
@@ -181,9 +175,12 @@ final class EventLoop: @unchecked Sendable {
         return fired
     }
 
+    /// Tell the understudy about the nearest toxic deadline. On the loop's every turn, so it
+    /// costs a comparison unless the deadline changed (pass-through traffic has none).
     private func publishDeadline() {
         guard let understudy else { return }
         let deadline = timers.earliestIsPrecise ? (timers.earliest ?? 0) : 0
+        guard deadline != publishedDeadline.load(ordering: .relaxed) else { return }
         publishedDeadline.store(deadline, ordering: .sequentiallyConsistent)
         understudy.deadlinePublished(deadline)
     }
@@ -215,9 +212,9 @@ final class EventLoop: @unchecked Sendable {
                     spinUntil = earliest
                 }
             }
-            if understudy != nil {
-                publishDeadline()
-                lastCPU.store(cchaos_current_cpu(), ordering: .relaxed)
+            publishDeadline()
+            if understudy != nil && publishedDeadline.load(ordering: .relaxed) != 0 {
+                lastCPU.store(cchaos_current_cpu(), ordering: .relaxed)  // the CPU the understudy avoids
             }
             var stall: UInt64 = 0
             if timers.earliestIsPrecise && stallOnceForTesting.load(ordering: .relaxed) > 0 {
@@ -242,8 +239,7 @@ final class EventLoop: @unchecked Sendable {
                 for i in 0..<Int(count) {
                     let fd = Int32(bitPattern: UInt32(truncatingIfNeeded: datas[i]))
                     if fd == wakeFd {
-                        var value: UInt64 = 0
-                        _ = read(wakeFd, &value, 8)
+                        EventFD.drain(wakeFd)
                         continue
                     }
                     // A target closed earlier in this batch is gone from the table: skip it.

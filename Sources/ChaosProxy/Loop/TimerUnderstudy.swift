@@ -48,26 +48,21 @@ final class TimerUnderstudy: @unchecked Sendable {
 
     /// The loop published `deadline`: wake the understudy if it sleeps towards a later one.
     func deadlinePublished(_ deadline: Nanos) {
-        if deadline != 0 && deadline < sleepingTowards.load(ordering: .sequentiallyConsistent) { wake() }
+        if deadline != 0 && deadline < sleepingTowards.load(ordering: .sequentiallyConsistent) { EventFD.signal(wakeFd) }
     }
 
     func stopAndJoin() {
         stopped.store(true, ordering: .sequentiallyConsistent)
-        wake()
+        EventFD.signal(wakeFd)
         _ = finished.wait(timeout: .now() + 5)
         close(wakeFd)
     }
 
-    private func wake() {
-        var one: UInt64 = 1
-        _ = write(wakeFd, &one, 8)
-    }
 
     /// Sleep until woken or `timeout` ns passed (< 0: until woken); true when woken.
     private func sleep(_ timeout: Int64) -> Bool {
         guard cchaos_wait_readable_ns(wakeFd, timeout) > 0 else { return false }
-        var value: UInt64 = 0
-        _ = read(wakeFd, &value, 8)
+        EventFD.drain(wakeFd)
         return true
     }
 

@@ -9,10 +9,9 @@ public enum PrometheusRenderer {
     public static func render(_ snapshot: [(ProxyState, ProxyCounters)], understudyTakeovers: UInt64 = 0) -> String {
         var out = ""
         func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: [(String, String)], value: UInt64)]) {
-            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            out += header(name, type, help)
             for sample in samples {
-                let labels = sample.labels.map { "\($0.0)=\"\(escape($0.1))\"" }.joined(separator: ",")
-                out += "\(name){\(labels)} \(sample.value)\n"
+                out += "\(name)\(labelSet(sample.labels)) \(sample.value)\n"
             }
         }
         func linkLabels(_ proxy: ProxyState, _ direction: String) -> [(String, String)] {
@@ -43,29 +42,37 @@ public enum PrometheusRenderer {
         family("chaosctl_proxy_toxic_applications_total", "counter",
                "Connections a toxic was applied to (after its toxicity draw).", toxicSamples)
         renderLateness(snapshot, into: &out)
-        out += "# HELP chaosctl_proxy_timer_understudy_takeovers_total Toxic deadlines served by a loop's understudy thread because the loop's own thread was not running.\n"
-        out += "# TYPE chaosctl_proxy_timer_understudy_takeovers_total counter\n"
-        out += "chaosctl_proxy_timer_understudy_takeovers_total \(understudyTakeovers)\n"
+        family("chaosctl_proxy_timer_understudy_takeovers_total", "counter",
+               "Toxic deadlines served by a loop's understudy thread because the loop's own thread was not running.",
+               [([], understudyTakeovers)])
         return out
     }
 
     /// A histogram in seconds; buckets are cumulative, as the format requires.
     static func renderLateness(_ snapshot: [(ProxyState, ProxyCounters)], into out: inout String) {
         let name = "chaosctl_proxy_toxic_release_lateness_seconds"
-        out += "# HELP \(name) How much later than scheduled (arrival plus toxic delays) bytes left the toxics.\n"
-        out += "# TYPE \(name) histogram\n"
+        out += header(name, "histogram", "How much later than scheduled (arrival plus toxic delays) bytes left the toxics.")
         for (proxy, counters) in snapshot {
             let lateness = counters.releaseLateness
-            let proxyLabel = "proxy=\"\(escape(proxy.name))\""
+            let proxyLabel = ("proxy", proxy.name)
             var cumulative: UInt64 = 0
             for (index, bound) in ReleaseLateness.boundsNanos.enumerated() {
                 cumulative &+= lateness.counts[index]
-                out += "\(name)_bucket{\(proxyLabel),le=\"\(seconds(bound))\"} \(cumulative)\n"
+                out += "\(name)_bucket\(labelSet([proxyLabel, ("le", seconds(bound))])) \(cumulative)\n"
             }
-            out += "\(name)_bucket{\(proxyLabel),le=\"+Inf\"} \(lateness.count)\n"
-            out += "\(name)_sum{\(proxyLabel)} \(seconds(lateness.sumNanos))\n"
-            out += "\(name)_count{\(proxyLabel)} \(lateness.count)\n"
+            out += "\(name)_bucket\(labelSet([proxyLabel, ("le", "+Inf")])) \(lateness.count)\n"
+            out += "\(name)_sum\(labelSet([proxyLabel])) \(seconds(lateness.sumNanos))\n"
+            out += "\(name)_count\(labelSet([proxyLabel])) \(lateness.count)\n"
         }
+    }
+
+    static func header(_ name: String, _ type: String, _ help: String) -> String {
+        "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+    }
+
+    /// `{a="x",b="y"}`, or nothing for a series without labels.
+    static func labelSet(_ labels: [(String, String)]) -> String {
+        labels.isEmpty ? "" : "{" + labels.map { "\($0.0)=\"\(escape($0.1))\"" }.joined(separator: ",") + "}"
     }
 
     /// Nanoseconds as a decimal number of seconds, exact and without an exponent.

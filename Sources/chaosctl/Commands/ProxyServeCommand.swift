@@ -28,7 +28,7 @@ struct ProxyServeCommand: ParsableCommand {
             })
     var timerSpin: TimerSpin = .automatic
     @Option(name: .customLong("timer-understudy"),
-            help: ArgumentHelp("A second thread per loop that fires a toxic's deadline when the loop's own thread was not running (a VM whose vCPU the host took away): 'on' (default with 2 or more CPUs) or 'off'.",
+            help: ArgumentHelp("A second thread per loop that fires a toxic's deadline when the loop's own thread was not running (a VM whose vCPU the host took away): 'on' (default; no effect on one CPU) or 'off'.",
                                valueName: "on|off"),
             transform: { argument in
                 switch argument.lowercased() {
@@ -37,7 +37,7 @@ struct ProxyServeCommand: ParsableCommand {
                 default: throw ValidationError("--timer-understudy: '\(argument)' is not 'on' or 'off'")
                 }
             })
-    var timerUnderstudy: Bool = ProcessInfo.processInfo.activeProcessorCount > 1
+    var timerUnderstudy: Bool = true
 
     func run() throws {
         let proxies = try config.map { try ProxyConfigLoader.load(path: $0) } ?? []
