@@ -62,10 +62,16 @@ extension KubeClient {
 
     /// DELETE one pod, only if it still has `pod.uid` (a precondition, so a replacement
     /// that reused the name is never hit). `gracePeriodSeconds` nil: the pod's own.
+    ///
+    /// Every option travels in the DeleteOptions body and none in the query: a
+    /// kube-apiserver that receives a body decodes DeleteOptions from it and never reads
+    /// the query (apiserver `handlers/delete.go`, DeleteResource), so a `?dryRun=All`
+    /// next to a body is a real delete.
     public func deletePod(_ pod: KubePod, gracePeriodSeconds: Int?, dryRun: Bool) throws -> KubeDeleteOutcome {
-        let path = Self.path(Self.podsPath(namespace: pod.namespace) + "/" + Self.encode(pod.name),
-                             query: [("dryRun", dryRun ? "All" : nil), ("gracePeriodSeconds", gracePeriodSeconds.map(String.init))])
-        let body: [String: Any] = ["apiVersion": "v1", "kind": "DeleteOptions", "preconditions": ["uid": pod.uid]]
+        let path = Self.podsPath(namespace: pod.namespace) + "/" + Self.encode(pod.name)
+        var body = Self.deleteOptions(uid: pod.uid, gracePeriodSeconds: gracePeriodSeconds, dryRun: dryRun)
+        body["apiVersion"] = "v1"
+        body["kind"] = "DeleteOptions"
         let response = try send(method: "DELETE", path, json: body)
         switch response.status {
         case 200, 202:
@@ -82,12 +88,10 @@ extension KubeClient {
     /// PodDisruptionBudgets).
     public func evictPod(_ pod: KubePod, gracePeriodSeconds: Int?, dryRun: Bool) throws -> KubeEvictionOutcome {
         let path = Self.podsPath(namespace: pod.namespace) + "/" + Self.encode(pod.name) + "/eviction"
-        var options: [String: Any] = ["preconditions": ["uid": pod.uid]]
-        if dryRun { options["dryRun"] = ["All"] }
-        if let gracePeriodSeconds { options["gracePeriodSeconds"] = gracePeriodSeconds }
         let body: [String: Any] = ["apiVersion": "policy/v1", "kind": "Eviction",
                                    "metadata": ["name": pod.name, "namespace": pod.namespace],
-                                   "deleteOptions": options]
+                                   "deleteOptions": Self.deleteOptions(uid: pod.uid, gracePeriodSeconds: gracePeriodSeconds,
+                                                                       dryRun: dryRun)]
         let response = try send(method: "POST", path, json: body)
         switch response.status {
         case 200, 201: return .evicted
@@ -101,6 +105,14 @@ extension KubeClient {
             return .blockedByDisruptionBudget(message: message, retryAfterSeconds: retry)
         default: throw error(response, method: "POST", path: path)
         }
+    }
+
+    /// DeleteOptions fields: the UID precondition, the dry run and the grace period.
+    static func deleteOptions(uid: String, gracePeriodSeconds: Int?, dryRun: Bool) -> [String: Any] {
+        var options: [String: Any] = ["preconditions": ["uid": uid]]
+        if dryRun { options["dryRun"] = ["All"] }
+        if let gracePeriodSeconds { options["gracePeriodSeconds"] = gracePeriodSeconds }
+        return options
     }
 
     /// Watch pods from `resourceVersion`; `onEvent` returns false to stop.

@@ -6,15 +6,21 @@ Listens on 127.0.0.1 (HTTPS only), prints "READY <port>", serves until killed.
 
 Every behaviour below is one of:
   [T:<section>]  shown in /work/shared/reference/kubernetes-api-transcript.md (kube-apiserver v1.36.2);
+  kubernetes-delete-options.md  /work/shared/reference/kubernetes-delete-options.md (v1.26.4);
+  a Kubernetes source file and function (kubernetes/kubernetes: staging/src/k8s.io/<module>/…
+                 or pkg/…), named next to the behaviour it dictates;
   [API:<topic>]  documented in the Kubernetes API reference / concepts docs (kubernetes.io).
-Nothing else is served: any other path answers 404 NotFound.
+Unknown paths answer 404 NotFound as the real server does; real endpoints the double does
+not model (pod create, update, patch, deletecollection) answer 501 so no test can pass
+against a guess.
 
 Scenario JSON (written by the tests):
   version      {"major","minor","gitVersion"}                                    -> GET /version  [T:A0]
   tokens       {"<bearer token>": "<user name>"}                                  [API:authn static tokens]
   admins       ["<user>"]: allowed every verb everywhere                          [T: user admin]
   rules        [{"user","namespace" (null = cluster-wide),"resource","verbs"}]    [T:A7 Role pod-chaos] [API:RBAC]
-  pods         [{"namespace","name","labels","phase","ready","nodeName","replicaSet","uid"}]
+  pods         [{"namespace","name","labels","phase","ready","nodeName","replicaSet","uid",
+                 "terminationGracePeriodSeconds"}]
   replicaSets  [{"namespace","name","labels","recreateDelay","runningDelay","readyDelay"}]  [T:B3, recovery timing]
   pdbs         [{"namespace","name","matchLabels","minAvailable","processed"}]   [T:A8, B1, B2]
   kubeletNodes ["<node>"]: nodes with a working kubelet; "kubeletStopDelay" seconds it takes
@@ -23,6 +29,7 @@ Scenario JSON (written by the tests):
 import argparse
 import json
 import random
+import re
 import ssl
 import string
 import sys
@@ -79,7 +86,7 @@ def pod_object(p, rv=None, deletion=None, grace=None):
         meta["deletionTimestamp"] = ts
         meta["deletionGracePeriodSeconds"] = gp
     spec = {"containers": [{"name": "c", "image": "registry.invalid/web:1"}],
-            "terminationGracePeriodSeconds": 30}  # the API default [API:PodSpec]
+            "terminationGracePeriodSeconds": p["terminationGracePeriodSeconds"]}
     if p.get("nodeName"):
         spec["nodeName"] = p["nodeName"]
     status = {"phase": p["phase"],
@@ -100,7 +107,9 @@ def add_pod(spec):
     p = {"namespace": spec["namespace"], "name": spec["name"], "labels": spec.get("labels", {}),
          "phase": spec.get("phase", "Running"), "ready": spec.get("ready", spec.get("phase", "Running") == "Running"),
          "nodeName": spec.get("nodeName"), "replicaSet": spec.get("replicaSet"),
-         "uid": spec.get("uid") or str(uuid.uuid4()), "created": now_stamp(), "rv": 0}
+         "uid": spec.get("uid") or str(uuid.uuid4()), "created": now_stamp(), "rv": 0,
+         # 30 is the API default [API:PodSpec]
+         "terminationGracePeriodSeconds": spec.get("terminationGracePeriodSeconds", 30)}
     STATE["pods"][(p["namespace"], p["name"])] = p
     return p
 
@@ -155,34 +164,110 @@ def replicaset_react(p):
     later(rs.get("recreateDelay", 0.03), create)
 
 
-def delete_pod(p, grace, dry_run):
-    """Graceful deletion. [T:A4, A5] [API: Termination of Pods]
-    - An unscheduled pod is deleted at once whatever the grace period (transcript: web-0's
-      dry-run DELETE without gracePeriodSeconds answers deletionGracePeriodSeconds 0).
-    - A scheduled pod gets deletionTimestamp = now + grace and stays until its kubelet
-      confirms; with no kubelet it stays Terminating [T:A5]; grace 0 removes it at once.
-    - dryRun=All answers the object as it would be, resourceVersion unchanged, no change [T:A4].
-    Returns the answer object."""
+class ApiError(Exception):
+    """A failed request: the HTTP code and its metav1.Status body."""
+
+    def __init__(self, code, body):
+        Exception.__init__(self, body.get("message"))
+        self.code = code
+        self.body = body
+
+
+def invalid_error(kind, field, values, supported):
+    """422 Invalid for a NotSupported field error, as errors.NewInvalid writes it
+    (apimachinery api/errors/errors.go NewInvalid; util/validation/field/errors.go
+    NotSupported and ErrorBody: a []string prints with %#v)."""
+    bad = "[]string{%s}" % ", ".join('"%s"' % v for v in values)
+    body = 'Unsupported value: %s: supported values: %s' % (bad, ", ".join('"%s"' % v for v in supported))
+    return ApiError(422, status_body(
+        422, "Invalid", '%s.meta.k8s.io "" is invalid: %s: %s' % (kind, field, body),
+        {"group": "meta.k8s.io", "kind": kind,
+         "causes": [{"reason": "FieldValueNotSupported", "message": body, "field": field}]}))
+
+
+def validate_dry_run(kind, values):
+    """Only "All" is a dry-run value (apimachinery apis/meta/v1/validation/validation.go
+    ValidateDryRun, called by ValidateDeleteOptions and ValidateCreateOptions)."""
+    if any(v != "All" for v in values):
+        raise invalid_error(kind, "dryRun", values, ["All"])
+
+
+def check_preconditions(p, options):
+    """409 when a precondition does not hold (apiserver registry/rest/delete.go
+    BeforeDelete; message verbatim in [T:A4])."""
+    pre = options.get("preconditions") or {}
+    if pre.get("uid") is not None and pre["uid"] != p["uid"]:
+        raise ApiError(409, conflict_body("Pod", p["name"], "the UID in the precondition (%s) does not match the UID in "
+                                          "record (%s). The object might have been deleted and then recreated"
+                                          % (pre["uid"], p["uid"])))
+    if pre.get("resourceVersion") is not None and pre["resourceVersion"] != str(p["rv"]):
+        raise ApiError(409, conflict_body("Pod", p["name"], "the ResourceVersion in the precondition (%s) does not match "
+                                          "the ResourceVersion in record (%s). The object might have been modified"
+                                          % (pre["resourceVersion"], p["rv"])))
+
+
+def conflict_body(kind, name, why):
+    """errors.NewConflict: 'Operation cannot be fulfilled on Pod "x": …' [T:A4]."""
+    return status_body(409, "Conflict", 'Operation cannot be fulfilled on %s "%s": %s' % (kind, name, why),
+                       {"name": name, "kind": kind})
+
+
+def delete_pod(p, options):
+    """The pod store's Delete with already-decoded, validated DeleteOptions
+    (apiserver registry/generic/registry/store.go Store.Delete, registry/rest/delete.go
+    BeforeDelete, pkg/registry/core/pod/strategy.go CheckGracefulDelete):
+    - a failed precondition is 409 [T:A4];
+    - dry run is any non-empty dryRun (apiserver util/dryrun IsDryRun): the answer is the
+      object as it would be, resourceVersion unchanged, nothing stored [T:A4 web-0];
+    - grace: the options' gracePeriodSeconds, else the pod's terminationGracePeriodSeconds;
+      0 when the pod is not scheduled or has finished [T:A4 web-0 answers 0];
+      a negative grace counts as 1 (BeforeDelete);
+    - a pod bound to a node stays Terminating until its kubelet confirms [T:A5];
+    - a terminating pod: a shorter grace moves deletionTimestamp to now + grace [T:A5
+      bound-0 re-delete: 16:39:51 -> 16:39:23]; an equal or longer one, or none, changes
+      nothing and answers the object; a pod terminating with grace 0 is removed.
+    Returns the answer object (200)."""
+    check_preconditions(p, options)
+    dry = len(options.get("dryRun") or []) > 0
+    grace = options.get("gracePeriodSeconds")
+    if grace is not None and grace < 0:
+        grace = 1
+    if p.get("deletionTimestamp") is not None:
+        current = p.get("deletionGracePeriodSeconds")
+        if current:
+            if grace is None or grace >= current:
+                return pod_object(p)  # graceful deletion already pending
+            if dry:
+                return pod_object(p, deletion=now_stamp(grace), grace=grace)
+            p["deletionTimestamp"] = now_stamp(grace)
+            p["deletionGracePeriodSeconds"] = grace
+            emit("MODIFIED", p)
+            answer = pod_object(p)
+            if grace == 0:
+                remove_pod(p)
+            return answer
+        return pod_object(p) if dry else remove_and_answer(p)
     if grace is None:
-        grace = 30
+        grace = p.get("terminationGracePeriodSeconds", 30)
     if not p.get("nodeName") or p["phase"] in ("Succeeded", "Failed"):
         grace = 0
-    if p.get("deletionTimestamp") is not None and grace >= (p.get("deletionGracePeriodSeconds") or 0):
-        # Already terminating with a shorter grace: nothing shortens. [T:A5 re-delete]
-        return pod_object(p)
-    if dry_run:
+    if dry:
         return pod_object(p, deletion=now_stamp(grace), grace=grace)
-    first = p.get("deletionTimestamp") is None
     p["deletionTimestamp"] = now_stamp(grace)
     p["deletionGracePeriodSeconds"] = grace
     emit("MODIFIED", p)
     answer = pod_object(p)
-    if first:
-        replicaset_react(p)
+    replicaset_react(p)
     if grace == 0:
         remove_pod(p)
     elif p.get("nodeName") in STATE["kubeletNodes"]:
         later(min(grace, STATE["kubeletStopDelay"]), lambda: locked(remove_pod, p))
+    return answer
+
+
+def remove_and_answer(p):
+    answer = pod_object(p)
+    remove_pod(p)
     return answer
 
 
@@ -211,9 +296,35 @@ def split_top(text):
     return [x.strip() for x in parts if x.strip()]
 
 
+LABEL_NAME = r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
+DNS_SUBDOMAIN = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"
+
+
+def check_key(key):
+    """A label key is a qualified name: [DNS-subdomain prefix '/'] name of at most 63
+    characters (apimachinery util/validation IsQualifiedName, used by labels.NewRequirement)."""
+    prefix, _, name = key.rpartition("/")
+    if not (re.fullmatch(LABEL_NAME, name) and len(name) <= 63) or \
+            (prefix and not (re.fullmatch(DNS_SUBDOMAIN, prefix) and len(prefix) <= 253)):
+        raise ValueError('key: Invalid value: "%s": name part must consist of alphanumeric characters, '
+                         "'-', '_' or '.', and must start and end with an alphanumeric character" % key)
+    return key
+
+
+def check_value(key, value):
+    """A label value is empty or a name of at most 63 characters (IsValidLabelValue)."""
+    if value and not (re.fullmatch(LABEL_NAME, value) and len(value) <= 63):
+        raise ValueError('values[0][%s]: Invalid value: "%s": a valid label must be an empty string or consist of '
+                         "alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric "
+                         "character" % (key, value))
+    return value
+
+
 def parse_label_selector(text):
-    """Equality- and set-based requirements. [T:A3] [API: Labels and Selectors]
-    Returns a predicate over a labels dict, or raises ValueError."""
+    """Equality- and set-based requirements, keys and values validated as
+    apimachinery pkg/labels/selector.go Parse / NewRequirement do ("unable to parse
+    requirement: …"). [T:A3] [API: Labels and Selectors]. The gt/lt operators are not
+    modelled (501). Returns a predicate over a labels dict, or raises ValueError."""
     reqs = []
     for part in split_top(text or ""):
         words = part.split()
@@ -221,33 +332,42 @@ def parse_label_selector(text):
             rest = part.split(None, 2)[2].strip()
             if not (rest.startswith("(") and rest.endswith(")")):
                 raise ValueError(part)
-            values = {v.strip() for v in rest[1:-1].split(",")}
-            key, op = words[0], words[1]
+            key, op = check_key(words[0]), words[1]
+            values = {check_value(key, v.strip()) for v in rest[1:-1].split(",")}
             if op == "in":
                 reqs.append(lambda l, k=key, v=values: k in l and l[k] in v)
             else:
                 reqs.append(lambda l, k=key, v=values: k not in l or l[k] not in v)
         elif "!=" in part:
             k, v = [x.strip() for x in part.split("!=", 1)]
-            reqs.append(lambda l, k=k, v=v: l.get(k) != v)
+            reqs.append(lambda l, k=check_key(k), v=check_value(k, v): l.get(k) != v)
         elif "==" in part or "=" in part:
             k, v = [x.strip() for x in (part.split("==", 1) if "==" in part else part.split("=", 1))]
-            reqs.append(lambda l, k=k, v=v: l.get(k) == v)
+            reqs.append(lambda l, k=check_key(k), v=check_value(k, v): l.get(k) == v)
+        elif "<" in part or ">" in part:
+            raise ApiError(501, status_body(501, "NotImplemented", "gt/lt label selectors are not modelled by the double"))
         elif part.startswith("!"):
-            reqs.append(lambda l, k=part[1:].strip(): k not in l)
-        elif all(c.isalnum() or c in "-_./" for c in part):
-            reqs.append(lambda l, k=part: k in l)
+            reqs.append(lambda l, k=check_key(part[1:].strip()): k not in l)
         else:
-            raise ValueError(part)
+            reqs.append(lambda l, k=check_key(part): k in l)
     return lambda labels: all(r(labels) for r in reqs)
 
 
 POD_FIELDS = {
-    # The pod field selectors the API documents (a subset). [API: Field Selectors]
+    # The pod field labels the server converts; any other is "field label not supported"
+    # (pkg/apis/core/v1/conversion.go, the pod field label conversion func, release-1.23+).
+    # Values are those of the pods the double serves (defaults of a PodSpec).
     "metadata.name": lambda p: p["name"],
     "metadata.namespace": lambda p: p["namespace"],
     "spec.nodeName": lambda p: p.get("nodeName") or "",
+    "spec.host": lambda p: p.get("nodeName") or "",  # old clients' name for spec.nodeName
+    "spec.restartPolicy": lambda p: "Always",
+    "spec.schedulerName": lambda p: "default-scheduler",
+    "spec.serviceAccountName": lambda p: "default",
     "status.phase": lambda p: p["phase"],
+    "status.podIP": lambda p: "",
+    "status.podIPs": lambda p: "",
+    "status.nominatedNodeName": lambda p: "",
 }
 
 
@@ -302,6 +422,35 @@ def not_found_body(name):
 
 # ---------------------------------------------------------------- HTTP
 
+# Media types the server decodes and encodes (apiserver endpoints/handlers/negotiation:
+# NegotiateInputSerializer, NegotiateOutputMediaType).
+MEDIA_TYPES = ("application/json", "application/yaml", "application/vnd.kubernetes.protobuf")
+
+
+def parse_bool(text):
+    """Query booleans convert like Go's strconv.ParseBool (the ParameterCodec's
+    string-to-bool conversion); anything else is a 400."""
+    if text in ("1", "t", "T", "TRUE", "true", "True"):
+        return True
+    if text in ("0", "f", "F", "FALSE", "false", "False"):
+        return False
+    raise ApiError(400, status_body(400, "BadRequest", 'strconv.ParseBool: parsing "%s": invalid syntax' % text))
+
+
+def parse_int(text):
+    """Query integers convert like Go's strconv.ParseInt; anything else is a 400."""
+    if re.fullmatch(r"[+-]?[0-9]+", text or ""):
+        return int(text)
+    raise ApiError(400, status_body(400, "BadRequest", 'strconv.ParseInt: parsing "%s": invalid syntax' % text))
+
+
+def unknown_error(message):
+    """An error that is not a Status becomes 500 with no reason (apiserver
+    endpoints/handlers/responsewriters/status.go ErrorToAPIStatus)."""
+    return ApiError(500, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                          "message": message, "code": 500})
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -316,29 +465,45 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def read_body(self):
+    def read_raw_body(self):
         n = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(n) if n else b""
-        if not raw:
-            return {}
+        return self.rfile.read(n) if n else b""
+
+    def decode_body(self, raw, what):
+        """Decode a JSON body. A Content-Type the server has no serializer for is 415
+        (negotiation.NegotiateInputSerializer: NewUnsupportedMediaTypeError); no
+        Content-Type means JSON (the first supported type)."""
+        media = (self.headers.get("Content-Type") or "application/json").split(";")[0].strip().lower()
+        if media not in MEDIA_TYPES:
+            raise ApiError(415, status_body(
+                415, "UnsupportedMediaType",
+                "the body of the request was in an unknown format - accepted media types include: "
+                + ", ".join(MEDIA_TYPES)))
+        if media != "application/json":
+            raise ApiError(501, status_body(501, "NotImplemented", "the double decodes JSON bodies only"))
         try:
-            return json.loads(raw)
-        except ValueError:
-            return None
+            body = json.loads(raw)
+        except ValueError as e:
+            raise what(e)
+        if not isinstance(body, dict):
+            raise what(ValueError("not a JSON object"))
+        return body
 
     def authenticate(self):
-        """Bearer token, else the client certificate's CN; neither: 401. [T:A0 user bogus]
-        [API: Authenticating — X509 client certs (CN is the user name), static tokens;
-        anonymous requests disabled (--anonymous-auth=false) so they get 401 too]"""
-        auth = self.headers.get("Authorization") or ""
-        if auth.startswith("Bearer "):
-            return STATE["tokens"].get(auth[7:].strip())
+        """The client certificate's CN, else a bearer token; neither: 401. x509 comes
+        before tokens in the union authenticator, and the first that succeeds wins
+        (apiserver authentication/request/union, kubeapiserver authenticator config).
+        [T:A0 user bogus] [API: Authenticating — anonymous requests disabled
+        (--anonymous-auth=false), so they get 401 too, /readyz included]"""
         cert = self.connection.getpeercert() if hasattr(self.connection, "getpeercert") else None
         if cert:
             for rdn in cert.get("subject", ()):
                 for key, value in rdn:
                     if key == "commonName":
                         return value
+        auth = self.headers.get("Authorization") or ""
+        if auth.startswith("Bearer "):
+            return STATE["tokens"].get(auth[7:].strip())
         return None
 
     def do_GET(self):
@@ -350,63 +515,118 @@ class Handler(BaseHTTPRequestHandler):
     def do_DELETE(self):
         self.dispatch("DELETE")
 
+    def do_PUT(self):
+        self.dispatch("PUT")
+
+    def do_PATCH(self):
+        self.dispatch("PATCH")
+
     def dispatch(self, method):
         url = urlparse(self.path)
-        q = {k: v[-1] for k, v in parse_qs(url.query).items()}
-        body = self.read_body() if method in ("POST", "DELETE") else {}
-        if url.path == "/readyz":  # [T:A0]
-            return self.send_json(200, "ok")
+        # Every value of a key is kept: list-typed options (dryRun) take them all, scalar
+        # ones the first (apimachinery runtime conversion Convert_Slice_string_To_*).
+        q = parse_qs(url.query, keep_blank_values=True)
+        raw = self.read_raw_body()
         user = self.authenticate()
         if user is None:
             return self.send_json(401, status_body(401, "Unauthorized", "Unauthorized"))  # [T:A0]
-        if body is None:
-            return self.send_json(400, status_body(400, "BadRequest", "the request body is not valid JSON"))
-        parts = [p for p in url.path.split("/") if p]
-        if url.path == "/version" and method == "GET":
+        try:
+            self.route(method, url.path, q, raw, user)
+        except ApiError as e:
+            self.send_json(e.code, e.body)
+
+    def route(self, method, path, q, raw, user):
+        if path == "/readyz" and method == "GET":
+            self.negotiate_output()
+            return self.send_json(200, "ok")  # [T:A0]
+        if path == "/version" and method == "GET":
+            self.negotiate_output()
             return self.send_json(200, STATE["version"])  # [T:A0]
+        parts = [p for p in path.split("/") if p]
         # /api/v1/pods  |  /api/v1/namespaces/NS/pods[/NAME[/eviction]]
-        if parts[:2] == ["api", "v1"] and parts[2:] == ["pods"] and method == "GET":
+        if parts == ["api", "v1", "pods"]:
+            self.allow(method, ("GET",))
             return self.list_or_watch(user, None, q)
         if parts[:3] == ["api", "v1", "namespaces"] and len(parts) >= 5 and parts[4] == "pods":
             ns = parts[3]
-            if len(parts) == 5 and method == "GET":
-                return self.list_or_watch(user, ns, q)
-            if len(parts) == 6 and method == "GET":
-                return self.get_pod(user, ns, parts[5])
-            if len(parts) == 6 and method == "DELETE":
-                return self.delete(user, ns, parts[5], q, body)
-            if len(parts) == 7 and parts[6] == "eviction" and method == "POST":
-                return self.evict(user, ns, parts[5], body)
-        self.send_json(404, status_body(404, "NotFound", "the server could not find the requested resource"))
+            if len(parts) == 5:
+                self.allow(method, ("GET", "POST", "DELETE"))
+                if method == "GET":
+                    return self.list_or_watch(user, ns, q)
+                verb = "create" if method == "POST" else "deletecollection"
+                if not allowed(user, verb, "pods", ns):
+                    raise ApiError(403, forbidden_body(user, verb, "pods", ns))  # [T:A7 deletecollection]
+                raise not_modelled(method, path)
+            if len(parts) == 6:
+                self.allow(method, ("GET", "DELETE", "PUT", "PATCH"))
+                if method == "GET":
+                    return self.get_pod(user, ns, parts[5])
+                if method == "DELETE":
+                    return self.delete(user, ns, parts[5], q, raw)
+                raise not_modelled(method, path)
+            if len(parts) == 7 and parts[6] == "eviction":
+                self.allow(method, ("POST",))
+                return self.evict(user, ns, parts[5], q, raw)
+        raise ApiError(404, status_body(404, "NotFound", "the server could not find the requested resource",
+                                        {}))
+
+    def negotiate_output(self):
+        """An Accept the server cannot produce is 406 (negotiation.NegotiateOutputMediaType:
+        NewNotAcceptableError); no Accept, */* or application/* mean JSON. Called by each
+        handler after RBAC, as the handler negotiates after the authorization filter."""
+        accept = self.headers.get("Accept")
+        if not accept:
+            return
+        offered = [a.split(";")[0].strip().lower() for a in accept.split(",")]
+        if any(a in ("*/*", "application/*") + MEDIA_TYPES for a in offered):
+            return
+        raise ApiError(406, status_body(406, "NotAcceptable", "only the following media types are accepted: "
+                                        + ", ".join(MEDIA_TYPES)))
+
+    @staticmethod
+    def allow(method, methods):
+        """A method the route does not serve is 405 (go-restful's answer turned into a
+        Status by apiserver endpoints/handlers/responsewriters, NewGenericServerResponse)."""
+        if method not in methods:
+            raise ApiError(405, status_body(405, "MethodNotAllowed",
+                                            "the server does not allow this method on the requested resource", {}))
 
     def selectors(self, q):
-        """400 BadRequest for selectors the server cannot parse. [API: Field Selectors —
-        unsupported fields are an error]"""
+        """400 BadRequest for selectors the server cannot parse: list options are decoded
+        by the ParameterCodec (labels.Parse, fields.ParseSelector) and field labels are
+        converted per kind (apiserver endpoints/handlers/get.go ListResource: "field
+        label not supported"). [API: Field Selectors]"""
         try:
-            labels = parse_label_selector(q.get("labelSelector"))
+            labels = parse_label_selector(first(q, "labelSelector"))
         except ValueError as e:
-            self.send_json(400, status_body(400, "BadRequest", "unable to parse requirement: %s" % e))
-            return None
+            raise ApiError(400, status_body(400, "BadRequest", "unable to parse requirement: %s" % e))
         try:
-            fields = parse_field_selector(q.get("fieldSelector"))
+            fields = parse_field_selector(first(q, "fieldSelector"))
         except KeyError as e:
-            self.send_json(400, status_body(400, "BadRequest", "field label not supported: %s" % e.args[0]))
-            return None
+            raise ApiError(400, status_body(400, "BadRequest", "field label not supported: %s" % e.args[0]))
         except ValueError as e:
-            self.send_json(400, status_body(400, "BadRequest", "invalid field selector: %s" % e))
-            return None
+            raise ApiError(400, status_body(400, "BadRequest", "invalid field selector: %s" % e))
         return lambda p: labels(p["labels"]) and fields(p)
 
     def list_or_watch(self, user, ns, q):
-        watching = q.get("watch") in ("1", "true")
+        """GET of the pod collection; watch=<bool> turns it into a watch (RBAC verb
+        "watch"). Unknown query parameters are ignored, as the ParameterCodec does.
+        [T:A3, A7] [API: Efficient detection of changes]"""
+        watching = parse_bool(first(q, "watch")) if "watch" in q else False
         verb = "watch" if watching else "list"
         if not allowed(user, verb, "pods", ns):
-            return self.send_json(403, forbidden_body(user, verb, "pods", ns))  # [T:A7]
+            raise ApiError(403, forbidden_body(user, verb, "pods", ns))  # [T:A7]
+        self.negotiate_output()
         match = self.selectors(q)
-        if match is None:
-            return
         if watching:
-            return self.watch(ns, match, q)
+            timeout = parse_int(first(q, "timeoutSeconds")) if "timeoutSeconds" in q else 1800
+            since = first(q, "resourceVersion")
+            if since:
+                try:
+                    int(since)
+                except ValueError:
+                    raise ApiError(400, status_body(400, "BadRequest", "invalid resource version: %s" % since))
+            return self.watch(ns, match, timeout, since)
         with LOCK:
             pods = sorted((p for p in STATE["pods"].values() if (ns is None or p["namespace"] == ns) and match(p)),
                           key=lambda p: (p["namespace"], p["name"]))  # etcd key order [T:A3]
@@ -419,15 +639,13 @@ class Handler(BaseHTTPRequestHandler):
                     "items": items}
         self.send_json(200, body)
 
-    def watch(self, ns, match, q):
+    def watch(self, ns, match, timeout, since):
         """Chunked stream of {"type","object"} lines from resourceVersion on, in the order
         changes happened (MODIFIED with deletionTimestamp, DELETED, ADDED). Without a
-        resourceVersion it starts with ADDED for every current pod. timeoutSeconds ends
-        it. A resourceVersion older than the history held gets an ERROR 410 Expired.
+        resourceVersion (or "0") it starts with ADDED for every current pod. timeoutSeconds
+        ends it. A resourceVersion older than the history held gets an ERROR 410 Expired.
         [T: watch during a delete] [API: Efficient detection of changes]"""
-        timeout = float(q.get("timeoutSeconds") or 1800)
         end = time.monotonic() + timeout
-        since = q.get("resourceVersion")
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Transfer-Encoding", "chunked")
@@ -477,72 +695,140 @@ class Handler(BaseHTTPRequestHandler):
 
     def get_pod(self, user, ns, name):
         if not allowed(user, "get", "pods", ns):
-            return self.send_json(403, forbidden_body(user, "get", "pods", ns, name))
+            raise ApiError(403, forbidden_body(user, "get", "pods", ns, name))  # [T:A7]
+        self.negotiate_output()
         with LOCK:
             p = STATE["pods"].get((ns, name))
             if p is None:
-                return self.send_json(404, not_found_body(name))  # [T:A5]
+                raise ApiError(404, not_found_body(name))  # [T:A5]
             body = pod_object(p)
         self.send_json(200, body)
 
-    @staticmethod
-    def options(q, body):
-        """DeleteOptions from the query ([T:A4] dryRun=All, gracePeriodSeconds=0) or the body
-        ([T:A4] preconditions.uid; [API: DeleteOptions] dryRun, gracePeriodSeconds)."""
-        grace = q.get("gracePeriodSeconds", body.get("gracePeriodSeconds"))
-        dry = q.get("dryRun") == "All" or "All" in (body.get("dryRun") or [])
-        uid = (body.get("preconditions") or {}).get("uid")
-        return (int(grace) if grace is not None else None), dry, uid
+    def delete_options(self, q, raw):
+        """Where DELETE takes its DeleteOptions from, as apiserver
+        endpoints/handlers/delete.go DeleteResource does it:
+        - a request WITH a body: DeleteOptions are decoded from the body and the query is
+          never read (so ?dryRun=All next to a body is a real delete)
+          [/work/shared/reference/kubernetes-delete-options.md "Query and body"];
+        - a request without a body: the query is decoded by the ParameterCodec
+          [kubernetes-delete-options.md "Query only"; T:A4];
+        - then ValidateDeleteOptions: dryRun values other than "All" are 422, and so is a
+          propagationPolicy other than Foreground/Background/Orphan.
+        A body that is not JSON, or not a DeleteOptions, fails decoding: an error that is
+        not a Status, so 500 (responsewriters ErrorToAPIStatus). Unknown body fields and
+        query parameters are ignored (non-strict decoding)."""
+        if raw:
+            body = self.decode_body(raw, lambda e: unknown_error(
+                "couldn't get version/kind; json parse error: %s" % e))
+            kind, version = body.get("kind"), body.get("apiVersion")
+            if kind not in (None, "", "DeleteOptions") or version not in (None, "", "v1", "meta.k8s.io/v1"):
+                raise unknown_error('no kind "%s" is registered for version "%s"' % (kind, version))
+            options = {}
+            grace = body.get("gracePeriodSeconds")
+            if grace is not None:
+                if not isinstance(grace, int) or isinstance(grace, bool):
+                    raise unknown_error("json: cannot unmarshal %s into Go struct field "
+                                        "DeleteOptions.gracePeriodSeconds of type int64" % type(grace).__name__)
+                options["gracePeriodSeconds"] = grace
+            dry = body.get("dryRun")
+            if dry is not None:
+                if not isinstance(dry, list) or not all(isinstance(v, str) for v in dry):
+                    raise unknown_error("json: cannot unmarshal into Go struct field DeleteOptions.dryRun of type []string")
+                options["dryRun"] = dry
+            for key in ("preconditions", "propagationPolicy", "orphanDependents"):
+                if body.get(key) is not None:
+                    options[key] = body[key]
+        else:
+            options = {}
+            if "gracePeriodSeconds" in q:
+                options["gracePeriodSeconds"] = parse_int(first(q, "gracePeriodSeconds"))
+            if "dryRun" in q:
+                options["dryRun"] = q["dryRun"]
+            if "propagationPolicy" in q:
+                options["propagationPolicy"] = first(q, "propagationPolicy")
+            if "orphanDependents" in q:
+                options["orphanDependents"] = parse_bool(first(q, "orphanDependents"))
+        validate_dry_run("DeleteOptions", options.get("dryRun") or [])
+        policy = options.get("propagationPolicy")
+        if policy is not None and policy not in ("Foreground", "Background", "Orphan"):
+            raise invalid_error("DeleteOptions", "propagationPolicy", [policy],
+                                ["Foreground", "Background", "Orphan", "nil"])
+        return options
 
-    @staticmethod
-    def conflict_body(kind, name, want, have):
-        """409 on a UID precondition, verbatim. [T:A4]"""
-        msg = ('Operation cannot be fulfilled on %s "%s": the UID in the precondition (%s) does not match '
-               'the UID in record (%s). The object might have been deleted and then recreated') % (kind, name, want, have)
-        return status_body(409, "Conflict", msg, {"name": name, "kind": kind})
-
-    def delete(self, user, ns, name, q, body):
+    def delete(self, user, ns, name, q, raw):
+        """DELETE one pod: RBAC first (the authorization filter runs before the handler
+        reads anything) [T:A7], then the options, then the store [T:A4, A5]."""
         if not allowed(user, "delete", "pods", ns):
-            return self.send_json(403, forbidden_body(user, "delete", "pods", ns, name))  # [T:A7]
-        grace, dry, uid = self.options(q, body)
+            raise ApiError(403, forbidden_body(user, "delete", "pods", ns, name))  # [T:A7]
+        self.negotiate_output()
+        options = self.delete_options(q, raw)
         with LOCK:
             p = STATE["pods"].get((ns, name))
             if p is None:
-                return self.send_json(404, not_found_body(name))  # [T:A4]
-            if uid and uid != p["uid"]:
-                return self.send_json(409, self.conflict_body("Pod", name, uid, p["uid"]))  # [T:A4]
-            answer = delete_pod(p, grace, dry)
+                raise ApiError(404, not_found_body(name))  # [T:A4]
+            answer = delete_pod(p, options)
         self.send_json(200, answer)
 
-    def evict(self, user, ns, name, body):
-        """policy/v1 Eviction. [T:A6, A8, B2] [API: API-initiated Eviction]
-        - 201 Status Success when allowed (also for dryRun, which changes nothing);
-        - pods not Running (Pending) are evictable whatever the budget [T:B2 web-5];
-        - a budget not yet processed by the disruption controller: 429 "still being
-          processed", retryAfterSeconds 10 [T:A8];
-        - a processed budget with no disruption left: 429 "needs N healthy pods and has M
-          currently" [T:B2];
-        - more than one budget for a pod: 500 [API: API-initiated Eviction]."""
+    def evict(self, user, ns, name, q, raw):
+        """policy/v1 Eviction, as pkg/registry/core/pod/storage/eviction.go
+        EvictionREST.Create does it [T:A6, A8, B2]:
+        - the create handler reads CreateOptions (dryRun) from the query and validates
+          them (ValidateCreateOptions: 422) and decodes the body (400 when it cannot);
+        - the Eviction's name must be the URL's (400) and its namespace the request's
+          (400, rest.EnsureObjectNamespaceMatchesRequestNamespace);
+        - propagateDryRun: the query's dryRun fills in the body's deleteOptions.dryRun,
+          two different non-empty values are an error (500, not a Status);
+        - the body's deleteOptions are not validated further: dry run is any non-empty
+          dryRun (util/dryrun IsDryRun);
+        - canIgnorePDB: a Pending, Succeeded or Failed pod, or one already terminating, is
+          deleted without looking at budgets [T:B2 web-5];
+        - more than one budget: a Status 500 with no reason (rtStatus);
+        - a budget the disruption controller has not processed yet (observedGeneration
+          behind): 429 "still being processed", retryAfterSeconds 10 [T:A8];
+        - a pod that is not Ready while the budget has its desired healthy pods is
+          evicted without using up a disruption;
+        - no disruption allowed: 429 "needs N healthy pods and has M currently" [T:B2];
+        - then the pod store's Delete with the deleteOptions (preconditions: 409);
+        - 201 Status Success, also for a dry run, which changes nothing [T:A6]."""
         if not allowed(user, "create", "pods/eviction", ns):
-            return self.send_json(403, forbidden_body(user, "create", "pods/eviction", ns, name))  # [T:A7]
-        options = body.get("deleteOptions") or {}
-        grace, dry, uid = self.options({}, options)
+            raise ApiError(403, forbidden_body(user, "create", "pods/eviction", ns, name))  # [T:A7]
+        self.negotiate_output()
+        query_dry = q.get("dryRun") or []
+        validate_dry_run("CreateOptions", query_dry)
+        body = self.decode_body(raw, lambda e: ApiError(400, status_body(
+            400, "BadRequest", "the object provided is unrecognized (must be of type Eviction): %s" % e)))
+        meta = body.get("metadata") or {}
+        if meta.get("name") != name:
+            raise ApiError(400, status_body(400, "BadRequest", "name in URL does not match name in Eviction object"))
+        if meta.get("namespace") not in (None, "", ns):
+            raise ApiError(400, status_body(400, "BadRequest",
+                                            "the namespace of the provided object does not match the namespace sent on the request"))
+        options = dict(body.get("deleteOptions") or {})
+        if not options.get("dryRun"):
+            options["dryRun"] = query_dry
+        elif query_dry and query_dry != options["dryRun"]:
+            raise unknown_error("Non-matching dry-run options in request and content: %s and %s"
+                                % (query_dry, options["dryRun"]))
+        grace = options.get("gracePeriodSeconds")
+        if grace is not None and (not isinstance(grace, int) or isinstance(grace, bool)):
+            raise ApiError(400, status_body(400, "BadRequest", "the object provided is unrecognized (must be of type "
+                                            "Eviction): gracePeriodSeconds is not an integer"))
         with LOCK:
             p = STATE["pods"].get((ns, name))
             if p is None:
-                return self.send_json(404, not_found_body(name))  # [T:A6]
-            if uid and uid != p["uid"]:
-                return self.send_json(409, self.conflict_body("Pod", name, uid, p["uid"]))
-            guarded = p["phase"] == "Running" and p.get("deletionTimestamp") is None
-            budgets = [b for b in STATE["pdbs"] if b["namespace"] == ns
-                       and all(p["labels"].get(k) == v for k, v in b["matchLabels"].items())]
-            if guarded and len(budgets) > 1:
-                return self.send_json(500, status_body(500, "InternalError",
-                                                       "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support."))
-            if guarded and budgets:
+                raise ApiError(404, not_found_body(name))  # [T:A6]
+            ignore_budgets = p["phase"] in ("Pending", "Succeeded", "Failed") or p.get("deletionTimestamp") is not None
+            budgets = [] if ignore_budgets else [
+                b for b in STATE["pdbs"] if b["namespace"] == ns and b["matchLabels"]
+                and all(p["labels"].get(k) == v for k, v in b["matchLabels"].items())]
+            if len(budgets) > 1:
+                raise ApiError(500, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                                     "message": "This pod has more than one PodDisruptionBudget, which the eviction "
+                                                "subresource does not support.", "code": 500})
+            if budgets:
                 b = budgets[0]
                 if not b.get("processed", True):
-                    return self.send_json(429, status_body(
+                    raise ApiError(429, status_body(
                         429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.",
                         {"causes": [{"reason": "DisruptionBudget",
                                      "message": "The disruption budget %s is still being processed by the server." % b["name"]}],
@@ -550,15 +836,28 @@ class Handler(BaseHTTPRequestHandler):
                 healthy = sum(1 for o in STATE["pods"].values() if o["namespace"] == ns and o["phase"] == "Running"
                               and o.get("ready") and o.get("deletionTimestamp") is None
                               and all(o["labels"].get(k) == v for k, v in b["matchLabels"].items()))
-                if healthy - 1 < b["minAvailable"]:
-                    return self.send_json(429, status_body(
+                desired = b["minAvailable"]
+                spare_unready = not p.get("ready") and healthy >= desired > 0
+                if not spare_unready and healthy - desired <= 0:
+                    raise ApiError(429, status_body(
                         429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.",
                         {"causes": [{"reason": "DisruptionBudget",
                                      "message": "The disruption budget %s needs %d healthy pods and has %d currently"
-                                                % (b["name"], b["minAvailable"], healthy)}]}))
-            if not dry:
-                delete_pod(p, grace, False)
+                                                % (b["name"], desired, healthy)}]}))
+            delete_pod(p, options)
         self.send_json(201, status_body(201, None, None, success=True))  # [T:A6]
+
+
+def first(q, key):
+    """The first value of a query key, or None."""
+    values = q.get(key)
+    return values[0] if values else None
+
+
+def not_modelled(method, path):
+    """Real endpoints the double does not model answer 501, so a test that needs one
+    fails loudly instead of passing against a guess."""
+    return ApiError(501, status_body(501, "NotImplemented", "%s %s is not modelled by the double" % (method, path)))
 
 
 def main():
