@@ -70,9 +70,16 @@ final class PodCommandTests: XCTestCase {
                 ["user": "chaos-agent", "namespace": "chaos", "resource": "pods/eviction", "verbs": ["create"]],
             ],
             "pods": [pod("api-1", "api"), pod("api-2", "api"), pod("api-3", "api"), pod("web-1", "web"), pod("web-2", "web"),
-                     pod("db-1", "db")],
+                     pod("db-1", "db"),
+                     // Running but never Ready before the test: nothing to recover to.
+                     ["namespace": "chaos", "name": "cold-1", "labels": ["app": "cold"], "phase": "Running", "ready": false,
+                      "nodeName": "node-1", "replicaSet": "cold-rs"],
+                     ["namespace": "chaos", "name": "cold-2", "labels": ["app": "cold"], "phase": "Running", "ready": false,
+                      "nodeName": "node-1", "replicaSet": "cold-rs"]],
             "replicaSets": [["namespace": "chaos", "name": "api-rs", "labels": ["app": "api"],
-                             "recreateDelay": 0.03, "runningDelay": 0.1, "readyDelay": 0.3]],
+                             "recreateDelay": 0.03, "runningDelay": 0.1, "readyDelay": 0.3],
+                            ["namespace": "chaos", "name": "cold-rs", "labels": ["app": "cold"],
+                             "recreateDelay": 0.03, "runningDelay": 0.1, "readyDelay": 60]],
             "pdbs": [["namespace": "chaos", "name": "web-pdb", "matchLabels": ["app": "web"], "minAvailable": 2]],
             "kubeletNodes": ["node-1"],
         ]
@@ -106,6 +113,48 @@ final class PodCommandTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("3 of 3 pods Running and Ready (new: chaos/api-rs-"), r.stdout)
         let status = try cli.run(["status"])
         XCTAssertTrue(status.stdout.contains("pod-kill  pod chaos/api-"), status.stdout)
+    }
+
+    func testWaitRecoveredWithNoReadyPodSaysThereIsNothingToRecoverTo() throws {
+        let r = try pod(["kill", "-l", "app=cold", "--grace-period", "0", "--max-percent", "100", "--seed", "2",
+                         "--wait-recovered", "5s"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("deleted pod chaos/cold-"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("nothing to recover to: no pod matching label selector 'app=cold' in namespace chaos was Running and Ready before the round"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("recovery not measured in 1 round(s): nothing to recover to"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("recovered in"), "no recovery was measured: \(r.stdout)")
+    }
+
+    /// experiments/pod-kill-recovery.yaml's own pod step, run by `chaosctl run`: its
+    /// `grace-period: 0` must be the grace the server applied (it answers with it).
+    func testShippedExperimentPodStepGracePeriodZeroReachesTheServer() throws {
+        let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../experiments/pod-kill-recovery.yaml").standardizedFileURL.path
+        let text = try String(contentsOfFile: shipped, encoding: .utf8)
+        let start = try XCTUnwrap(text.range(of: "  - name: kill one api pod\n"), "the shipped step moved")
+        let end = try XCTUnwrap(text.range(of: "  - name: observe", range: start.upperBound..<text.endIndex))
+        let step = String(text[start.lowerBound..<end.lowerBound])
+        XCTAssertTrue(step.contains("grace-period: 0"), step)
+        let experiment = temp.path + "/pod-step.yaml"
+        try """
+        title: the pod step of experiments/pod-kill-recovery.yaml
+        steady_state:
+          interval: 100ms
+          before: 300ms
+          after: 300ms
+          healthy_after: 1
+          probes:
+            - name: always
+              command: "true"
+        method:
+        \(step)
+        """.write(toFile: experiment, atomically: true, encoding: .utf8)
+        var run = cli!
+        run.extraEnvironment = ["KUBECONFIG": temp.path + "/kubeconfig", "NAMESPACE": "chaos", "SELECTOR": "app=api"]
+        let r = try run.run(["run", experiment, "--report-dir", temp.path + "/report"], timeout: 60)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("deleted pod chaos/api-"), r.stdout)
+        XCTAssertTrue(r.stdout.contains(", grace period 0s"), "the server must have applied grace 0: \(r.stdout)")
     }
 
     func testDryRunPrintsAndChangesNothing() throws {

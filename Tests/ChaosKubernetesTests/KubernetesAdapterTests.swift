@@ -5,35 +5,7 @@ import Foundation
 import XCTest
 
 /// The adapter against the kube-apiserver double over real TLS.
-final class KubernetesAdapterTests: XCTestCase {
-    private static var sharedPKI: KubeTestPKI?
-    private var double: KubeDouble?
-    private var stateDir: String?
-
-    override class func tearDown() {
-        sharedPKI?.remove()
-        sharedPKI = nil
-    }
-
-    override func tearDown() {
-        double?.stop()
-        double = nil
-        if let stateDir { try? FileManager.default.removeItem(atPath: stateDir) }
-    }
-
-    private func start(_ scenario: [String: Any] = Scenario.standard()) throws -> KubeDouble {
-        if Self.sharedPKI == nil { Self.sharedPKI = try KubeTestPKI.make() }
-        let d = try KubeDouble(pki: Self.sharedPKI!, scenario: scenario)
-        double = d
-        return d
-    }
-
-    private func journal() -> FaultJournal {
-        let dir = NSTemporaryDirectory() + "chaoskube-state-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        stateDir = dir
-        return FaultJournal(directory: dir)
-    }
-
+final class KubernetesAdapterTests: KubeDoubleTestCase {
     private func names(_ list: KubePodList) -> [String] { list.pods.map(\.name) }
 
     // MARK: listing
@@ -325,7 +297,7 @@ final class KubernetesAdapterTests: XCTestCase {
         let runner = PodChaosRunner(client: d.client(token: Scenario.chaosToken), journal: nil)
         let started = Date()
         XCTAssertThrowsError(try runner.run(PodChaosPlan(
-            action: .kill, selection: PodSelectionSpec(namespace: "chaos", labelSelector: "app=web"),
+            action: .kill, selection: PodSelectionSpec(namespace: "chaos", labelSelector: "app=web", maxPercent: 70),
             gracePeriodSeconds: 0, seed: 1, waitRecovered: 1))) { error in
             XCTAssertEqual((error as? ChaosFailure)?.exitCode, .failure)
             XCTAssertTrue("\(error)".contains("not recovered within 1s: 1 of 2 pods Running and Ready"), "\(error)")

@@ -34,10 +34,12 @@ final class PodSelectionTests: XCTestCase {
         var list = pods(6)
         list[0].terminating = true
         list[1].phase = "Pending"
-        let s = try plan(list, PodSelectionSpec(namespace: "chaos", labelSelector: "app=api", amount: .percent(50)))
+        // The cap counts the two pods already down; this test is about eligibility only.
+        let s = try plan(list, PodSelectionSpec(namespace: "chaos", labelSelector: "app=api", amount: .percent(50), maxPercent: 100))
         XCTAssertEqual(s.eligible.count, 4)
         XCTAssertFalse(s.chosen.contains { $0.name == "api-1" || $0.name == "api-2" })
-        let withPending = try plan(list, PodSelectionSpec(namespace: "chaos", labelSelector: "app=api", includeNotRunning: true))
+        let withPending = try plan(list, PodSelectionSpec(namespace: "chaos", labelSelector: "app=api", includeNotRunning: true,
+                                                          maxPercent: 100))
         XCTAssertEqual(withPending.eligible.count, 5, "still never a terminating pod")
     }
 
@@ -61,11 +63,35 @@ final class PodSelectionTests: XCTestCase {
         let four = pods(4)
         XCTAssertThrowsError(try plan(four, PodSelectionSpec(namespace: "chaos", labelSelector: "app=api", amount: .count(3)))) { error in
             XCTAssertEqual((error as? ChaosFailure)?.exitCode, .usage)
-            XCTAssertTrue("\(error)".contains("would hit 3 of 4 eligible pods (75%), above the blast-radius cap --max-percent 50"), "\(error)")
+            XCTAssertTrue("\(error)".contains("would hit 3 of 4 pods (75%), above the blast-radius cap --max-percent 50"), "\(error)")
         }
         XCTAssertEqual(try plan(four, PodSelectionSpec(namespace: "chaos", labelSelector: "app=api", amount: .count(2))).chosen.count, 2)
         XCTAssertEqual(try plan(four, PodSelectionSpec(namespace: "chaos", labelSelector: "app=api", amount: .count(3),
                                                        maxPercent: 75)).chosen.count, 3)
+    }
+
+    func testBlastRadiusCountsPodsAlreadyDown() throws {
+        // A 4-replica Deployment after two fast kills: two Ready originals, two Pending
+        // replacements. Only Running pods are eligible, but the cap is about the four.
+        var list = pods(4)
+        list[2].phase = "Pending"; list[2].ready = false
+        list[3].phase = "Pending"; list[3].ready = false
+        XCTAssertThrowsError(try plan(list, PodSelectionSpec(namespace: "chaos", labelSelector: "app=api"))) { error in
+            XCTAssertTrue(error is PodBlastRadiusRefusal, "\(error)")
+            XCTAssertEqual((error as? ChaosFailure)?.exitCode, .usage)
+            XCTAssertTrue("\(error)".contains("2 of 4 pods are already unavailable"), "\(error)")
+            XCTAssertTrue("\(error)".contains("would leave 3 of 4 (75%) unavailable"), "\(error)")
+        }
+        // Before the ReplicaSet has made replacements, terminating pods hold their places.
+        var early = pods(4)
+        early[0].terminating = true
+        early[1].terminating = true
+        XCTAssertEqual(PodBlastRadius(matched: early, policy: KubeNamespacePolicy()), PodBlastRadius(strength: 4, serving: 2))
+        XCTAssertThrowsError(try plan(early, PodSelectionSpec(namespace: "chaos", labelSelector: "app=api")))
+        // One down of four: one more is exactly the 50 % cap.
+        var one = pods(4)
+        one[3].ready = false
+        XCTAssertEqual(try plan(one, PodSelectionSpec(namespace: "chaos", labelSelector: "app=api")).chosen.count, 1)
     }
 
     func testZeroMatchAndEverythingAreRefusedUnlessForced() throws {

@@ -43,7 +43,13 @@ public struct PodChaosRound: Sendable {
     public var seed: UInt64
     public var eligible: Int
     public var results: [PodActionResult]
+    /// Measured recovery; nil when none was measured (see `recoveryNotMeasured`).
     public var recovery: PodRecovery?
+    /// Why `--wait-recovered` measured nothing this round (dry run; no pod was Running
+    /// and Ready before the round, so there was nothing to recover to).
+    public var recoveryNotMeasured: String?
+    /// Why the round did not act (the blast-radius cap, with pods already down).
+    public var skipped: String?
 
     public var blocked: [PodActionResult] {
         results.filter { if case .blockedByDisruptionBudget = $0.outcome { return true } else { return false } }

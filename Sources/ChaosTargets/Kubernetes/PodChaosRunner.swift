@@ -51,7 +51,14 @@ public final class PodChaosRunner {
             let wake = start.addingTimeInterval(offset)
             if wake > Date() { Thread.sleep(until: wake) }
             if plan.roundOffsets.count > 1 { log("round \(index + 1) of \(plan.roundOffsets.count)") }
-            rounds.append(try round(index: index, plan: plan, seed: seed, random: &random))
+            do {
+                rounds.append(try round(index: index, plan: plan, seed: seed, random: &random))
+            } catch let refusal as PodBlastRadiusRefusal where index > 0 {
+                // Earlier rounds took pods down; skip this one and let the platform catch up.
+                log("round \(index + 1) skipped: \(refusal.message)")
+                rounds.append(PodChaosRound(index: index, startedAt: Date(), seed: seed, eligible: 0, results: [],
+                                            recovery: nil, skipped: refusal.message))
+            }
         }
         return rounds
     }
@@ -66,7 +73,12 @@ public final class PodChaosRunner {
         var round = PodChaosRound(index: index, startedAt: actedAt, seed: seed, eligible: selection.eligible.count,
                                   results: results, recovery: nil)
         let hit = results.filter { if case .done = $0.outcome { return true } else { return false } }.map(\.pod)
-        if let timeout = plan.waitRecovered, !plan.dryRun, !hit.isEmpty {
+        if plan.waitRecovered != nil, !plan.dryRun, !hit.isEmpty, selection.servingCount == 0 {
+            // "Recovered: 0 of 0" would be a recovery nobody measured.
+            let why = "nothing to recover to: no pod matching \(plan.selection.describe) was Running and Ready before the round"
+            log(why)
+            round.recoveryNotMeasured = why
+        } else if let timeout = plan.waitRecovered, !plan.dryRun, !hit.isEmpty {
             log("waiting up to \(DurationParser.format(timeout)) for \(selection.servingCount) pods Running and Ready again")
             let watcher = PodRecoveryWatcher(client: client, namespace: plan.selection.namespace,
                                              labelSelector: plan.selection.labelSelector,
@@ -77,7 +89,9 @@ public final class PodChaosRunner {
                 + (recovery.newPods.isEmpty ? "" : " (new: \(recovery.newPods.joined(separator: ", ")))"))
             round.recovery = recovery
         } else if plan.waitRecovered != nil && plan.dryRun {
-            log("dry run: nothing changed, so there is no recovery to wait for")
+            let why = "dry run: nothing changed, so there is no recovery to wait for"
+            log(why)
+            round.recoveryNotMeasured = why
         }
         return round
     }
@@ -109,7 +123,8 @@ public final class PodChaosRunner {
         switch plan.action {
         case .kill:
             switch try client.deletePod(pod, gracePeriodSeconds: plan.gracePeriodSeconds, dryRun: plan.dryRun) {
-            case .deleted(let grace): outcome = .done(gracePeriodSeconds: grace ?? plan.gracePeriodSeconds)
+            // The grace period the server says it applied, never the one asked for.
+            case .deleted(let grace): outcome = .done(gracePeriodSeconds: grace)
             case .alreadyReplaced(let why): outcome = .alreadyReplaced(why)
             case .alreadyGone: outcome = .alreadyGone
             }

@@ -32,6 +32,11 @@ public struct PodRecoveryWatcher {
     /// the action hit; `before` the UIDs that existed before it (to name replacements).
     public func wait(required: Int, excluding: Set<String>, before: Set<String>, since: Date,
                      timeout: Double) throws -> PodRecovery {
+        guard required > 0 else {
+            // Zero required would "recover" at once: a time that measured nothing.
+            throw ChaosError("nothing to recover to: no pod (\(describeSelector)) was Running and Ready before the action",
+                             exitCode: .usage)
+        }
         let deadline = since.addingTimeInterval(timeout)
         var pods: [String: KubePod] = [:]
         func serving() -> [KubePod] { pods.values.filter { $0.isServing && !excluding.contains($0.uid) } }

@@ -26,7 +26,8 @@ public struct PodSelectionSpec: Sendable, Equatable {
     /// Also pick pods that are not Running (Pending, Failed…); off by default.
     public var includeNotRunning: Bool
     public var amount: PodAmount
-    /// Blast-radius cap: never hit more than this percent of the eligible pods.
+    /// Blast-radius cap: never leave more than this percent of the selector's pods
+    /// unavailable (see `PodBlastRadius`).
     public var maxPercent: Double
     /// Act even when the selector matches nothing or every pod of a namespace.
     public var force: Bool
@@ -97,11 +98,7 @@ public struct PodSelection: Sendable {
             try refuseIfEverything(matched: matched, namespacePods: namespacePods, spec: spec)
         }
         let count = spec.amount.resolve(eligible: eligible.count)
-        if count > 0 && Double(count) * 100 > spec.maxPercent * Double(eligible.count) {
-            let percent = Int((Double(count) * 100 / Double(eligible.count)).rounded())
-            throw ChaosError("would hit \(count) of \(eligible.count) eligible pods (\(percent)%), above the blast-radius cap --max-percent \(KubeNumberFormat.number(spec.maxPercent)); lower --count/--percent or raise --max-percent",
-                             exitCode: .usage)
-        }
+        try PodBlastRadius(matched: matched, policy: spec.policy).check(count: count, maxPercent: spec.maxPercent)
         let chosen = random.sample(eligible, count: count)
         return PodSelection(matched: matched, eligible: eligible, skipped: skipped, chosen: chosen,
                             resourceVersion: resourceVersion)

@@ -22,8 +22,13 @@ enum PodChaosExecution {
         let blocked = rounds.flatMap(\.blocked)
         let done = rounds.flatMap(\.results).filter { if case .done = $0.outcome { return true } else { return false } }
         let verb = action == .kill ? "deleted" : "evicted"
+        let skipped = rounds.filter { $0.skipped != nil }.count
+        let cap = chaos.maxPercent == chaos.maxPercent.rounded() ? String(Int(chaos.maxPercent)) : String(chaos.maxPercent)
+        let unmeasured = rounds.filter { $0.recoveryNotMeasured != nil && !chaos.dryRun }.count
         print("\(chaos.dryRun ? "would have " : "")\(verb) \(done.count) pod(s) in \(rounds.count) round(s)"
-              + (blocked.isEmpty ? "" : ", \(blocked.count) blocked by disruption budget"))
+              + (blocked.isEmpty ? "" : ", \(blocked.count) blocked by disruption budget")
+              + (skipped == 0 ? "" : ", \(skipped) round(s) skipped by the blast-radius cap --max-percent \(cap)")
+              + (unmeasured == 0 ? "" : ", recovery not measured in \(unmeasured) round(s): nothing to recover to"))
         if !blocked.isEmpty {
             throw ChaosError("\(blocked.count) eviction(s) blocked by disruption budget", exitCode: .conflict)
         }

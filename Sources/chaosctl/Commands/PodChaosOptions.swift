@@ -6,7 +6,7 @@ import ChaosTargets
 struct PodChaosOptions: ParsableArguments {
     @Option(help: "How many eligible pods to hit (default 1).") var count: Int?
     @Option(help: "Percent of the eligible pods to hit, rounded up.") var percent: Double?
-    @Option(name: .customLong("max-percent"), help: "Blast-radius cap: refuse to hit more than this percent of the eligible pods.")
+    @Option(name: .customLong("max-percent"), help: "Blast-radius cap: never leave more than this percent of the matching pods unavailable (pods already down count).")
     var maxPercent: Double = 50
     @Flag(help: "Act even if the selector matches nothing or every pod of a namespace.") var force = false
     @Option(name: .customLong("grace-period"), help: "Seconds of graceful termination (0 = immediate; default: the pod's own).")
