@@ -232,35 +232,29 @@ def delete_pod(p, options):
     grace = options.get("gracePeriodSeconds")
     if grace is not None and grace < 0:
         grace = 1
-    if p.get("deletionTimestamp") is not None:
+    first = p.get("deletionTimestamp") is None
+    if not first:
         current = p.get("deletionGracePeriodSeconds")
-        if current:
-            if grace is None or grace >= current:
-                return pod_object(p)  # graceful deletion already pending
-            if dry:
-                return pod_object(p, deletion=now_stamp(grace), grace=grace)
-            p["deletionTimestamp"] = now_stamp(grace)
-            p["deletionGracePeriodSeconds"] = grace
-            emit("MODIFIED", p)
-            answer = pod_object(p)
-            if grace == 0:
-                remove_pod(p)
-            return answer
-        return pod_object(p) if dry else remove_and_answer(p)
-    if grace is None:
-        grace = p.get("terminationGracePeriodSeconds", 30)
-    if not p.get("nodeName") or p["phase"] in ("Succeeded", "Failed"):
-        grace = 0
+        if not current:
+            return pod_object(p) if dry else remove_and_answer(p)
+        if grace is None or grace >= current:
+            return pod_object(p)  # graceful deletion already pending
+    else:
+        if grace is None:
+            grace = p.get("terminationGracePeriodSeconds", 30)
+        if not p.get("nodeName") or p["phase"] in ("Succeeded", "Failed"):
+            grace = 0
     if dry:
         return pod_object(p, deletion=now_stamp(grace), grace=grace)
     p["deletionTimestamp"] = now_stamp(grace)
     p["deletionGracePeriodSeconds"] = grace
     emit("MODIFIED", p)
     answer = pod_object(p)
-    replicaset_react(p)
+    if first:
+        replicaset_react(p)
     if grace == 0:
         remove_pod(p)
-    elif p.get("nodeName") in STATE["kubeletNodes"]:
+    elif first and p.get("nodeName") in STATE["kubeletNodes"]:
         later(min(grace, STATE["kubeletStopDelay"]), lambda: locked(remove_pod, p))
     return answer
 
