@@ -75,11 +75,15 @@ final class PodCommandTests: XCTestCase {
                      ["namespace": "chaos", "name": "cold-1", "labels": ["app": "cold"], "phase": "Running", "ready": false,
                       "nodeName": "node-1", "replicaSet": "cold-rs"],
                      ["namespace": "chaos", "name": "cold-2", "labels": ["app": "cold"], "phase": "Running", "ready": false,
-                      "nodeName": "node-1", "replicaSet": "cold-rs"]],
+                      "nodeName": "node-1", "replicaSet": "cold-rs"]]
+                // A 4-replica Deployment whose replacements stay Pending for the whole test.
+                + (1...4).map { pod("slow-\($0)", "slow").merging(["replicaSet": "slow-rs"]) { $1 } },
             "replicaSets": [["namespace": "chaos", "name": "api-rs", "labels": ["app": "api"],
                              "recreateDelay": 0.03, "runningDelay": 0.1, "readyDelay": 0.3],
                             ["namespace": "chaos", "name": "cold-rs", "labels": ["app": "cold"],
-                             "recreateDelay": 0.03, "runningDelay": 0.1, "readyDelay": 60]],
+                             "recreateDelay": 0.03, "runningDelay": 0.1, "readyDelay": 60],
+                            ["namespace": "chaos", "name": "slow-rs", "labels": ["app": "slow"],
+                             "recreateDelay": 0.03, "runningDelay": 60, "readyDelay": 60]],
             "pdbs": [["namespace": "chaos", "name": "web-pdb", "matchLabels": ["app": "web"], "minAvailable": 2]],
             "kubeletNodes": ["node-1"],
         ]
@@ -123,6 +127,17 @@ final class PodCommandTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("nothing to recover to: no pod matching label selector 'app=cold' in namespace chaos was Running and Ready before the round"), r.stdout)
         XCTAssertTrue(r.stdout.contains("recovery not measured in 1 round(s): nothing to recover to"), r.stdout)
         XCTAssertFalse(r.stdout.contains("recovered in"), "no recovery was measured: \(r.stdout)")
+    }
+
+    func testFastRoundsSkipWhatTheCapForbidsAndSayHowMany() throws {
+        let r = try pod(["kill", "-l", "app=slow", "--grace-period", "0", "--interval", "250ms", "--duration", "1250ms",
+                         "--seed", "5"])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("round 3 skipped: 2 of 4 pods are already unavailable"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("deleted 2 pod(s) in 5 round(s), 3 round(s) skipped by the blast-radius cap --max-percent 50"),
+                      r.stdout)
+        let ready = try pod(["list", "-l", "app=slow"]).stdout.split(separator: "\n").filter { $0.contains(" yes ") }
+        XCTAssertEqual(ready.count, 2, "half of the Deployment still serves")
     }
 
     /// experiments/pod-kill-recovery.yaml's own pod step, run by `chaosctl run`: its
