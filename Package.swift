@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "ChaosFlags", dependencies: ["ChaosControl", "ChaosCore", "ChaosConfig"]),
         .target(name: "ChaosProxy", dependencies: ["ChaosCore", "CChaosLinux"]),
         // A small HTTP/1.1 server on plain sockets: the proxy API and the demo service use it.
-        .target(name: "ChaosHTTPServer"),
+        .target(name: "ChaosHTTPServer", dependencies: ["CChaosLinux"]),
         // The demo service and its TCP dependency, for `chaosctl demo` and end-to-end tests.
         .target(name: "ChaosDemo", dependencies: ["ChaosControl", "ChaosHTTPServer"]),
         .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosCore", "ChaosHTTPServer", "ChaosHTTP"]),

@@ -31,15 +31,26 @@ public struct HTTPRequest: Sendable, Equatable {
     }
 
     /// The path without the query string, percent-decoded as Go's URL.Path is.
-    public var path: String {
+    public var path: String { Self.percentDecode(rawPath) }
+
+    /// The path's segments after the leading "/", split first and then each
+    /// percent-decoded, so an encoded "/" ("a%2Fb") stays inside its segment, as routers
+    /// matching on the escaped path (gorilla/mux with UseEncodedPath) see it.
+    /// "/proxies/a%2Fb" gives ["proxies", "a/b"]; "/" gives [""].
+    public var pathSegments: [String] {
+        rawPath.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+            .map { Self.percentDecode(String($0)) }
+    }
+
+    /// The path as sent, without the query string or an absolute form's scheme and host.
+    public var rawPath: String {
         var origin = Substring(target)
         // Absolute form ("http://host:8474/proxies"), which proxies and some clients send.
         if origin.hasPrefix("http://") {
             origin = origin.dropFirst(7)
             origin = origin.firstIndex(of: "/").map { origin[$0...] } ?? "/"
         }
-        let rawPath = origin.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        return Self.percentDecode(String(rawPath))
+        return String(origin.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
     }
 
     /// Whether the connection stays open after the response (HTTP/1.1 unless
@@ -51,19 +62,33 @@ public struct HTTPRequest: Sendable, Equatable {
         return !tokens.contains("close")
     }
 
+    /// "%XX" (two hex digits, nothing else) becomes its byte; anything else stays as is.
+    /// Bytes that are not UTF-8 become U+FFFD.
     static func percentDecode(_ text: String) -> String {
         guard text.contains("%") else { return text }
+        let utf8 = Array(text.utf8)
         var bytes: [UInt8] = []
-        var utf8 = Array(text.utf8)[...]
-        while let byte = utf8.popFirst() {
-            if byte == UInt8(ascii: "%"), utf8.count >= 2,
-               let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(value)
-                utf8 = utf8.dropFirst(2)
+        bytes.reserveCapacity(utf8.count)
+        var index = 0
+        while index < utf8.count {
+            if utf8[index] == UInt8(ascii: "%"), index + 2 < utf8.count,
+               let high = hexValue(utf8[index + 1]), let low = hexValue(utf8[index + 2]) {
+                bytes.append(high << 4 | low)
+                index += 3
             } else {
-                bytes.append(byte)
+                bytes.append(utf8[index])
+                index += 1
             }
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 48...57: return byte - 48
+        case 65...70: return byte - 55
+        case 97...102: return byte - 87
+        default: return nil
+        }
     }
 }

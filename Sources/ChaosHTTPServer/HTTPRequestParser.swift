@@ -2,26 +2,41 @@
 public struct HTTPParseError: Error, Equatable {
     public var status: Int
     public var reason: String
+
+    public init(status: Int, reason: String) {
+        self.status = status
+        self.reason = reason
+    }
+
+    static let badRequest = HTTPParseError(status: 400, reason: "Bad Request")
+    static let headTooLarge = HTTPParseError(status: 431, reason: "Request Header Fields Too Large")
+    static let bodyTooLarge = HTTPParseError(status: 413, reason: "Request Entity Too Large")
+    static let unsupportedEncoding = HTTPParseError(status: 501, reason: "Not Implemented")
 }
 
 /// Incremental HTTP/1.1 request parser for one connection. Bytes are appended as they
 /// arrive; `next()` yields complete requests in order, so pipelined requests are
-/// answered one by one. Head and body sizes are bounded.
+/// answered one by one. Every size is bounded and every scan resumes where the last
+/// one stopped, so no input can trap, grow memory without bound or cost quadratic time.
+/// Fuzz entry point: `append` any bytes, call `next()` until it returns nil or throws.
 public struct HTTPRequestParser {
     public struct Limits: Sendable {
         public var maximumHeadBytes: Int
         public var maximumBodyBytes: Int
         public var maximumHeaderCount: Int
+        /// A chunk-size line, extensions included.
+        public var maximumChunkLineBytes: Int
         public init(maximumHeadBytes: Int = 64 * 1024, maximumBodyBytes: Int = 8 * 1024 * 1024,
-                    maximumHeaderCount: Int = 100) {
+                    maximumHeaderCount: Int = 100, maximumChunkLineBytes: Int = 4096) {
             self.maximumHeadBytes = maximumHeadBytes
             self.maximumBodyBytes = maximumBodyBytes
             self.maximumHeaderCount = maximumHeaderCount
+            self.maximumChunkLineBytes = maximumChunkLineBytes
         }
     }
 
-    private enum Framing { case none, length(Int), chunked }
-    private struct Head {
+    enum Framing { case none, length(Int), chunked }
+    struct Head {
         var request: HTTPRequest
         var framing: Framing
         var headLength: Int
@@ -34,10 +49,7 @@ public struct HTTPRequestParser {
     /// Where the search for the end of the head resumes, so a head arriving byte by
     /// byte is scanned once, not once per byte.
     private var headScanOffset = 0
-    /// Chunked body decoded so far and where the next chunk starts in `buffer`, so a
-    /// large body arriving in pieces is decoded once.
-    private var chunkedBody: [UInt8] = []
-    private var chunkedOffset: Int?
+    private var chunked = ChunkedBodyDecoder()
 
     public init(limits: Limits = Limits()) { self.limits = limits }
 
@@ -54,6 +66,9 @@ public struct HTTPRequestParser {
 
     /// Whether bytes of an unfinished request are buffered (for idle-close decisions).
     public var hasPartialRequest: Bool { !buffer.isEmpty || head != nil }
+
+    /// Bytes buffered and not yet consumed by a request.
+    public var bufferedByteCount: Int { buffer.count }
 
     /// The next complete request, or `nil` if more bytes are needed.
     public mutating func next() throws -> HTTPRequest? {
@@ -73,137 +88,80 @@ public struct HTTPRequestParser {
             request.body = Array(buffer[bodyStart..<(bodyStart + length)])
             consumed = bodyStart + length
         case .chunked:
-            guard let end = try decodeChunked(from: chunkedOffset ?? bodyStart) else { return nil }
-            request.body = chunkedBody
+            guard let end = try chunked.decode(buffer, from: bodyStart, limits: limits) else { return nil }
+            request.body = chunked.body
             consumed = end
         }
         buffer.removeFirst(consumed)
         head = nil
         continueSent = false
         headScanOffset = 0
-        chunkedBody = []
-        chunkedOffset = nil
+        chunked = ChunkedBodyDecoder()
         return request
     }
 
+    /// The length of the head including its empty line, once it has arrived. Lines end
+    /// in LF with an optional CR before it, as Go's net/http reads them.
     private mutating func findHeadEnd() -> Int? {
-        guard buffer.count >= 4 else { return nil }
         var index = headScanOffset
-        while index + 3 < buffer.count {
-            if buffer[index] == 13, buffer[index + 1] == 10, buffer[index + 2] == 13, buffer[index + 3] == 10 {
-                return index
+        while index < buffer.count {
+            if buffer[index] == 10 {
+                guard index + 1 < buffer.count else { break }
+                if buffer[index + 1] == 10 { return index + 2 }
+                if buffer[index + 1] == 13 {
+                    guard index + 2 < buffer.count else { break }
+                    if buffer[index + 2] == 10 { return index + 3 }
+                }
             }
             index += 1
         }
-        headScanOffset = max(0, buffer.count - 3)
+        headScanOffset = index
         return nil
     }
 
     private mutating func parseHead() throws -> Head? {
-        // Tolerate blank lines between pipelined requests, as RFC 9112 §2.2 suggests.
-        while headScanOffset == 0, buffer.count >= 2, buffer[0] == 13, buffer[1] == 10 { buffer.removeFirst(2) }
-        guard let end = findHeadEnd() else {
-            if buffer.count > limits.maximumHeadBytes {
-                throw HTTPParseError(status: 431, reason: "Request Header Fields Too Large")
-            }
+        if headScanOffset == 0 { skipLeadingEmptyLines() }
+        guard let length = findHeadEnd() else {
+            if buffer.count > limits.maximumHeadBytes { throw HTTPParseError.headTooLarge }
             return nil
         }
-        guard end <= limits.maximumHeadBytes else {
-            throw HTTPParseError(status: 431, reason: "Request Header Fields Too Large")
-        }
-        let text = String(decoding: buffer[0..<end], as: UTF8.self)
-        var lines = text.crlfLines
-        let requestLine = lines.removeFirst()
-        let parts = requestLine.split(separator: " ", omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, parts[1].hasPrefix("/") || parts[1] == "*" || parts[1].hasPrefix("http://"),
-              parts[2] == "HTTP/1.1" || parts[2] == "HTTP/1.0",
-              parts[0].allSatisfy({ $0.isLetter && $0.isASCII }) else {
-            throw HTTPParseError(status: 400, reason: "Bad Request")
-        }
-        guard lines.count <= limits.maximumHeaderCount else {
-            throw HTTPParseError(status: 431, reason: "Request Header Fields Too Large")
-        }
-        var headers: [(name: String, value: String)] = []
-        for line in lines {
-            guard let colon = line.firstIndex(of: ":"), colon != line.startIndex,
-                  !line[..<colon].contains(" "), !line[..<colon].contains("\t") else {
-                throw HTTPParseError(status: 400, reason: "Bad Request")
-            }
-            headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmedOWS))
-        }
-        let request = HTTPRequest(method: String(parts[0]), target: String(parts[1]),
-                                  version: String(parts[2]), headers: headers)
-        return Head(request: request, framing: try framing(of: request), headLength: end + 4)
+        guard length <= limits.maximumHeadBytes + 4 else { throw HTTPParseError.headTooLarge }
+        let request = try HTTPHeadSyntax.parse(buffer[0..<length], maximumHeaderCount: limits.maximumHeaderCount)
+        return Head(request: request, framing: try framing(of: request), headLength: length)
     }
 
-    private func framing(of request: HTTPRequest) throws -> Framing {
-        let lowered = request.headers.map { ($0.name.lowercased(), $0.value) }
-        if let encoding = lowered.last(where: { $0.0 == "transfer-encoding" })?.1 {
-            guard encoding.lowercased().split(separator: ",").last?.trimmedOWS == "chunked" else {
-                throw HTTPParseError(status: 501, reason: "Not Implemented")
+    /// RFC 9112 §2.2: a server SHOULD ignore at least one empty line before a request line.
+    private mutating func skipLeadingEmptyLines() {
+        var start = 0
+        while start < buffer.count {
+            if buffer[start] == 10 { start += 1; continue }
+            if buffer[start] == 13, start + 1 < buffer.count, buffer[start + 1] == 10 { start += 2; continue }
+            break
+        }
+        if start > 0 { buffer.removeFirst(start) }
+    }
+
+    /// Body framing as Go's net/http decides it (transfer.go, parseTransferEncoding and
+    /// fixLength): one Transfer-Encoding, and only "chunked" (else 501); Transfer-Encoding
+    /// is ignored on HTTP/1.0; Content-Length values must agree and be plain digits.
+    /// Unlike Go, Transfer-Encoding together with Content-Length is refused (400), as
+    /// RFC 9112 §6.1 allows, since such a request is a smuggling attempt.
+    func framing(of request: HTTPRequest) throws -> Framing {
+        let encodings = request.headers.filter { $0.name.lowercased() == "transfer-encoding" }.map(\.value)
+        let lengths = request.headers.filter { $0.name.lowercased() == "content-length" }.map(\.value)
+        if !encodings.isEmpty, request.version != "HTTP/1.0" {
+            guard encodings.count == 1, encodings[0].lowercased() == "chunked" else {
+                throw HTTPParseError.unsupportedEncoding
             }
+            guard lengths.isEmpty else { throw HTTPParseError.badRequest }
             return .chunked
         }
-        let lengths = Set(lowered.filter { $0.0 == "content-length" }.map(\.1))
         guard let text = lengths.first else { return .none }
-        guard lengths.count == 1, !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let length = Int(text) else {
-            throw HTTPParseError(status: 400, reason: "Bad Request")
+        guard lengths.allSatisfy({ $0 == text }), !text.isEmpty, text.utf8.count <= 18,
+              text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let length = Int(text) else {
+            throw HTTPParseError.badRequest
         }
-        guard length <= limits.maximumBodyBytes else {
-            throw HTTPParseError(status: 413, reason: "Request Entity Too Large")
-        }
+        guard length <= limits.maximumBodyBytes else { throw HTTPParseError.bodyTooLarge }
         return length == 0 ? .none : .length(length)
-    }
-
-    /// Decodes complete chunks from `start` into `chunkedBody`; returns the end of the
-    /// body (after the trailers) once the last chunk has arrived, else `nil`.
-    private mutating func decodeChunked(from start: Int) throws -> Int? {
-        var index = start
-        while true {
-            chunkedOffset = index
-            guard let lineEnd = crlf(from: index) else {
-                if buffer.count - index > 1024 { throw HTTPParseError(status: 400, reason: "Bad Request") }
-                return nil
-            }
-            let line = String(decoding: buffer[index..<lineEnd], as: UTF8.self)
-            let sizeText = line.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0].trimmedOWS
-            guard !sizeText.isEmpty, sizeText.count <= 8, let size = Int(sizeText, radix: 16) else {
-                throw HTTPParseError(status: 400, reason: "Bad Request")
-            }
-            var cursor = lineEnd + 2
-            if size == 0 {
-                // Trailer fields until an empty line; their content is ignored.
-                while true {
-                    guard let trailerEnd = crlf(from: cursor) else {
-                        if buffer.count - cursor > limits.maximumHeadBytes {
-                            throw HTTPParseError(status: 431, reason: "Request Header Fields Too Large")
-                        }
-                        return nil
-                    }
-                    let empty = trailerEnd == cursor
-                    cursor = trailerEnd + 2
-                    if empty { return cursor }
-                }
-            }
-            guard chunkedBody.count + size <= limits.maximumBodyBytes else {
-                throw HTTPParseError(status: 413, reason: "Request Entity Too Large")
-            }
-            guard buffer.count >= cursor + size + 2 else { return nil }
-            guard buffer[cursor + size] == 13, buffer[cursor + size + 1] == 10 else {
-                throw HTTPParseError(status: 400, reason: "Bad Request")
-            }
-            chunkedBody.append(contentsOf: buffer[cursor..<(cursor + size)])
-            index = cursor + size + 2
-        }
-    }
-
-    private func crlf(from start: Int) -> Int? {
-        var index = start
-        while index + 1 < buffer.count {
-            if buffer[index] == 13, buffer[index + 1] == 10 { return index }
-            index += 1
-        }
-        return nil
     }
 }

@@ -58,6 +58,7 @@ public struct HTTPResponse: Sendable, Equatable {
         case 403: return "Forbidden"
         case 404: return "Not Found"
         case 405: return "Method Not Allowed"
+        case 408: return "Request Timeout"
         case 409: return "Conflict"
         case 413: return "Request Entity Too Large"
         case 431: return "Request Header Fields Too Large"

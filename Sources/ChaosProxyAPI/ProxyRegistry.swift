@@ -74,7 +74,8 @@ public final class ProxyRegistry: @unchecked Sendable {
             return try dataPlane.start(proxy: proxy.name, listen: listen, upstream: proxy.upstream,
                                        toxics: proxy.toxicSpecs)
         } catch {
-            throw APIError(status: 500, message: DataPlaneErrorText.listen(listen, error))
+            // Go's net.Listen names the resolved address in its error, as Toxiproxy prints it.
+            throw APIError(status: 500, message: DataPlaneErrorText.listen(ListenAddress.resolved(listen), error))
         }
     }
 
@@ -137,7 +138,10 @@ public final class ProxyRegistry: @unchecked Sendable {
             do {
                 for definition in definitions {
                     let existing = proxies[definition.name]
-                    if let existing, existing.listen == definition.listen, existing.upstream == definition.upstream {
+                    // Compared resolved, as Toxiproxy does: "localhost:7070" is the proxy
+                    // stored as "127.0.0.1:7070", which keeps its toxics.
+                    if let existing, ListenAddress.resolved(existing.listen) == ListenAddress.resolved(definition.listen),
+                       existing.upstream == definition.upstream {
                         var kept = existing
                         if existing.enabled != definition.enabled || !definition.toxics.isEmpty {
                             undo.append((definition.name, existing))

@@ -18,19 +18,50 @@ final class HTTPServerLimitsTests: XCTestCase {
         return server
     }
 
-    func testConnectionsBeyondTheCapGet503() throws {
+    func testAtTheCapTheLongestIdleConnectionMakesRoom() throws {
         let server = try makeServer { $0.maximumConnections = 2 }
+        defer { server.stop() }
+        let oldest = try RawHTTP.connect(port: server.port)
+        defer { close(oldest) }
+        // The first request marks it idle since then; the second connection is idle later.
+        var pending: [UInt8] = []
+        RawHTTP.write(oldest, "GET /first HTTP/1.1\r\n\r\n")
+        XCTAssertEqual(try RawHTTP.readResponse(oldest, pending: &pending).body, "/first")
+        let newer = try RawHTTP.connect(port: server.port)
+        defer { close(newer) }
+        RawHTTP.write(newer, "GET /second HTTP/1.1\r\n\r\n")
+        pending = []
+        XCTAssertEqual(try RawHTTP.readResponse(newer, pending: &pending).body, "/second")
+        let third = try RawHTTP.exchange(port: server.port, "GET /third HTTP/1.1\r\n\r\n")
+        XCTAssertEqual(third.body, "/third", "a new client is served, not refused")
+        var byte: UInt8 = 0
+        XCTAssertEqual(recv(oldest, &byte, 1, 0), 0, "the longest idle connection was closed to make room")
+        RawHTTP.write(newer, "GET /still HTTP/1.1\r\n\r\n")
+        pending = []
+        XCTAssertEqual(try RawHTTP.readResponse(newer, pending: &pending).body, "/still")
+    }
+
+    func testOnlyConnectionsAllInHandlersMakeANewOneGet503() throws {
+        let release = DispatchSemaphore(value: 0), entered = DispatchSemaphore(value: 0)
+        var options = HTTPServer.Options()
+        options.maximumConnections = 2
+        let server = HTTPServer(options: options) { request in
+            if request.path == "/block" { entered.signal(); release.wait() }
+            return HTTPResponse(status: 200, text: request.path)
+        }
+        try server.start(host: "127.0.0.1", port: 0)
         defer { server.stop() }
         let first = try RawHTTP.connect(port: server.port), second = try RawHTTP.connect(port: server.port)
         defer { close(first); close(second) }
-        // Make sure both are accepted and being served before the third arrives.
-        for fd in [first, second] {
-            RawHTTP.write(fd, "GET /held HTTP/1.1\r\n\r\n")
-            var pending: [UInt8] = []
-            XCTAssertEqual(try RawHTTP.readResponse(fd, pending: &pending).body, "/held")
-        }
-        let third = try RawHTTP.exchange(port: server.port, "GET /x HTTP/1.1\r\n\r\n")
-        XCTAssertEqual(third.statusLine, "HTTP/1.1 503 Service Unavailable")
+        RawHTTP.write(first, "GET /block HTTP/1.1\r\n\r\n")
+        RawHTTP.write(second, "GET /block HTTP/1.1\r\n\r\n")
+        XCTAssertEqual(entered.wait(timeout: .now() + 10), .success)
+        XCTAssertEqual(entered.wait(timeout: .now() + 10), .success)
+        let refused = try? RawHTTP.exchange(port: server.port, "GET /x HTTP/1.1\r\n\r\n")
+        XCTAssertEqual(refused?.statusLine, "HTTP/1.1 503 Service Unavailable")
+        release.signal(); release.signal()
+        var pending: [UInt8] = []
+        XCTAssertEqual(try RawHTTP.readResponse(first, pending: &pending).body, "/block")
     }
 
     func testIdleConnectionIsClosed() throws {

@@ -51,6 +51,22 @@ final class TranscriptReplayTests: XCTestCase {
     }
 }
 
+extension TranscriptReplayTests {
+    /// Host-name listen addresses (issue #11 item 11): /populate with "localhost:P" for a
+    /// proxy stored as "127.0.0.1:P" keeps it and its toxics, and a busy "localhost:P"
+    /// is reported with the resolved address. Cases and citations: HostNameListenCases.
+    func testHostNameListenAddressesAreComparedAndPrintedResolved() throws {
+        let harness = try APIHarness()
+        for recorded in hostNameListenCases {
+            let response = try harness.send(recorded.method, recorded.path, body: recorded.body, headers: recorded.headers)
+            harness.assertResponse(response, statusLine: recorded.statusLine, headers: recorded.responseHeaders,
+                                   body: recorded.responseBody, "#\(recorded.number) \(recorded.title)")
+        }
+        let stops = harness.dataPlane.calls.filter { $0 == .stop(name: "hostkeep") }
+        XCTAssertEqual(stops, [], "the listener was never restarted")
+    }
+}
+
 /// The value of the first `"key":"value"` pair in a compact JSON text.
 func jsonStringField(_ key: String, in text: String) -> String? {
     guard let start = text.range(of: "\"\(key)\":\"") else { return nil }

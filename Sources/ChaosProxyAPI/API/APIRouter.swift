@@ -32,9 +32,11 @@ public final class APIRouter: @unchecked Sendable {
         }
     }
 
-    private func match(_ path: String) -> Route? {
-        guard path.hasPrefix("/") else { return nil }
-        let segments = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    /// Matches on the path split first and decoded per segment, so a name holding an
+    /// encoded "/" ("a%2Fb") is one segment, as gorilla/mux matches Toxiproxy's routes.
+    private func match(_ request: HTTPRequest) -> Route? {
+        guard request.rawPath.hasPrefix("/") else { return nil }
+        let segments = request.pathSegments
         guard !segments.contains(where: \.isEmpty) else { return nil }
         switch (segments.count, segments.first) {
         case (1, "version"): return .version
@@ -52,7 +54,7 @@ public final class APIRouter: @unchecked Sendable {
 
     /// The response to one request; never throws and never blocks on traffic.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
-        guard let route = match(request.path) else { return ToxiproxyResponses.notFound }
+        guard let route = match(request) else { return ToxiproxyResponses.notFound }
         guard route.methods.contains(request.method) else { return ToxiproxyResponses.methodNotAllowed }
         let requestID = requestIDs.next()
         if request.header("User-Agent")?.hasPrefix("Mozilla/") == true {

@@ -84,15 +84,19 @@ public enum PrometheusRenderer {
         return trimmed.isEmpty ? "\(nanos / 1_000_000_000)" : "\(nanos / 1_000_000_000).\(trimmed)"
     }
 
-    /// Label value escaping required by the text format.
+    /// Label value escaping required by the text format: backslash, double quote and
+    /// line feed, walked by Unicode scalar (as Characters, "\r\n" is one and would slip
+    /// through as a raw line break). The format has no escape for other control
+    /// characters, so they become U+FFFD; the API refuses them in names and upstreams.
     static func escape(_ value: String) -> String {
         var out = ""
-        for character in value {
-            switch character {
+        for scalar in value.unicodeScalars {
+            switch scalar {
             case "\\": out += "\\\\"
             case "\"": out += "\\\""
             case "\n": out += "\\n"
-            default: out.append(character)
+            case _ where ResourceName.isControl(scalar): out += "\u{FFFD}"
+            default: out.unicodeScalars.append(scalar)
             }
         }
         return out

@@ -2,12 +2,14 @@ import ChaosHTTPServer
 import Foundation
 
 /// The lines toxiproxy-cli 2.12 prints when stdout is not a terminal, so scripts
-/// written against it keep working with `chaosctl proxy` / `chaosctl toxic`.
+/// written against it keep working with `chaosctl proxy` / `chaosctl toxic`. Names and
+/// addresses from the server have their control characters made visible, so a name
+/// cannot break a line or a column (toxiproxy-cli prints them raw).
 public enum ToxiproxyCLIText {
     /// `list`: "name<TAB>listen<TAB>upstream<TAB>enabled|disabled<TAB>toxic count", by name.
     public static func list(_ proxies: [RemoteProxy]) -> String {
         proxies.sorted { $0.name < $1.name }.map {
-            "\($0.name)\t\($0.listen)\t\($0.upstream)\t\($0.enabled ? "enabled" : "disabled")\t\($0.toxics.count)\n"
+            "\($0.name.escapingControlCharacters)\t\($0.listen.escapingControlCharacters)\t\($0.upstream.escapingControlCharacters)\t\($0.enabled ? "enabled" : "disabled")\t\($0.toxics.count)\n"
         }.joined()
     }
 
@@ -16,25 +18,25 @@ public enum ToxiproxyCLIText {
         let ordered = proxy.toxics.filter { $0.stream == "upstream" } + proxy.toxics.filter { $0.stream != "upstream" }
         return ordered.map { toxic in
             let attributes = toxic.attributes.sorted { $0.key < $1.key }
-                .map { "\t\($0.key)=\(JSONWriter.value($0.value))" }.joined()
-            return "\(toxic.name)\ttype=\(toxic.type)\tstream=\(toxic.stream)\ttoxicity="
+                .map { "\t\($0.key.escapingControlCharacters)=\(JSONWriter.value($0.value))" }.joined()
+            return "\(toxic.name.escapingControlCharacters)\ttype=\(toxic.type.escapingControlCharacters)\tstream=\(toxic.stream.escapingControlCharacters)\ttoxicity="
                 + String(format: "%.2f", toxic.toxicity) + "\tattributes=[\(attributes)\t]\n"
         }.joined()
     }
 
-    public static func created(_ proxy: String) -> String { "Created new proxy \(proxy)\n" }
-    public static func deleted(_ proxy: String) -> String { "Deleted proxy \(proxy)\n" }
+    public static func created(_ proxy: String) -> String { "Created new proxy \(proxy.escapingControlCharacters)\n" }
+    public static func deleted(_ proxy: String) -> String { "Deleted proxy \(proxy.escapingControlCharacters)\n" }
     public static func toggled(_ proxy: RemoteProxy) -> String {
-        "Proxy \(proxy.name) is now \(proxy.enabled ? "enabled" : "disabled")\n"
+        "Proxy \(proxy.name.escapingControlCharacters) is now \(proxy.enabled ? "enabled" : "disabled")\n"
     }
     public static func toxicAdded(_ toxic: RemoteToxic, proxy: String) -> String {
-        "Added \(toxic.stream) \(toxic.type) toxic '\(toxic.name)' on proxy '\(proxy)'\n"
+        "Added \(toxic.stream.escapingControlCharacters) \(toxic.type.escapingControlCharacters) toxic '\(toxic.name.escapingControlCharacters)' on proxy '\(proxy.escapingControlCharacters)'\n"
     }
     public static func toxicUpdated(_ toxic: String, proxy: String) -> String {
-        "Updated toxic '\(toxic)' on proxy '\(proxy)'\n"
+        "Updated toxic '\(toxic.escapingControlCharacters)' on proxy '\(proxy.escapingControlCharacters)'\n"
     }
     public static func toxicRemoved(_ toxic: String, proxy: String) -> String {
-        "Removed toxic '\(toxic)' on proxy '\(proxy)'\n"
+        "Removed toxic '\(toxic.escapingControlCharacters)' on proxy '\(proxy.escapingControlCharacters)'\n"
     }
 
     // Failure lines (stderr, followed by an empty line, exit status 1).

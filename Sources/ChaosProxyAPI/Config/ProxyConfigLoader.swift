@@ -69,6 +69,12 @@ public enum ProxyConfigLoader {
             }
             if definition.name.isEmpty { throw failure("\(path).name", "", "is required") }
             if definition.upstream.isEmpty { throw failure("\(path).upstream", "", "is required") }
+            if let problem = ResourceName.problem(definition.name) {
+                throw failure("\(path).name", definition.name.escapingControlCharacters, problem)
+            }
+            do { try ResourceName.checkUpstream(definition.upstream) } catch let error as APIError {
+                throw failure("\(path).upstream", definition.upstream.escapingControlCharacters, error.message)
+            }
             do { try ListenAddress.validate(definition.listen) } catch let error as APIError {
                 throw failure("\(path).listen", definition.listen, error.message)
             }

@@ -93,6 +93,8 @@ public struct ProxyDefinition: Sendable, Equatable {
     public func checkRequired(suffix: String = "") throws {
         if name.isEmpty { throw APIError.missingField("name" + suffix) }
         if upstream.isEmpty { throw APIError.missingField("upstream" + suffix) }
+        try ResourceName.check(name, as: "proxy name")
+        try ResourceName.checkUpstream(upstream)
     }
 }
 
@@ -103,16 +105,19 @@ public struct ProxyUpdate: Sendable, Equatable {
     public var enabled: Bool?
 
     public static func decode(_ value: JSONValue) throws -> ProxyUpdate {
+        let update: ProxyUpdate
         do {
             let reader = try GoFieldReader(value, structName: "Proxy", goType: "toxiproxy.Proxy")
             _ = try reader.string("name")
             let listen = try reader.string("listen")
             let upstream = try reader.string("upstream")
-            return ProxyUpdate(listen: listen?.isEmpty == true ? nil : listen,
-                               upstream: upstream?.isEmpty == true ? nil : upstream,
-                               enabled: try reader.bool("enabled"))
+            update = ProxyUpdate(listen: listen?.isEmpty == true ? nil : listen,
+                                 upstream: upstream?.isEmpty == true ? nil : upstream,
+                                 enabled: try reader.bool("enabled"))
         } catch {
             throw APIError.badRequestBody(error)
         }
+        if let upstream = update.upstream { try ResourceName.checkUpstream(upstream) }
+        return update
     }
 }

@@ -28,6 +28,7 @@ public enum ToxicDecoding {
         let resolvedName = (name?.isEmpty ?? true)
             ? Toxic.defaultName(type: typeName ?? "", stream: stream.rawValue) : name!
         guard let type = typeName.flatMap(ToxicType.init(rawValue:)) else { throw APIError.invalidToxicType }
+        try ResourceName.check(resolvedName, as: "toxic name")
         if exists(resolvedName) { throw APIError.toxicExists }
         let attributes = try decodeAttributes(reader.raw("attributes"), type: type, base: [:])
         var toxic = Toxic(name: resolvedName, type: type, stream: stream, toxicity: toxicity ?? 1,

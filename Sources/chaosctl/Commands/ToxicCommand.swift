@@ -63,7 +63,7 @@ struct ToxicAddCommand: ParsableCommand {
             _ = hold?.finish()
             throw failProxyCommand(ToxiproxyCLIText.addToxicFailed(error, proxy: proxy), error)
         }
-        printProxyText("Added \(fault.stream) \(fault.type) toxic '\(fault.name)' on proxy '\(proxy)'\n")
+        printProxyText("Added \(fault.stream) \(fault.type) toxic '\(fault.name.escapingControlCharacters)' on proxy '\(proxy.escapingControlCharacters)'\n")
         guard let hold else { return }
         let (ending, failures) = hold.wait(until: expiresAt)
         for (_, error) in failures {

@@ -1,9 +1,12 @@
-/// Left-aligned columns for human output.
+import ChaosProxyAPI
+
+/// Left-aligned columns for human output. Control characters in cells are made visible,
+/// so a name from a file or a server cannot break a row.
 struct TextTable {
     let headers: [String]
     private var rows: [[String]] = []
     init(headers: [String]) { self.headers = headers }
-    mutating func add(_ row: [String]) { rows.append(row) }
+    mutating func add(_ row: [String]) { rows.append(row.map(\.escapingControlCharacters)) }
 
     func render() -> String {
         var widths = headers.map(\.count)

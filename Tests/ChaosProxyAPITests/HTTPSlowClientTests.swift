@@ -1,0 +1,110 @@
+import ChaosHTTPServer
+import Foundation
+import Glibc
+import XCTest
+
+/// Slowloris and idle clients against `HTTPServer` over real sockets: they must not
+/// lock a normal client out (issue #11 item 3). Only answers are asserted, never
+/// timings; scripts/bench-proxy.sh ("slow" section) measures the latency.
+final class HTTPSlowClientTests: XCTestCase {
+    private var sockets: [Int32] = []
+
+    override func tearDown() {
+        for fd in sockets { close(fd) }
+        sockets = []
+    }
+
+    private func makeServer(_ configure: (inout HTTPServer.Options) -> Void = { _ in }) throws -> HTTPServer {
+        var options = HTTPServer.Options()
+        configure(&options)
+        let server = HTTPServer(options: options) { request in HTTPResponse(status: 200, text: request.path) }
+        try server.start(host: "127.0.0.1", port: 0)
+        return server
+    }
+
+    /// `count` connections that sent nothing, and `count` that sent part of a head.
+    private func holdSlowAndIdle(_ count: Int, port: UInt16) throws {
+        for index in 0..<(2 * count) {
+            let fd = try RawHTTP.connect(port: port)
+            sockets.append(fd)
+            if index % 2 == 1 { RawHTTP.write(fd, "GET /slow HTTP/1.1\r\nX-Slow: ") }
+        }
+    }
+
+    private func assertNormalClientAnswered(port: UInt16, requests: Int, file: StaticString = #filePath, line: UInt = #line) {
+        for round in 0..<requests {
+            let response = try? RawHTTP.exchange(port: port, "GET /normal\(round) HTTP/1.1\r\n\r\n")
+            XCTAssertEqual(response?.statusLine, "HTTP/1.1 200 OK", "request \(round)", file: file, line: line)
+            XCTAssertEqual(response?.body, "/normal\(round)", file: file, line: line)
+        }
+    }
+
+    func testSlowAndIdleClientsBeyondTheCapDoNotLockOutANormalClient() throws {
+        let server = try makeServer()
+        defer { server.stop() }
+        try holdSlowAndIdle(400, port: server.port)  // 800 > the default cap of 512
+        assertNormalClientAnswered(port: server.port, requests: 20)
+    }
+
+    func testSlowClientsAloneBeyondASmallCapDoNotLockOutANormalClient() throws {
+        let server = try makeServer { $0.maximumConnections = 16 }
+        defer { server.stop() }
+        for _ in 0..<64 {
+            let fd = try RawHTTP.connect(port: server.port)
+            sockets.append(fd)
+            RawHTTP.write(fd, "POST /slow HTTP/1.1\r\nContent-Length: 100\r\n\r\nab")
+        }
+        assertNormalClientAnswered(port: server.port, requests: 10)
+    }
+
+    func testATricklingRequestIsCutAtItsDeadline() throws {
+        let server = try makeServer { $0.requestTimeoutSeconds = 0.5 }
+        defer { server.stop() }
+        let fd = try RawHTTP.connect(port: server.port)
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        // One byte every 100 ms: each byte used to reset a 60 s receive timeout.
+        let head = Array("GET /trickle HTTP/1.1\r\nX-Padding: \(String(repeating: "p", count: 200))\r\n\r\n".utf8)
+        var received: [UInt8] = []
+        for byte in head {
+            _ = withUnsafeBytes(of: byte) { send(fd, $0.baseAddress, 1, Int32(MSG_NOSIGNAL)) }
+            var chunk = [UInt8](repeating: 0, count: 512)
+            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count > 0 { received += chunk[0..<count] }
+            if count == 0 { break }
+        }
+        let text = String(decoding: received, as: UTF8.self)
+        XCTAssertTrue(text.hasPrefix("HTTP/1.1 408 Request Timeout"), "got: \(text.prefix(40))")
+    }
+
+    func testIdleConnectionsAreEvictedOldestFirst() throws {
+        let server = try makeServer { $0.maximumConnections = 8 }
+        defer { server.stop() }
+        var idle: [Int32] = []
+        for _ in 0..<8 {
+            let fd = try RawHTTP.connect(port: server.port)
+            sockets.append(fd)
+            idle.append(fd)
+            usleep(2_000)  // distinct idle-since times, in order
+        }
+        usleep(200_000)  // let the loop accept all eight
+        // Three normal clients that stay connected: each one needs a place at the cap.
+        for round in 0..<3 {
+            let fd = try RawHTTP.connect(port: server.port)
+            sockets.append(fd)
+            RawHTTP.write(fd, "GET /normal\(round) HTTP/1.1\r\n\r\n")
+            var pending: [UInt8] = []
+            XCTAssertEqual(try RawHTTP.readResponse(fd, pending: &pending).body, "/normal\(round)")
+        }
+        var byte: UInt8 = 0
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        for fd in idle.prefix(3) {
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            XCTAssertEqual(recv(fd, &byte, 1, 0), 0, "the three oldest were closed")
+        }
+        RawHTTP.write(idle[7], "GET /kept HTTP/1.1\r\n\r\n")
+        var pending: [UInt8] = []
+        XCTAssertEqual(try RawHTTP.readResponse(idle[7], pending: &pending).body, "/kept", "the newest idle one stays")
+    }
+}
