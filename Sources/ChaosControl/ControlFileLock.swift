@@ -22,7 +22,12 @@ struct ControlFileLock {
         lockPath = ControlFileLock.lockPath(for: path)
         var fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         // Another user's lock file may be read-only to us; flock works on a read-only descriptor.
-        if fd < 0, errno == EACCES { fd = open(lockPath, O_RDONLY | O_CLOEXEC) }
+        // If that fails too, report the first error: ENOENT from the fallback would hide EACCES.
+        let firstError = errno
+        if fd < 0, firstError == EACCES {
+            fd = open(lockPath, O_RDONLY | O_CLOEXEC)
+            if fd < 0 && errno == ENOENT { errno = firstError }
+        }
         guard fd >= 0 else { throw ControlFileError.io(lockPath, "cannot open lock file") }
         while flock(fd, LOCK_EX) != 0 {
             if errno == EINTR { continue }

@@ -29,8 +29,11 @@ public struct ControlFileWriter: Sendable {
     /// untouched) → `body` → validate → bump `generation`, set `updated_at` / `updated_by`
     /// → atomic replace → unlock. If `body` throws, nothing is written.
     /// - Returns: the document as written.
+    /// - Parameter committed: runs after the file is replaced, still under the lock, so
+    ///   bookkeeping that must match the file (a journal) cannot interleave with other writers.
     @discardableResult
-    public func update(_ body: (inout ControlDocument) throws -> Void) throws -> ControlDocument {
+    public func update(_ body: (inout ControlDocument) throws -> Void,
+                       committed: ((ControlDocument) throws -> Void)? = nil) throws -> ControlDocument {
         try ensureDirectory()
         let lock = try ControlFileLock(controlFile: path)
         defer { lock.unlock() }
@@ -50,6 +53,7 @@ public struct ControlFileWriter: Sendable {
             throw error.at(path: path)
         }
         try FileReplacement.replace(path, with: data)
+        try committed?(document)
         return document
     }
 
@@ -82,11 +86,22 @@ public struct ControlFileWriter: Sendable {
             }
             return
         }
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o755])
-        } catch {
-            throw ControlFileError(.io, path: directory, reason: "cannot create directory: \(error.localizedDescription)")
+        try Self.makeDirectories(directory)
+    }
+
+    /// `mkdir -p` with mode 0755, reporting the failing directory and the real `errno`
+    /// (Foundation's message loses it: a permission problem read "No such file or directory").
+    private static func makeDirectories(_ directory: String) throws {
+        let parent = FileReplacement.directoryOf(directory)
+        var info = stat()
+        if parent != directory, parent != "/", stat(parent, &info) != 0 {
+            guard errno == ENOENT else { throw ControlFileError.io(parent, "cannot create directory") }
+            try makeDirectories(parent)
+        }
+        if mkdir(directory, 0o755) == 0 {
+            _ = chmod(directory, 0o755)  // the umask must not hide the file from services under other users
+        } else if errno != EEXIST {
+            throw ControlFileError.io(directory, "cannot create directory")
         }
     }
 

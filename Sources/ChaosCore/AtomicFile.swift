@@ -52,13 +52,22 @@ public enum AtomicFile {
         close(dfd)
     }
 
-    /// mkdir -p with a mode; succeeds if the directory already exists.
+    /// mkdir -p with a mode; succeeds if the directory already exists. A failure names the
+    /// directory that could not be made and the real errno (Foundation's text loses it).
     public static func ensureDirectory(_ path: String, mode: Int = 0o755) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: mode])
-        } catch {
-            throw ChaosError("cannot create directory \(path): \(error.localizedDescription)", exitCode: .permission)
+        var info = stat()
+        if stat(path, &info) == 0 {
+            guard (info.st_mode & S_IFMT) == S_IFDIR else {
+                throw ChaosError("cannot create directory \(path): a file is in the way", exitCode: .failure)
+            }
+            return
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != path { try ensureDirectory(parent, mode: mode) }
+        if mkdir(path, mode_t(mode)) == 0 {
+            _ = chmod(path, mode_t(mode))
+        } else if errno != EEXIST {
+            throw ChaosError.errno("cannot create directory \(path)", exitCode: .failure)
         }
     }
 }

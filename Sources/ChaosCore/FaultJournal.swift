@@ -38,21 +38,65 @@ public final class FaultJournal: @unchecked Sendable {
 
     /// Journal a record (new or updated). Durable when this returns.
     public func write(_ record: FaultRecord) throws {
-        try AtomicFile.ensureDirectory(faultsDirectory, mode: 0o700)
-        let data = try Self.encoder.encode(record)
-        try AtomicFile.write(data, to: path(for: record.id), mode: 0o600)
+        try withLock { try writeUnlocked(record) }
+    }
+
+    /// Read-modify-write one record under the journal's lock, so concurrent updates from
+    /// other processes (state changes, hand-downs from other reverts) are not lost.
+    /// Returns the record as written, or nil when it is no longer journaled.
+    @discardableResult
+    public func update(id: String, _ body: (inout FaultRecord) throws -> Void) throws -> FaultRecord? {
+        try withLock {
+            guard var record = try lookup(id: id) else { return nil }
+            try body(&record)
+            try writeUnlocked(record)
+            return record
+        }
     }
 
     /// Forget a record once its fault is reverted.
     public func remove(id: String) throws {
-        let p = path(for: id)
-        if unlink(p) != 0 && errno != ENOENT { throw ChaosError.errno("cannot remove \(p)") }
-        AtomicFile.fsyncDirectory(faultsDirectory)
+        try withLock {
+            let p = path(for: id)
+            if unlink(p) != 0 && errno != ENOENT { throw ChaosError.errno("cannot remove \(p)") }
+            AtomicFile.fsyncDirectory(faultsDirectory)
+        }
     }
 
     public func record(id: String) -> FaultRecord? {
-        guard let data = FileManager.default.contents(atPath: path(for: id)) else { return nil }
-        return try? Self.decoder.decode(FaultRecord.self, from: data)
+        try? lookup(id: id)
+    }
+
+    /// The record with `id`, nil when none is journaled; throws when its file cannot be read
+    /// or decoded (a damaged record is not the same as a reverted one).
+    public func lookup(id: String) throws -> FaultRecord? {
+        let p = path(for: id)
+        guard FileManager.default.fileExists(atPath: p) else { return nil }
+        guard let data = FileManager.default.contents(atPath: p) else {
+            throw ChaosError("cannot read fault record \(p)", exitCode: .permission)
+        }
+        do { return try Self.decoder.decode(FaultRecord.self, from: data) }
+        catch { throw ChaosError("\(p): not a valid fault record (\(error))") }
+    }
+
+    private func writeUnlocked(_ record: FaultRecord) throws {
+        let data = try Self.encoder.encode(record)
+        try AtomicFile.write(data, to: path(for: record.id), mode: 0o600)
+    }
+
+    /// Serialises record updates across processes: an exclusive flock on `faults/.lock`
+    /// (never deleted; released on close, also when the process dies).
+    private func withLock<T>(_ body: () throws -> T) throws -> T {
+        try AtomicFile.ensureDirectory(faultsDirectory, mode: 0o700)
+        let lockPath = faultsDirectory + "/.lock"
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ChaosError.errno("cannot open \(lockPath)", exitCode: .permission) }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno == EINTR { continue }
+            throw ChaosError.errno("cannot lock \(lockPath)")
+        }
+        return try body()
     }
 
     /// Every journaled record, oldest first. Unparsable files are reported, not dropped silently.

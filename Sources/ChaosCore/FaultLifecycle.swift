@@ -26,6 +26,11 @@ public final class FaultLifecycle: @unchecked Sendable {
     /// Journal, then apply. `held: true` ties the fault to this process: it is reverted by
     /// `revertHeld()` (signals, expiry) and, if this process dies, by `recover`.
     /// `held: false` leaves a detached fault that outlives the command.
+    ///
+    /// While applying, the record names this process as its owner whatever `held` says, so
+    /// `recover` can tell an apply in progress (owner alive: left alone) from one that died
+    /// half-way (owner gone: reverted). If applying throws, whatever part took effect is
+    /// reverted and the record dropped; if nothing was journaled yet, nothing is left behind.
     @discardableResult
     public func apply(_ fault: Fault, held: Bool, expiresAt: Date? = nil) throws -> FaultRecord {
         guard reverter(for: fault.kind) != nil else {
@@ -34,36 +39,75 @@ public final class FaultLifecycle: @unchecked Sendable {
         // A refusal known up front must not reach the revert-on-failure path below.
         if let checked = fault as? PreflightFault { try checked.preflight() }
         var record = FaultRecord(kind: fault.kind, target: fault.target, summary: fault.summary,
-                                 state: .applying, expiresAt: expiresAt,
-                                 owner: held ? ProcessIdentity.current : nil,
-                                 revertData: try fault.revertData())
-        try journal.write(record)
+                                 state: .applying, expiresAt: expiresAt, owner: ProcessIdentity.current)
+        var journaled = false
         do {
-            try fault.apply()
+            if let stepwise = fault as? FaultJournaledApply {
+                try stepwise.apply(recordID: record.id) { data in
+                    record.revertData = data
+                    try journal.write(record)
+                    journaled = true
+                }
+            } else {
+                record.revertData = try fault.revertData()
+                try journal.write(record)
+                journaled = true
+                try fault.apply()
+            }
+            let owner = held ? ProcessIdentity.current : nil
+            // Merge into the journaled record: another process may have updated it meanwhile.
+            record = try journal.update(id: record.id) { $0.state = .applied; $0.owner = owner } ?? record
         } catch {
-            // Undo whatever part took effect, then forget the record.
-            if (try? reverter(for: fault.kind)?.revert(record)) != nil { try? journal.remove(id: record.id) }
+            if journaled { undoFailedApply(record) }
             throw error
         }
-        record.state = .applied
-        try journal.write(record)
         if held {
             lock.lock(); held_insert(record); lock.unlock()
         }
         return record
     }
 
+    /// Undo whatever part of a failed apply took effect, then forget the record. If the
+    /// revert itself fails the record stays, so `status` shows it and `recover` retries.
+    private func undoFailedApply(_ record: FaultRecord) {
+        _ = try? revert(record)
+    }
+
     private func held_insert(_ record: FaultRecord) { held[record.id] = record }
 
-    /// Revert one record through its kind's reverter and drop it from the journal.
-    public func revert(_ record: FaultRecord) throws {
+    /// Revert one record through its kind's reverter and drop it from the journal. Parts
+    /// someone changed since the fault applied them are left in place; the result says
+    /// which, and the journal's event log records it.
+    @discardableResult
+    public func revert(_ record: FaultRecord) throws -> FaultRevertResult {
         guard let r = reverter(for: record.kind) else {
             throw ChaosError("no reverter for fault kind '\(record.kind)' (record \(record.id)); is this chaosctl older than the one that applied it?")
         }
-        try r.revert(record)
+        var result = FaultRevertResult()
+        if let checking = r as? OwnershipCheckingReverter {
+            result = try checking.revert(record, journal: journal)
+        } else {
+            try r.revert(record)
+        }
         try journal.remove(id: record.id)
-        lock.lock(); held[record.id] = nil; lock.unlock()
+        for note in result.leftAlone {
+            try? journal.appendEvent(.init(kind: "revert-left-alone", target: record.target,
+                                           summary: "record \(record.id): \(note)"))
+        }
+        lock.lock()
+        held[record.id] = nil
+        leftAloneNotes += result.leftAlone
+        lock.unlock()
+        return result
     }
+
+    /// Every part a revert by this lifecycle left in place, oldest first (for printing after
+    /// `revertHeld()`, whose callers only see failures).
+    public var leftAlone: [String] {
+        lock.lock(); defer { lock.unlock() }
+        return leftAloneNotes
+    }
+    private var leftAloneNotes: [String] = []
 
     /// Records applied and held by this process, oldest first.
     public var heldRecords: [FaultRecord] {
@@ -86,14 +130,24 @@ public final class FaultLifecycle: @unchecked Sendable {
         public var failed: [(FaultRecord, Error)] = []
         public var kept: [FaultRecord] = []
         public var problems: [String] = []
+        /// Per reverted record, the parts left in place because they changed since.
+        public var leftAlone: [(FaultRecord, [String])] = []
     }
 
-    /// Why `recover` should revert a record, or nil to keep it.
+    /// Why `recover` should revert a record, or nil to keep it. A record whose owner is
+    /// another live process is that process's to end — while it applies, and even with
+    /// `all` — unless it is past its expiry.
     public static func recoverReason(_ record: FaultRecord, all: Bool, now: Date = Date()) -> String? {
-        if all { return "--all" }
+        let isSelf = record.owner == ProcessIdentity.current
+        let ownerAlive = !isSelf && (record.owner.map(ProcessIdentity.isAlive) ?? false)
+        let ownerGone = record.owner != nil && !isSelf && !ownerAlive
+        if record.state == .applying {
+            if ownerAlive { return nil }
+            return ownerGone ? "left half-applied (pid \(record.owner!.pid) is gone)" : "left half-applied"
+        }
         if record.isExpired(at: now) { return "expired" }
-        if record.state == .applying { return "left half-applied" }
-        if let owner = record.owner, !ProcessIdentity.isAlive(owner) { return "owner pid \(owner.pid) is gone" }
+        if ownerGone { return "owner pid \(record.owner!.pid) is gone" }
+        if all && !ownerAlive { return "--all" }
         return nil
     }
 
@@ -105,15 +159,14 @@ public final class FaultLifecycle: @unchecked Sendable {
         outcome.problems = problems
         for record in records.reversed() {
             if let kinds, !kinds.contains(record.kind) { continue }
-            // A live owner still holding its fault is not ours to take, even with --all,
-            // unless it is this process.
             guard Self.recoverReason(record, all: all, now: now) != nil else {
                 outcome.kept.append(record)
                 continue
             }
             do {
-                try revert(record)
+                let result = try revert(record)
                 outcome.reverted.append(record)
+                if !result.leftAlone.isEmpty { outcome.leftAlone.append((record, result.leftAlone)) }
             } catch {
                 outcome.failed.append((record, error))
             }

@@ -3,9 +3,10 @@ import ChaosCore
 import Foundation
 
 /// Setting one or more flags in a control file, as one atomic write and one journaled fault.
-/// The journal keeps each touched flag's previous definition (or its absence), so a revert
-/// restores the file exactly as chaosctl found it.
-public struct FlagSetFault: Fault {
+/// The journal keeps each touched flag's previous definition (or its absence) and the exact
+/// definition written, stamped with the record's id (`FlagWriteStamp`), so a revert restores
+/// what chaosctl found only where the file still holds this fault's own write.
+public struct FlagSetFault: FaultJournaledApply {
     public let path: String
     public let settings: [FlagSetting]
     /// Also remove flags the set does not name (profiles with `replace: true`).
@@ -37,21 +38,53 @@ public struct FlagSetFault: Fault {
         return latest
     }
 
+    /// The prior state without a stamp; `FaultLifecycle` uses `apply(recordID:journal:)`,
+    /// which captures, journals and writes under one hold of the writers' lock.
     public func revertData() throws -> [String: String] {
         let current = try ControlFileWriter(path: path).read()
-        var touched = Set(settings.map(\.name))
-        if replace { touched.formUnion(current.flags.keys) }
-        var previous: [String: Flag?] = [:]
-        for name in touched { previous.updateValue(current.flags[name], forKey: name) }
-        return ["path": path, "previous": try FlagJSON.encode(previous)]
+        return try Self.revertData(path: path, previous: previous(in: current), wrote: nil)
     }
 
+    /// Unjournaled apply (no stamp): for callers outside the lifecycle.
     public func apply() throws {
         let flags = try settings.map { ($0.name, try $0.flag(now: now)) }
         try ControlFileWriter(path: path).update { document in
             if replace { document.flags.removeAll() }
             for (name, flag) in flags { document.flags[name] = flag }
         }
+    }
+
+    /// Under the writers' lock: read what is there, journal it together with the stamped
+    /// definitions about to be written, then write them. Another writer cannot change a
+    /// touched flag between the capture and the write.
+    public func apply(recordID: String, journal: ([String: String]) throws -> Void) throws {
+        let flags = try settings.map { ($0.name, FlagWriteStamp.stamped(try $0.flag(now: now), recordID: recordID)) }
+        try ControlFileWriter(path: path).update { document in
+            let previous = previous(in: document)
+            var wrote: [String: Flag?] = [:]
+            for name in previous.keys { wrote.updateValue(nil, forKey: name) }
+            for (name, flag) in flags { wrote.updateValue(flag, forKey: name) }
+            try journal(try Self.revertData(path: path, previous: previous, wrote: wrote))
+            if replace { document.flags.removeAll() }
+            for (name, flag) in flags { document.flags[name] = flag }
+        }
+    }
+
+    /// Every flag this write touches, with its current definition (nil: absent).
+    private func previous(in document: ControlDocument) -> [String: Flag?] {
+        var touched = Set(settings.map(\.name))
+        if replace { touched.formUnion(document.flags.keys) }
+        var previous: [String: Flag?] = [:]
+        for name in touched { previous.updateValue(document.flags[name], forKey: name) }
+        return previous
+    }
+
+    /// Journal keys: `path`, `previous` (what was there) and `wrote` (exactly what this
+    /// fault wrote; nil in an absent entry for a flag `replace` removed).
+    static func revertData(path: String, previous: [String: Flag?], wrote: [String: Flag?]?) throws -> [String: String] {
+        var data = ["path": path, "previous": try FlagJSON.encode(previous)]
+        if let wrote { data["wrote"] = try FlagJSON.encode(wrote) }
+        return data
     }
 
     public static func describe(_ s: FlagSetting) -> String {
@@ -69,65 +102,3 @@ public struct FlagSetFault: Fault {
     }
 }
 
-/// Restores the flags a `FlagSetFault` touched to their journaled previous state.
-public struct FlagReverter: FaultReverter {
-    public static let kindName = "flag"
-    public var kind: String { Self.kindName }
-    public init() {}
-
-    public func revert(_ record: FaultRecord) throws {
-        guard let path = record.revertData["path"], let text = record.revertData["previous"] else {
-            throw ChaosError("fault record \(record.id) lacks the control-file path or previous flags")
-        }
-        let previous = try FlagJSON.decode(text)
-        try ControlFileWriter(path: path).update { document in
-            for (name, flag) in previous { document.flags[name] = flag }
-        }
-    }
-
-    /// Drop `names` from every journaled flag record for `path` (after `flag disable`),
-    /// removing records left with nothing to revert.
-    public static func forget(names: Set<String>?, path: String, journal: FaultJournal) throws {
-        for record in journal.records().records where record.kind == kindName && record.revertData["path"] == path {
-            guard let names else { try journal.remove(id: record.id); continue }
-            var previous = try FlagJSON.decode(record.revertData["previous"] ?? "{}")
-            let before = previous.count
-            for name in names { previous[name] = nil }
-            if previous.isEmpty { try journal.remove(id: record.id) }
-            else if previous.count != before {
-                var updated = record
-                updated.revertData["previous"] = try FlagJSON.encode(previous)
-                try journal.write(updated)
-            }
-        }
-    }
-}
-
-/// Flags ↔ JSON text for the journal, through ChaosControl's own codec so the journal
-/// stores exactly what the control file would (unknown fields included).
-enum FlagJSON {
-    static func encode(_ flags: [String: Flag?]) throws -> String {
-        let present = flags.compactMapValues { $0 }
-        let data = try ControlDocument(flags: present).encoded()
-        guard var object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              var encodedFlags = object["flags"] as? [String: Any] else {
-            throw ChaosError("internal: cannot re-read encoded flags")
-        }
-        for (name, flag) in flags where flag == nil { encodedFlags[name] = NSNull() }
-        object = ["flags": encodedFlags]
-        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
-    }
-
-    static func decode(_ text: String) throws -> [String: Flag?] {
-        guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-              let flags = object["flags"] as? [String: Any] else {
-            throw ChaosError("journal: previous flags are not a JSON object")
-        }
-        let present = flags.filter { !($0.value is NSNull) }
-        let wrapper: [String: Any] = ["version": ControlDocument.currentVersion, "generation": 0, "flags": present]
-        let document = try ControlDocument.decode(try JSONSerialization.data(withJSONObject: wrapper))
-        var out: [String: Flag?] = [:]
-        for name in flags.keys { out.updateValue(document.flags[name], forKey: name) }
-        return out
-    }
-}

@@ -102,6 +102,37 @@ final class FaultLifecycleTests: XCTestCase {
         XCTAssertTrue(journal.records().records.isEmpty)
     }
 
+    /// Another live process that is still applying (record `applying`, owner alive) is left
+    /// alone even by `recover --all`: reverting under it would race its write.
+    func testRecoverLeavesAnotherLiveProcessesApplyAndHoldAlone() throws {
+        let journal = FaultJournal(directory: dir + "/state")
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        child.arguments = ["30"]
+        try child.run()
+        defer { child.terminate(); child.waitUntilExit() }
+        let ticks = try XCTUnwrap(ProcessIdentity.startTicks(of: child.processIdentifier))
+        let applier = FaultRecord.Owner(pid: child.processIdentifier, startTicks: ticks)
+        let applying = FaultRecord(kind: "marker", target: file, summary: "applying", state: .applying, owner: applier,
+                                   revertData: ["path": file, "previous": "from-applying\n"])
+        let holding = FaultRecord(kind: "marker", target: file, summary: "holding", state: .applied, owner: applier,
+                                  revertData: ["path": file, "previous": "from-holding\n"])
+        for r in [applying, holding] { try journal.write(r) }
+
+        let lc = FaultLifecycle(journal: journal, reverters: [MarkerReverter()])
+        for all in [false, true] {
+            let outcome = lc.recover(all: all)
+            XCTAssertEqual(outcome.reverted.map(\.summary), [], "all: \(all)")
+            XCTAssertEqual(Set(outcome.kept.map(\.summary)), ["applying", "holding"], "all: \(all)")
+        }
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), "base\n")
+
+        // Once the applier is gone, its half-applied record is recover's to revert.
+        child.terminate()
+        child.waitUntilExit()
+        XCTAssertEqual(Set(lc.recover().reverted.map(\.summary)), ["applying", "holding"])
+    }
+
     func testPidReuseIsNotMistakenForALiveOwner() throws {
         var me = ProcessIdentity.current
         XCTAssertTrue(ProcessIdentity.isAlive(me))

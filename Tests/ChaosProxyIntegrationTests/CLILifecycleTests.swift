@@ -137,7 +137,9 @@ final class CLILifecycleTests: IntegrationTestCase {
                                  revertData: try ToxicFault(endpoint: ToxiproxyEndpoint(api: "127.0.0.1:1", token: "s3cret"),
                                                             proxy: "p", name: nil, type: "noop").revertData())
         XCTAssertEqual(record.revertData, ["api": "http://127.0.0.1:1", "token": "required",
-                                           "proxy": "p", "toxic": "noop_downstream"])
+                                           "proxy": "p", "toxic": "noop_downstream",
+                                           "toxic_type": "noop", "toxic_stream": "downstream",
+                                           "toxic_toxicity": "1.0", "toxic_attributes": ""])
         XCTAssertThrowsError(try ToxicReverter().revert(record)) { error in
             XCTAssertEqual((error as? ChaosFailure)?.exitCode, .unauthorized, "\(error)")
         }

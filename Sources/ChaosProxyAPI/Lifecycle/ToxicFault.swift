@@ -46,8 +46,11 @@ public struct ToxicFault: PreflightFault {
         return text
     }
 
+    /// Besides where the toxic is, its definition as added, so a revert can tell it from a
+    /// toxic someone else has since put under the same name.
     public func revertData() throws -> [String: String] {
         endpoint.revertData().merging(["proxy": proxy, "toxic": name]) { $1 }
+            .merging(ToxicDefinition(type: type, stream: stream, toxicity: toxicity, attributes: attributes).revertData) { $1 }
     }
 
     /// Refuses a missing proxy or a taken toxic name before journaling, so the revert of a
@@ -68,19 +71,44 @@ public struct ToxicFault: PreflightFault {
     }
 }
 
-/// Removes a journaled toxic; a toxic (or proxy) already gone counts as reverted.
-public struct ToxicReverter: FaultReverter {
+/// Removes a journaled toxic; a toxic (or proxy) already gone counts as reverted. A toxic
+/// under the same name whose definition differs from what the record added was redefined
+/// (or replaced) by someone else: it is left in place and the result says so.
+public struct ToxicReverter: OwnershipCheckingReverter {
     public var kind: String { ToxicFault.kindName }
     public init() {}
 
     public func revert(_ record: FaultRecord) throws {
+        _ = try revertChecked(record)
+    }
+
+    public func revert(_ record: FaultRecord, journal: FaultJournal) throws -> FaultRevertResult {
+        try revertChecked(record)
+    }
+
+    private func revertChecked(_ record: FaultRecord) throws -> FaultRevertResult {
         guard let proxy = record.revertData["proxy"], let toxic = record.revertData["toxic"] else {
             throw ChaosError("record \(record.id) names no proxy or toxic")
         }
+        let endpoint = try ToxiproxyEndpoint.from(record)
+        let client = try endpoint.client()
         do {
-            try ToxiproxyEndpoint.from(record).client().removeToxic(proxy: proxy, name: toxic)
+            if let added = ToxicDefinition(revertData: record.revertData) {
+                guard let current = try client.proxy(proxy).toxics.first(where: { $0.name == toxic }) else {
+                    return FaultRevertResult()
+                }
+                if let difference = added.difference(from: current) {
+                    return FaultRevertResult(leftAlone: [
+                        "toxic \(toxic) on proxy \(proxy) at \(endpoint.api): \(difference) since this fault added it; left as it is",
+                    ])
+                }
+            }
+            // Toxiproxy has no conditional delete: a redefinition between the check and
+            // this call cannot be seen.
+            try client.removeToxic(proxy: proxy, name: toxic)
         } catch let error as ToxiproxyClientError where error.isNotFound {
-            return
+            return FaultRevertResult()
         }
+        return FaultRevertResult()
     }
 }

@@ -23,7 +23,8 @@ struct FlagDisableCommand: ParsableCommand {
             let path = control.path
             var removed: [String] = []
             var missing: [String] = []
-            try ControlFileWriter(path: path).update { document in
+            let journal = state.journal
+            try ControlFileWriter(path: path).update({ document in
                 if all {
                     removed = document.flags.keys.sorted()
                     document.flags.removeAll()
@@ -33,8 +34,11 @@ struct FlagDisableCommand: ParsableCommand {
                         if document.flags.removeValue(forKey: name) != nil { removed.append(name) } else { missing.append(name) }
                     }
                 }
-            }
-            try FlagReverter.forget(names: all ? nil : Set(names), path: path, journal: state.journal)
+            }, committed: { _ in
+                // Under the writers' lock, so an enable cannot land between the removal and
+                // the journal forgetting it (it would lose its record).
+                try FlagReverter.forget(names: all ? nil : Set(names), path: path, journal: journal)
+            })
             if removed.isEmpty { print("no flags to disable in \(path)") }
             else { print("disabled \(removed.joined(separator: ", ")) in \(path)") }
             if !missing.isEmpty { print("not set (already off): \(missing.joined(separator: ", "))") }

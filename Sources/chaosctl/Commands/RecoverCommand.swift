@@ -10,6 +10,9 @@ struct RecoverCommand: ParsableCommand {
         Without --all, reverts faults whose holding process is gone (e.g. SIGKILLed), faults
         past their expiry, and faults left half-applied. Faults held by a live chaosctl are
         left alone. --all also reverts detached faults (e.g. `flag enable` without --for).
+        A revert undoes only what its own record wrote: a flag (or toxic, or pause) someone
+        changed since is left as it is, and the revert says so on stderr and in the journal's
+        events (see `chaosctl status`).
         """)
 
     @OptionGroup var state: StateOptions
@@ -38,6 +41,10 @@ struct RecoverCommand: ParsableCommand {
             }
             let outcome = lifecycle.recover(all: all, kinds: kinds)
             for r in outcome.reverted { print("reverted \(r.id) \(r.kind) \(r.target): \(r.summary)") }
+            // A revert undoes only its own change: say what it found changed and left alone.
+            for (r, notes) in outcome.leftAlone {
+                for note in notes { Failures.printError("record \(r.id): \(note)") }
+            }
             for (r, error) in outcome.failed { Failures.printError("could not revert \(r.id) \(r.kind) \(r.target): \(error)") }
             outcome.problems.forEach(Failures.printError)
             if outcome.reverted.isEmpty && outcome.failed.isEmpty {

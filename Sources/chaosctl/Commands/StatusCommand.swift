@@ -1,11 +1,18 @@
 import ArgumentParser
 import ChaosCore
+import ChaosFlags
 import Foundation
 
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "List the faults chaosctl holds (flags, proxies, qdiscs, containers) and recent events.")
+        abstract: "List the faults chaosctl holds (flags, proxies, qdiscs, containers) and recent events.",
+        discussion: """
+        A flag fault is listed one line per flag, compared with the control file as it is now:
+        "in force", "expired (still in the file)", "superseded by record ID" (a later write \
+        replaced it; its revert will leave that write alone), "removed since", or "not applied" \
+        (its apply failed or is still running).
+        """)
 
     @OptionGroup var state: StateOptions
     @Flag(name: .long, help: "Print JSON for scripts.") var json = false
@@ -16,8 +23,11 @@ struct StatusCommand: ParsableCommand {
             let journal = state.journal
             let (records, problems) = journal.records()
             let recent = events > 0 ? journal.events(limit: events) : []
+            var flagRows = FlagRecordRows()
+            let now = Date()
             if json {
-                let payload = StatusReport(stateDir: journal.directory, faults: records.map(StatusReport.Fault.init), events: recent, problems: problems)
+                let faults = records.map { StatusReport.Fault($0, flags: flagRows.rows(for: $0, now: now)) }
+                let payload = StatusReport(stateDir: journal.directory, faults: faults, events: recent, problems: problems)
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 encoder.dateEncodingStrategy = .iso8601
@@ -27,10 +37,18 @@ struct StatusCommand: ParsableCommand {
             if records.isEmpty {
                 print("No active faults (state directory \(journal.directory)).")
             } else {
-                var table = TextTable(headers: ["ID", "KIND", "TARGET", "FAULT", "HELD BY", "EXPIRES"])
-                let now = Date()
+                var table = TextTable(headers: ["ID", "KIND", "TARGET", "FAULT", "STATE", "HELD BY", "EXPIRES"])
                 for r in records {
-                    table.add([r.id, r.kind, r.target, r.summary, Self.holder(r), Self.expiry(r, now: now)])
+                    guard let rows = flagRows.rows(for: r, now: now) else {
+                        table.add([r.id, r.kind, r.target, r.summary, Self.lifecycleState(r), Self.holder(r), Self.expiry(r, now: now)])
+                        continue
+                    }
+                    let path = r.revertData["path"] ?? "?"
+                    for row in rows {
+                        let state = r.state == .applying && row.state != .some(.inForce) && row.state != .some(.expired)
+                            ? Self.lifecycleState(r) : (row.state?.text ?? "unknown: \(row.problem ?? "?")")
+                        table.add([r.id, r.kind, "flag \(row.name) in \(path)", row.summary, state, Self.holder(r), Self.expiry(r, now: now)])
+                    }
                 }
                 print(table.render())
             }
@@ -41,6 +59,13 @@ struct StatusCommand: ParsableCommand {
                 for e in recent { print("  \(formatter.string(from: e.at))  \(e.kind)  \(e.target)  \(e.summary)") }
             }
         }
+    }
+
+    /// The lifecycle state: applied, an apply in progress, or one that died half-way.
+    static func lifecycleState(_ r: FaultRecord) -> String {
+        guard r.state == .applying else { return "applied" }
+        if FaultLifecycle.recoverReason(r, all: false) == nil, let owner = r.owner { return "applying (pid \(owner.pid))" }
+        return "half-applied: run `chaosctl recover`"
     }
 
     static func holder(_ r: FaultRecord) -> String {
@@ -64,16 +89,32 @@ struct StatusReport: Encodable {
         var expiresAt: Date?
         var ownerPid: Int32?
         var ownerAlive: Bool?
-        init(_ r: FaultRecord) {
+        /// Flag records only: each flag against the control file as it is now.
+        var flags: [FlagEntry]?
+        init(_ r: FaultRecord, flags rows: [FlagRecordRows.Row]? = nil) {
             id = r.id; kind = r.kind; target = r.target; summary = r.summary; state = r.state.rawValue
             createdAt = r.createdAt; expiresAt = r.expiresAt
             ownerPid = r.owner?.pid
             ownerAlive = r.owner.map(ProcessIdentity.isAlive)
+            flags = rows?.map(FlagEntry.init)
         }
         enum CodingKeys: String, CodingKey {
-            case id, kind, target, summary, state
+            case id, kind, target, summary, state, flags
             case createdAt = "created_at", expiresAt = "expires_at", ownerPid = "owner_pid", ownerAlive = "owner_alive"
         }
+    }
+    struct FlagEntry: Encodable {
+        var name: String
+        var state: String
+        var supersededBy: String?
+        var problem: String?
+        init(_ row: FlagRecordRows.Row) {
+            name = row.name
+            state = row.state?.code ?? "unknown"
+            supersededBy = row.state?.supersededBy
+            problem = row.problem
+        }
+        enum CodingKeys: String, CodingKey { case name, state, problem, supersededBy = "superseded_by" }
     }
     var stateDir: String
     var faults: [Fault]

@@ -28,10 +28,12 @@ enum FlagApply {
         }
         let (ending, failures) = hold.wait(until: fault.expiresAt)
         for (r, error) in failures { FileHandleOutput.note("could not revert \(r.target): \(error)") }
+        for note in lifecycle.leftAlone { FileHandleOutput.note(note) }
+        let outcome = lifecycle.leftAlone.isEmpty ? "reverted \(what)" : "reverted what is still this fault's of \(what)"
         switch ending {
-        case .expired: print("expired: reverted \(what)")
+        case .expired: print("expired: \(outcome)")
         case .signal(let sig):
-            print("signal \(sig): reverted \(what)")
+            print("signal \(sig): \(outcome)")
             throw ArgumentParser.ExitCode(SignalTrap.exitStatus(for: sig))
         }
     }
