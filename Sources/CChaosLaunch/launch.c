@@ -6,9 +6,9 @@
 
 static int blocked = 0;
 
-// The test bundle links this object too (it links every target); only the chaosctl binary
-// itself, under whatever name it was started (tests symlink it), takes signals this way.
-static int is_chaosctl(char **argv) {
+// The test bundle (NAME.xctest) links this object too, as it links every target: there the
+// test runner owns SIGINT/SIGTERM. Everywhere else this is chaosctl, under whatever name.
+static int is_test_bundle(char **argv) {
     char path[4096];
     ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
     const char *name = NULL;
@@ -19,14 +19,14 @@ static int is_chaosctl(char **argv) {
         name = argv[0];
     }
     if (name == NULL) return 0;
-    const char *slash = strrchr(name, '/');
-    return strcmp(slash ? slash + 1 : name, "chaosctl") == 0;
+    size_t length = strlen(name), suffix = strlen(".xctest");
+    return length >= suffix && strcmp(name + length - suffix, ".xctest") == 0;
 }
 
 static void block_interrupts_at_launch(int argc, char **argv, char **envp) {
     (void)argc;
     (void)envp;
-    if (!is_chaosctl(argv)) return;
+    if (is_test_bundle(argv)) return;
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
