@@ -29,6 +29,8 @@ let package = Package(
     targets: [
         // C shims: Linux-only calls that need _GNU_SOURCE, and variadic C APIs.
         .target(name: "CChaosLinux"),
+        // chaosctl only: blocks SIGINT/SIGTERM before main, so no early signal is lost.
+        .target(name: "CChaosLaunch"),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
@@ -37,6 +39,7 @@ let package = Package(
 
         .target(name: "ChaosControl"),
         .target(name: "ChaosCore", dependencies: [
+            "CChaosLinux",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "ChaosConfig", dependencies: [
@@ -70,6 +73,7 @@ let package = Package(
         .executableTarget(name: "chaosctl", dependencies: [
             "ChaosCore", "ChaosControl", "ChaosConfig", "ChaosFlags", "ChaosProxy", "ChaosProxyAPI", "ChaosNet",
             "ChaosHTTP", "ChaosTargets", "ChaosProbe", "ChaosReport", "ChaosExperiment", "ChaosDemo", "ChaosHTTPServer",
+            "CChaosLaunch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),

@@ -140,5 +140,42 @@ after=$(tc qdisc show dev v0)
 [ "$before" = "$after" ] && ok "recover: qdisc list restored exactly ($after)" || bad "recover: before '$before' after '$after'"
 ls "$CHAOSCTL_STATE_DIR/faults" 2>/dev/null | grep -q . && bad "recover: journal not empty" || ok "recover: journal empty"
 
+echo "== signals: SIGINT/SIGTERM 0..500 ms after start end every holder through a revert (issue #11)"
+# Job control: background jobs keep SIGINT at its default (without it bash ignores it for them).
+set -m
+RANDOM=1107
+sig_rounds=25 sig_bad=0
+for i in $(seq 1 $sig_rounds); do
+  if [ $((RANDOM % 2)) = 0 ]; then sig=INT; else sig=TERM; fi
+  delay=$((RANDOM % 501))
+  "$P" netem apply --dev v1 --netns peer --delay 20ms --for 30s > /tmp/sig.out 2>&1 &
+  holder=$!
+  # Start the clock once chaosctl runs (a signal before the exec would hit bash's child).
+  for _ in $(seq 1 2000); do [ /proc/$holder/exe -ef "$P" ] || ! kill -0 $holder 2>/dev/null && break; done
+  sleep "$(printf '0.%03d' "$delay")"
+  kill -s $sig $holder
+  t0=${EPOCHREALTIME/./}
+  ( sleep 2; kill -KILL $holder 2>/dev/null && echo lost > /tmp/sig.lost ) &
+  dog=$!
+  wait $holder; rc=$?
+  ms=$(( (${EPOCHREALTIME/./} - t0) / 1000 ))
+  kill $dog 2>/dev/null; wait $dog 2>/dev/null
+  want=$((128 + $(kill -l $sig)))
+  problem=""
+  [ -e /tmp/sig.lost ] && problem="LOST (no exit 2 s after the signal)" && rm -f /tmp/sig.lost
+  [ -z "$problem" ] && [ "$rc" != "$want" ] && problem="exit $rc, want $want"
+  tc -n peer qdisc show dev v1 | grep -q ca05 && problem="$problem; qdisc left"
+  ls "$CHAOSCTL_STATE_DIR"/faults/*.json >/dev/null 2>&1 && problem="$problem; journal record left"
+  if [ -n "$problem" ]; then
+    sig_bad=$((sig_bad + 1))
+    echo "signal round $i: $sig at ${delay}ms: $problem ($(tr '\n' ' ' < /tmp/sig.out))"
+    "$P" recover --all >/dev/null 2>&1
+  else
+    echo "signal round $i: $sig at ${delay}ms: exit $rc ${ms}ms after the signal, nothing left"
+  fi
+done
+set +m
+[ "$sig_bad" = 0 ] && ok "signals: $sig_rounds of $sig_rounds holders ended within 2 s, reverted" || bad "signals: $sig_bad of $sig_rounds rounds lost or left something"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

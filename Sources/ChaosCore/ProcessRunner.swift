@@ -3,9 +3,10 @@ import Foundation
 import Glibc
 #endif
 
-/// Runs a child in its own process group with captured stdout/stderr and a hard timeout.
-/// Foundation's Process cannot put the child in a new group, and a timeout must kill the
-/// whole group (a shell's children keep pipes open and outlive the shell otherwise).
+/// Runs a child (started by `ChildProcess`: own process group, signals reset) with captured
+/// stdout/stderr and a hard timeout. Foundation's Process cannot put the child in a new group,
+/// and a timeout must kill the whole group (a shell's children keep pipes open and outlive
+/// the shell otherwise).
 public enum ProcessRunner {
     public enum ExitStatus: Equatable, CustomStringConvertible, Sendable {
         case exited(Int32)
@@ -48,7 +49,7 @@ public enum ProcessRunner {
             }
             for fd in out + err { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
             do {
-                pid = try spawn(argv: argv, stdout: out[1], stderr: err[1])
+                pid = try ChildProcess.spawn(argv: argv, stdout: out[1], stderr: err[1])
             } catch {
                 for fd in out + err { close(fd) }
                 throw error
@@ -65,7 +66,7 @@ public enum ProcessRunner {
             if reaped == pid {
                 drain(out[0], into: &stdoutData)
                 drain(err[0], into: &stderrData)
-                return Outcome(pid: pid, exitStatus: decode(status),
+                return Outcome(pid: pid, exitStatus: ChildProcess.decode(status),
                                stdout: String(decoding: stdoutData, as: UTF8.self),
                                stderr: String(decoding: stderrData, as: UTF8.self))
             }
@@ -89,37 +90,6 @@ public enum ProcessRunner {
         }
     }
 
-    private static func spawn(argv: [String], stdout: Int32, stderr: Int32) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
-        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // A new process group led by the child (pgid 0 = the child's pid), an empty signal
-        // mask, and SIGPIPE back to default (the Swift runtime may ignore it in this process).
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { for arg in cArgs { free(arg) } }
-        var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, argv[0], &actions, &attributes, &cArgs, environ)
-        guard rc == 0 else { throw ProcessRunError("cannot run \(argv[0]): \(String(cString: strerror(rc)))") }
-        return pid
-    }
-
     private static func drain(_ fd: Int32, into data: inout Data) {
         var buffer = [UInt8](repeating: 0, count: 16384)
         while true {
@@ -132,12 +102,6 @@ public enum ProcessRunner {
             if n < 0 && errno == EINTR { continue }
             return
         }
-    }
-
-    private static func decode(_ status: Int32) -> ExitStatus {
-        // WIFEXITED / WEXITSTATUS are macros Swift cannot import.
-        let signal = status & 0x7f
-        return signal == 0 ? .exited((status >> 8) & 0xff) : .signaled(signal)
     }
 }
 

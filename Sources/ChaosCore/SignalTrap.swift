@@ -3,13 +3,12 @@ import Foundation
 import Glibc
 #endif
 
-/// Turns SIGINT/SIGTERM into an orderly revert: the handler runs on a dispatch queue (not in
-/// signal context), so it may take locks, talk to the kernel and write the journal.
+/// Turns SIGINT/SIGTERM into an orderly revert: the handler runs on the router's thread (not
+/// in signal context), so it may take locks, talk to the kernel and write the journal.
 ///
 /// Several traps may be alive at once (a command's own trap around a repeated run, and a
-/// `FaultHold` inside it): every live trap for a signal is called. On Linux, libdispatch
-/// delivers a signal to only one of several sources for it, so all traps share one source
-/// per signal through `SignalRouter`.
+/// `FaultHold` inside it): every live trap for a signal is called, through `SignalRouter`.
+/// A signal delivered any time after `init` returns reaches the handler.
 public final class SignalTrap: @unchecked Sendable {
     private var registrations: [(Int32, Int)]
 
@@ -25,71 +24,21 @@ public final class SignalTrap: @unchecked Sendable {
 
     /// The conventional exit status for a process ended by `signal` (128 + n).
     public static func exitStatus(for signal: Int32) -> Int32 { 128 + signal }
-}
 
-/// One dispatch signal source per signal, fanning out to every registered handler. Made
-/// with the first trap for a signal, dropped with the last, which restores the disposition
-/// the signal had before.
-final class SignalRouter: @unchecked Sendable {
-    static let shared = SignalRouter()
-
-    private struct Slot {
-        var source: DispatchSourceSignal
-        var previous: sigaction
-        var handlers: [Int: @Sendable (Int32) -> Void] = [:]
-    }
-
-    private let lock = NSLock()
-    private let queue = DispatchQueue(label: "chaosctl.signals")
-    private var slots: [Int32: Slot] = [:]
-    private var nextID = 0
-
-    func add(_ sig: Int32, _ handler: @escaping @Sendable (Int32) -> Void) -> Int {
-        lock.lock(); defer { lock.unlock() }
-        nextID += 1
-        if slots[sig] == nil {
-            // A no-op handler rather than SIG_IGN: it stops the default action just as well,
-            // but unlike an ignored disposition it is not inherited by the commands we start
-            // (a load generator must still die on SIGTERM).
-            var action = sigaction()
-            action.__sigaction_handler.sa_handler = { _ in }
-            sigemptyset(&action.sa_mask)
-            var old = sigaction()
-            sigaction(sig, &action, &old)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-            source.setEventHandler { [weak self] in self?.fire(sig) }
-            source.resume()
-            slots[sig] = Slot(source: source, previous: old)
-        }
-        slots[sig]!.handlers[nextID] = handler
-        return nextID
-    }
-
-    func remove(_ sig: Int32, id: Int) {
-        lock.lock(); defer { lock.unlock() }
-        guard var slot = slots[sig] else { return }
-        slot.handlers[id] = nil
-        if slot.handlers.isEmpty {
-            slot.source.cancel()
-            var restore = slot.previous
-            sigaction(sig, &restore, nil)
-            slots[sig] = nil
-        } else {
-            slots[sig] = slot
-        }
-    }
-
-    private func fire(_ sig: Int32) {
-        lock.lock()
-        let live = (slots[sig]?.handlers ?? [:]).sorted { $0.key < $1.key }.map(\.value)
-        lock.unlock()
-        for h in live { h(sig) }
+    /// For a program that blocked `signals` before any thread existed (chaosctl does it in a
+    /// C constructor): catch them from now on for the whole process. Signals sent earlier are
+    /// still pending and arrive now. A signal that no trap takes calls `untrapped`, with no
+    /// trap able to start meanwhile, so nothing is applied after it; `untrapped` must end the
+    /// process.
+    public static func catchFromLaunch(signals: [Int32] = [SIGINT, SIGTERM], untrapped: @escaping (Int32) -> Never) {
+        SignalRouter.shared.catchFromLaunch(signals, untrapped: untrapped)
     }
 }
 
 /// Holds faults until a deadline or a signal, then reverts what this process holds.
 /// Create it *before* applying anything: from then on SIGINT/SIGTERM are caught, so a
-/// signal that lands mid-apply still leads to a revert instead of killing the process.
+/// signal that lands mid-apply still leads to a revert instead of killing the process. A
+/// hold made after a live enclosing trap took a signal starts interrupted.
 public final class FaultHold: @unchecked Sendable {
     public enum Ending: Equatable { case expired, signal(Int32) }
 
@@ -102,6 +51,12 @@ public final class FaultHold: @unchecked Sendable {
         self.lifecycle = lifecycle
         let done = self.done, caught = self.caught
         trap = SignalTrap { sig in
+            caught.set(sig)
+            done.signal()
+        }
+        // A signal an enclosing trap already took (e.g. between a command's rounds, just
+        // before this hold began) counts as this hold's own: it must not start holding.
+        if let sig = SignalRouter.shared.signalTakenByLiveTrap() {
             caught.set(sig)
             done.signal()
         }

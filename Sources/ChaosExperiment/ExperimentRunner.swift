@@ -113,12 +113,7 @@ public final class ExperimentRunner {
         var analysis = RunAnalysis(probeRun, objectives: experiment.objectives, consecutiveHealthy: steady.healthyAfter)
         if injected { analysis.verdicts.append(steadyStateAfter(probeRun)) }
         var loadOutcome: LoadOutcome?
-        if let load {
-            let end = load.finish()
-            loadOutcome = LoadOutcome(command: load.command, exitCode: end.stoppedByRunner ? 0 : end.exitCode,
-                                      durationSeconds: end.seconds,
-                                      summary: (end.stoppedByRunner ? "(stopped by chaosctl at the end of the run)\n" : "") + end.tail)
-        }
+        if let load { loadOutcome = load.finish() }
         let report = RunReport(title: experiment.title, steps: steps, run: probeRun, analysis: analysis, load: loadOutcome)
         let files = try ReportWriter.write(report, to: options.reportDirectory)
         let outcome: ExperimentOutcome

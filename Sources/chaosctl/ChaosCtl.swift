@@ -1,4 +1,9 @@
 import ArgumentParser
+import CChaosLaunch
+import ChaosCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The root of the command tree. Each subcommand lives in its own file under Commands/.
 @main
@@ -29,6 +34,23 @@ struct ChaosCtl: ParsableCommand {
             DemoCommand.self,
         ]
     )
+
+    /// SIGINT/SIGTERM have been blocked since before main (CChaosLaunch): catch them before
+    /// anything else runs. One that arrives while no fault is held ends chaosctl at once with
+    /// 128 + n; one that a held fault's trap takes ends it through the revert.
+    static func main() {
+        SignalTrap.catchFromLaunch(untrapped: LaunchSignals.exitUntrapped)
+        main(nil)
+    }
+}
+
+enum LaunchSignals {
+    static func exitUntrapped(_ sig: Int32) -> Never {
+        let name = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "signal \(sig)"
+        let line = Array("chaosctl: \(name): stopping (no fault held by this process)\n".utf8)
+        _ = line.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count) }
+        _exit(SignalTrap.exitStatus(for: sig))
+    }
 }
 
 enum ChaosCtlVersion {

@@ -56,4 +56,6 @@ int cchaos_enable_rx_timestamps(int fd);
 /// monotonic clock, in `*arrival_ns` (0 when the kernel gave no stamp).
 ssize_t cchaos_recv_stamped(int fd, void *buf, size_t len, unsigned long long *arrival_ns);
 
+#include "CChaosSignals.h"
+
 #endif
