@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "ChaosNet", dependencies: ["ChaosCore", "CNetlink", "CChaosLinux"]),
         .target(name: "ChaosHTTP", dependencies: ["CCurl", "CCurlShim", "ChaosCore"]),
         .target(name: "ChaosTargets", dependencies: [
-            "ChaosHTTP", "ChaosCore", .product(name: "Yams", package: "Yams"),
+            "ChaosHTTP", "ChaosCore", "ChaosConfig", .product(name: "Yams", package: "Yams"),
         ]),
         // ChaosProbe reaches HTTP through its own HTTPProbeTransport seam, bound to ChaosHTTP by
         // the caller, so it does not link libcurl itself.
@@ -96,6 +96,25 @@ let package = Package(
         // The probe loop's drift and CPU benchmark (scripts/bench-probe.sh).
         .executableTarget(name: "chaos-probe-bench", dependencies: ["ChaosProbe"]),
 
+        // Fuzz targets (libFuzzer): scripts/fuzz.sh builds them in .build-fuzz with
+        // -sanitize=fuzzer,address and -DCHAOS_FUZZING; in a normal build each is a replay
+        // tool that runs its harness over the files named on its command line.
+        .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"),
+        .executableTarget(name: "fuzz-http-request", dependencies: ["ChaosHTTPServer", "FuzzSupport"],
+                          path: "Fuzz/HTTPRequest"),
+        .executableTarget(name: "fuzz-proxy-json", dependencies: ["ChaosProxyAPI", "FuzzSupport"],
+                          path: "Fuzz/ProxyJSON"),
+        .executableTarget(name: "fuzz-api-router", dependencies: ["ChaosProxyAPI", "ChaosProxy", "ChaosHTTPServer", "FuzzSupport"],
+                          path: "Fuzz/APIRouter"),
+        .executableTarget(name: "fuzz-control-document", dependencies: ["ChaosControl", "FuzzSupport"],
+                          path: "Fuzz/ControlDocument"),
+        .executableTarget(name: "fuzz-experiment", dependencies: ["ChaosExperiment", "ChaosConfig", "FuzzSupport"],
+                          path: "Fuzz/Experiment"),
+        .executableTarget(name: "fuzz-kubeconfig", dependencies: ["ChaosTargets", "FuzzSupport"],
+                          path: "Fuzz/KubeConfig"),
+        .executableTarget(name: "fuzz-tc-units", dependencies: ["ChaosNet", "FuzzSupport"],
+                          path: "Fuzz/TcUnits"),
+
         // Test-only front end for ChaosNet: chaosctl's netem/tbf commands (symlinked) plus a
         // qdisc `recover`, for the XCTest SIGKILL test and the netem VM (scripts/test-netem-vm.sh).
 
@@ -111,12 +130,12 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "ChaosProxyTests", dependencies: ["ChaosProxy"]),
         .testTarget(name: "ChaosExperimentTests", dependencies: [
-            "ChaosExperiment", "ChaosControl", "ChaosCore", "ChaosFlags", "ChaosReport", "ChaosHTTPServer",
+            "ChaosExperiment", "ChaosControl", "ChaosCore", "ChaosConfig", "ChaosFlags", "ChaosReport", "ChaosHTTPServer",
             "ChaosProbe", "ChaosProxy", "ChaosProxyAPI",
         ], exclude: ["Fixtures"]),
         .testTarget(name: "ChaosProxyAPITests", dependencies: ["ChaosProxyAPI", "ChaosHTTPServer", "ChaosTestSupport"]),
         // The Kubernetes adapter against a kube-apiserver double (Fixtures/, python3 + TLS).
-        .testTarget(name: "ChaosKubernetesTests", dependencies: ["ChaosTargets", "ChaosCore"],
+        .testTarget(name: "ChaosKubernetesTests", dependencies: ["ChaosTargets", "ChaosCore", "ChaosConfig"],
                     exclude: ["Fixtures"]),
         // Drives chaosctl's netem/tbf commands for real (the dependency builds the binary).
         .testTarget(name: "ChaosNetTests", dependencies: ["ChaosNet", "ChaosCore", "chaosctl", "ChaosTestSupport"]),
@@ -124,6 +143,11 @@ let package = Package(
                     exclude: ["Fixtures"]),
         // Real sockets on 127.0.0.1: ToxiproxyServer over EpollProxyEngine, plus the chaosctl
         // binary for the CLI round trip and the SIGKILL/recover test.
+        // Replays every input in fuzz/regressions/ through its fuzz target's replay tool.
+        .testTarget(name: "FuzzRegressionTests", dependencies: [
+            "ChaosTestSupport", "fuzz-http-request", "fuzz-proxy-json", "fuzz-api-router", "fuzz-control-document",
+            "fuzz-experiment", "fuzz-kubeconfig", "fuzz-tc-units",
+        ]),
         .testTarget(name: "ChaosProxyIntegrationTests", dependencies: ["ChaosProxy", "ChaosProxyAPI", "ChaosCore", "ChaosHTTP", "chaosctl", "ChaosTestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -19,16 +19,25 @@ read -r swift_total swift_skipped swift_failed < <(grep -E 'Executed [0-9]+ test
 swift_total=${swift_total:-0}; swift_skipped=${swift_skipped:-0}; swift_failed=${swift_failed:-0}
 [ "$swift_status" = 0 ] || [ "$swift_failed" -gt 0 ] || swift_failed=1
 
+# Every fuzz target for a bounded time (issue #11); a crash fails the run and is saved under
+# fuzz/crashes/. About 2 min of build plus 7 × FUZZ_SECONDS.
+echo "== fuzz: every target for ${FUZZ_SECONDS:-20}s (scripts/fuzz.sh)"
+bash scripts/fuzz.sh --seconds "${FUZZ_SECONDS:-20}" 2>&1 | tee "$log.fuzz"
+fuzz_status=${PIPESTATUS[0]}
+read -r fuzz_passed fuzz_failed < <(grep -E '^fuzz: [0-9]+ passed, [0-9]+ failed$' "$log.fuzz" | tail -1 | sed -E 's/fuzz: ([0-9]+) passed, ([0-9]+) failed/\1 \2/')
+fuzz_passed=${fuzz_passed:-0}; fuzz_failed=${fuzz_failed:-0}
+[ "$fuzz_status" = 0 ] || [ "$fuzz_failed" -gt 0 ] || fuzz_failed=1
+
 echo "== netem in a VM (this host's kernel has no sch_netem)"
 bash scripts/test-netem-vm.sh 2>&1 | tee "$log.vm"
 vm_status=${PIPESTATUS[0]}
 read -r vm_passed vm_failed < <(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log.vm" | tail -1 | sed -E 's/([0-9]+) passed, ([0-9]+) failed/\1 \2/')
 vm_passed=${vm_passed:-0}; vm_failed=${vm_failed:-0}
 [ "$vm_status" = 0 ] || [ "$vm_failed" -gt 0 ] || vm_failed=1
-rm -f "$log" "$log.vm"
+rm -f "$log" "$log.vm" "$log.fuzz"
 
-passed=$(( swift_total - swift_skipped - swift_failed + vm_passed ))
-failed=$(( swift_failed + vm_failed ))
-echo "swift: $((swift_total - swift_skipped - swift_failed)) passed, $swift_failed failed, $swift_skipped skipped; netem VM: $vm_passed passed, $vm_failed failed"
+passed=$(( swift_total - swift_skipped - swift_failed + vm_passed + fuzz_passed ))
+failed=$(( swift_failed + vm_failed + fuzz_failed ))
+echo "swift: $((swift_total - swift_skipped - swift_failed)) passed, $swift_failed failed, $swift_skipped skipped; netem VM: $vm_passed passed, $vm_failed failed; fuzz targets: $fuzz_passed passed, $fuzz_failed failed"
 echo "tests: $passed passed, $failed failed, $swift_skipped skipped"
 [ "$failed" = 0 ]

@@ -25,9 +25,13 @@ public struct ConfigNode {
         }
     }
 
-    /// Read and parse a file; a missing or unreadable file is a clear error.
-    public static func load(file: String) throws -> ConfigNode {
-        guard let data = FileManager.default.contents(atPath: file) else {
+    /// Largest file `load` reads by default (fault profiles): a profile lists a few flags.
+    public static let maximumFileBytes = 1 << 20
+
+    /// Read and parse a file; a missing, unreadable or too large file is a clear error.
+    public static func load(file: String, what: String = "file", limit: Int = maximumFileBytes) throws -> ConfigNode {
+        let data: Data
+        do { data = try InputFile.read(file, what: what, limit: limit) } catch is InputFile.Unreadable {
             throw ChaosError("\(file): cannot read the file (missing or not readable)", exitCode: .usage)
         }
         guard let text = String(data: data, encoding: .utf8) else {

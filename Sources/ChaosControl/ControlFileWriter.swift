@@ -52,6 +52,11 @@ public struct ControlFileWriter: Sendable {
         } catch let error as ControlFileError {
             throw error.at(path: path)
         }
+        // Every reader would refuse a larger file and keep its old state; refuse it here.
+        guard data.count <= FlagLimits.maxFileBytes else {
+            throw ControlFileError(.invalidValue, path: path, reason:
+                "the change would make the control file \(data.count) bytes; the limit is \(FlagLimits.maxFileBytes) bytes (1 MiB)")
+        }
         try FileReplacement.replace(path, with: data)
         try committed?(document)
         return document

@@ -9,4 +9,8 @@ public enum FlagLimits {
     public static let maxGeneration: UInt64 = 9_007_199_254_740_991
     /// Flag names and `params` keys are at most this many bytes.
     public static let maxNameLength = 128
+    /// A control file is at most 1 MiB (thousands of flags; also the most a Kubernetes
+    /// ConfigMap holds). A larger file is refused before it is read, so a reader inside a
+    /// service never spends seconds and hundreds of MB on it.
+    public static let maxFileBytes = 1 << 20
 }

@@ -6,11 +6,26 @@ import Foundation
 /// Reads an experiment file (YAML or JSON) and validates all of it before anything runs:
 /// every problem is reported with file, line and field.
 public enum ExperimentParser {
+    /// Largest experiment file read: a hand-written experiment is a few KiB, and parsing
+    /// and checking a larger one would cost seconds and hundreds of MB before any step ran.
+    public static let maximumFileBytes = 1 << 20
+
     public static func load(file: String, context: ExperimentContext,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Experiment {
-        guard let data = FileManager.default.contents(atPath: file), let raw = String(data: data, encoding: .utf8) else {
+        let data: Data
+        do { data = try InputFile.read(file, what: "experiment file", limit: maximumFileBytes) } catch is InputFile.Unreadable {
             throw ChaosError("\(file): cannot read the file (missing or not readable)", exitCode: .usage)
         }
+        guard let raw = String(data: data, encoding: .utf8) else {
+            throw ChaosError("\(file): cannot read the file (not UTF-8 text)", exitCode: .usage)
+        }
+        return try parse(text: raw, file: file, context: context, environment: environment)
+    }
+
+    /// Checks experiment text already read (environment references expanded first); `file`
+    /// names it in errors and anchors relative paths.
+    public static func parse(text raw: String, file: String, context: ExperimentContext,
+                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Experiment {
         let (text, missing) = EnvironmentExpansion.expand(raw, environment: environment)
         if !missing.isEmpty {
             throw ConfigErrors(missing.map {

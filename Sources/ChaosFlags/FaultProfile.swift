@@ -25,7 +25,7 @@ public struct FaultProfile: Equatable, Sendable {
 
     /// Load and validate; every problem is reported with file, line and field.
     public static func load(file: String) throws -> FaultProfile {
-        let root = try ConfigNode.load(file: file)
+        let root = try ConfigNode.load(file: file, what: "fault profile")
         return try parse(root, file: file)
     }
 

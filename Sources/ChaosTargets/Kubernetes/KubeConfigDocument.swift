@@ -49,10 +49,14 @@ public struct KubeConfigDocument: Sendable {
 
     /// Parse one kubeconfig file's text. `path` names it in errors and anchors relative paths.
     public static func parse(_ text: String, path: String) throws -> KubeConfigDocument {
-        let root: Any?
-        do { root = try Yams.load(yaml: text) } catch {
+        let node: Node?
+        do { node = try Yams.compose(yaml: text) } catch {
             throw ChaosError("kubeconfig \(path): not valid YAML (\(error))", exitCode: .usage)
         }
+        // Yams builds `Any` values only from string keys: a list or mapping used as a key
+        // (`? [a]: b`) would trap inside it, so such a file is refused first.
+        if let node { try requireScalarKeys(node, path: path) }
+        let root = node?.any
         var doc = KubeConfigDocument()
         doc.files = [path]
         guard let top = root as? [String: Any] else {
@@ -101,6 +105,25 @@ public struct KubeConfigDocument: Sendable {
                                          namespace: body["namespace"] as? String, sourceFile: path)
         }
         return doc
+    }
+
+    /// Throws if any mapping in `node` has a key that is not a scalar.
+    private static func requireScalarKeys(_ node: Node, path: String) throws {
+        switch node {
+        case .scalar, .alias:
+            return
+        case .sequence(let sequence):
+            for item in sequence { try requireScalarKeys(item, path: path) }
+        case .mapping(let mapping):
+            for (key, value) in mapping {
+                guard case .scalar = key else {
+                    let line = key.mark.map { "line \($0.line): " } ?? ""
+                    throw ChaosError("kubeconfig \(path): \(line)a mapping key must be a plain value, not a list or mapping",
+                                     exitCode: .usage)
+                }
+                try requireScalarKeys(value, path: path)
+            }
+        }
     }
 
     /// `list: [{name: N, field: {...}}]` as (N, {...}) pairs, in file order.

@@ -1,3 +1,4 @@
+import ChaosConfig
 import ChaosCore
 import ChaosHTTP
 import Foundation
@@ -150,11 +151,16 @@ public enum KubeConfigLoader {
         }
     }
 
+    /// Largest kubeconfig (or service-account file) read: room for hundreds of clusters
+    /// with embedded certificates, and far below what would take the YAML parser seconds.
+    public static let maximumFileBytes = 4 << 20
+
     static func readText(_ path: String, what: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = access(path, F_OK) == 0 ? "permission denied" : "no such file"
-            throw ChaosError("\(what) \(path) cannot be read (\(reason))",
-                             exitCode: reason == "permission denied" ? .permission : .usage)
+        let data: Data
+        do { data = try InputFile.read(path, what: what, limit: maximumFileBytes) } catch let error as InputFile.Unreadable {
+            let denied = error.errorNumber == EACCES
+            let reason = denied ? "permission denied" : error.errorNumber == ENOENT ? "no such file" : error.reason
+            throw ChaosError("\(what) \(path) cannot be read (\(reason))", exitCode: denied ? .permission : .usage)
         }
         return String(decoding: data, as: UTF8.self)
     }
