@@ -206,6 +206,20 @@ final class KubernetesAdapterTests: KubeDoubleTestCase {
         }
     }
 
+    func testBearerSchemeIsCaseInsensitiveAndOnlyAuthenticatesAKnownToken() throws {
+        // apiserver bearertoken AuthenticateRequest: "bearer" in any case, the token up to a space.
+        let d = try start()
+        let http = HTTPClient(HTTPClientConfiguration(baseURL: d.server, tls: TLSOptions(certificateAuthority: .file(d.pki.caCert))))
+        let status = { (header: String) in
+            try http.send(HTTPRequest("/api/v1/namespaces/chaos/pods", headers: [("Authorization", header)])).status
+        }
+        XCTAssertEqual(try status("bearer chaos-token"), 200)
+        XCTAssertEqual(try status("BEARER chaos-token extra"), 200)
+        XCTAssertEqual(try status("Bearer "), 401)
+        XCTAssertEqual(try status("Basic chaos-token"), 401)
+        XCTAssertEqual(try http.send(HTTPRequest("/readyz")).status, 401, "anonymous requests are off, /readyz included")
+    }
+
     func testClientCertificateAuthentication() throws {
         let d = try start()
         let pki = d.pki

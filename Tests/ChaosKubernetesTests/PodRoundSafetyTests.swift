@@ -36,6 +36,20 @@ final class PodRoundSafetyTests: KubeDoubleTestCase {
         XCTAssertEqual(try serving(d), 2, "half of the Deployment must still serve")
     }
 
+    func testReplacementsThatNeverComeStillCountAsMissing() throws {
+        // Four pods nothing recreates (bare pods; or a quota or a stopped controller-manager
+        // blocking replacements): the pod list shrinks, the workload does not.
+        let d = try start(Scenario.base(pods: (1...4).map { Scenario.pod("solo-\($0)", app: "solo") }
+                                           + [Scenario.pod("db-0", app: "db")]))
+        let runner = PodChaosRunner(client: d.client(token: Scenario.chaosToken), journal: nil)
+        let rounds = try runner.run(PodChaosPlan(
+            action: .kill, selection: PodSelectionSpec(namespace: "chaos", labelSelector: "app=solo"),
+            gracePeriodSeconds: 0, seed: 9, interval: 0.2, duration: 0.8))
+        XCTAssertEqual(rounds.flatMap(\.results).count, 2)
+        XCTAssertEqual(rounds.filter { $0.skipped != nil }.count, 2)
+        XCTAssertEqual(try d.client(token: Scenario.adminToken).listPods(namespace: "chaos", labelSelector: "app=solo").pods.count, 2)
+    }
+
     func testASingleRoundRefusedByPodsAlreadyDownExitsWithUsage() throws {
         // Two of four already unavailable before the command: nothing is hit, exit 2.
         var scenario = fourReplicas()

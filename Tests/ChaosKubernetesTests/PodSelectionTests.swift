@@ -88,6 +88,8 @@ final class PodSelectionTests: XCTestCase {
         early[1].terminating = true
         XCTAssertEqual(PodBlastRadius(matched: early, policy: KubeNamespacePolicy()), PodBlastRadius(strength: 4, serving: 2))
         XCTAssertThrowsError(try plan(early, PodSelectionSpec(namespace: "chaos", labelSelector: "app=api")))
+        // Gone for good (no replacement yet or ever): an earlier round's count holds.
+        XCTAssertEqual(PodBlastRadius(matched: pods(2), policy: KubeNamespacePolicy(), floor: 4), PodBlastRadius(strength: 4, serving: 2))
         // One down of four: one more is exactly the 50 % cap.
         var one = pods(4)
         one[3].ready = false

@@ -20,13 +20,19 @@ public struct PodBlastRadius: Sendable, Equatable {
         self.serving = serving
     }
 
-    /// From a pod list, counting only the namespaces `policy` permits.
-    public init(matched: [KubePod], policy: KubeNamespacePolicy) {
+    /// From a pod list, counting only the namespaces `policy` permits. `floor`: the most
+    /// active pods an earlier round of the same run saw, so a replacement that never
+    /// comes (quota, a controller that is down, a bare pod) still counts as missing.
+    public init(matched: [KubePod], policy: KubeNamespacePolicy, floor: Int = 0) {
         let pods = matched.filter { policy.permits($0.namespace) }
         let terminating = pods.filter(\.terminating).count
-        let active = pods.filter { !$0.terminating && $0.phase != "Succeeded" && $0.phase != "Failed" }.count
         let serving = pods.filter(\.isServing).count
-        self.init(strength: max(active, serving + terminating), serving: serving)
+        self.init(strength: max(Self.active(in: matched, policy: policy), serving + terminating, floor), serving: serving)
+    }
+
+    /// Pods neither terminating nor finished: what a ReplicaSet keeps at its replicas.
+    public static func active(in matched: [KubePod], policy: KubeNamespacePolicy) -> Int {
+        matched.filter { policy.permits($0.namespace) && !$0.terminating && $0.phase != "Succeeded" && $0.phase != "Failed" }.count
     }
 
     /// Pods unavailable after hitting `count` more (at worst every hit is a serving pod).

@@ -16,8 +16,9 @@ public final class PodChaosRunner {
         self.log = log
     }
 
-    /// Select the pods a plan would hit right now, without acting.
-    public func select(_ spec: PodSelectionSpec, random: inout SeededRandom) throws -> PodSelection {
+    /// Select the pods a plan would hit right now, without acting. `strengthFloor`: the
+    /// most active pods an earlier round saw (see `PodBlastRadius`).
+    public func select(_ spec: PodSelectionSpec, random: inout SeededRandom, strengthFloor: Int = 0) throws -> PodSelection {
         if let namespace = spec.namespace, let refusal = spec.policy.refusal(for: namespace) {
             throw ChaosError("refusing: \(refusal)", exitCode: .usage)
         }
@@ -30,7 +31,7 @@ public final class PodChaosRunner {
             everything = try client.listPods(namespace: spec.namespace).pods
         }
         return try PodSelection.plan(matched: list.pods, resourceVersion: list.resourceVersion,
-                                     namespacePods: everything, spec: spec, random: &random)
+                                     namespacePods: everything, spec: spec, random: &random, strengthFloor: strengthFloor)
     }
 
     /// Run every round. Throws on API failures (401, 403, unreachable), safety refusals
@@ -47,12 +48,13 @@ public final class PodChaosRunner {
         var random = SeededRandom(seed: seed)
         let start = Date()
         var rounds: [PodChaosRound] = []
+        var peakActive = 0
         for (index, offset) in plan.roundOffsets.enumerated() {
             let wake = start.addingTimeInterval(offset)
             if wake > Date() { Thread.sleep(until: wake) }
             if plan.roundOffsets.count > 1 { log("round \(index + 1) of \(plan.roundOffsets.count)") }
             do {
-                rounds.append(try round(index: index, plan: plan, seed: seed, random: &random))
+                rounds.append(try round(index: index, plan: plan, seed: seed, random: &random, peakActive: &peakActive))
             } catch let refusal as PodBlastRadiusRefusal where index > 0 {
                 // Earlier rounds took pods down; skip this one and let the platform catch up.
                 log("round \(index + 1) skipped: \(refusal.message)")
@@ -63,8 +65,10 @@ public final class PodChaosRunner {
         return rounds
     }
 
-    private func round(index: Int, plan: PodChaosPlan, seed: UInt64, random: inout SeededRandom) throws -> PodChaosRound {
-        let selection = try select(plan.selection, random: &random)
+    private func round(index: Int, plan: PodChaosPlan, seed: UInt64, random: inout SeededRandom,
+                       peakActive: inout Int) throws -> PodChaosRound {
+        let selection = try select(plan.selection, random: &random, strengthFloor: peakActive)
+        peakActive = max(peakActive, PodBlastRadius.active(in: selection.matched, policy: plan.selection.policy))
         for skip in selection.skipped { log("not eligible: pod \(skip.pod.id): \(skip.reason)") }
         log("chose \(selection.chosen.count) of \(selection.eligible.count) eligible pods (\(plan.selection.describe), seed \(seed))"
             + (selection.chosen.isEmpty ? "" : ": " + selection.chosen.map(\.id).joined(separator: ", ")))

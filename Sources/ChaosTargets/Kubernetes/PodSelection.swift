@@ -73,8 +73,10 @@ public struct PodSelection: Sendable {
 
     /// Decide, without any I/O. `namespacePods` lists every live pod of the namespaces
     /// involved (for the "matches everything" check); nil when the check is not needed.
+    /// `strengthFloor`: see `PodBlastRadius.init(matched:policy:floor:)`.
     public static func plan(matched: [KubePod], resourceVersion: String, namespacePods: [KubePod]?,
-                            spec: PodSelectionSpec, random: inout SeededRandom) throws -> PodSelection {
+                            spec: PodSelectionSpec, random: inout SeededRandom,
+                            strengthFloor: Int = 0) throws -> PodSelection {
         var eligible: [KubePod] = []
         var skipped: [(pod: KubePod, reason: String)] = []
         for pod in matched.sorted(by: { ($0.namespace, $0.name) < ($1.namespace, $1.name) }) {
@@ -98,7 +100,8 @@ public struct PodSelection: Sendable {
             try refuseIfEverything(matched: matched, namespacePods: namespacePods, spec: spec)
         }
         let count = spec.amount.resolve(eligible: eligible.count)
-        try PodBlastRadius(matched: matched, policy: spec.policy).check(count: count, maxPercent: spec.maxPercent)
+        try PodBlastRadius(matched: matched, policy: spec.policy, floor: strengthFloor)
+            .check(count: count, maxPercent: spec.maxPercent)
         let chosen = random.sample(eligible, count: count)
         return PodSelection(matched: matched, eligible: eligible, skipped: skipped, chosen: chosen,
                             resourceVersion: resourceVersion)

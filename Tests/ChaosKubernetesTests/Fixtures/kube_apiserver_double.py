@@ -495,9 +495,11 @@ class Handler(BaseHTTPRequestHandler):
                 for key, value in rdn:
                     if key == "commonName":
                         return value
-        auth = self.headers.get("Authorization") or ""
-        if auth.startswith("Bearer "):
-            return STATE["tokens"].get(auth[7:].strip())
+        # "Bearer" in any case, then the token up to the next space (apiserver
+        # authentication/request/bearertoken AuthenticateRequest: SplitN on " ").
+        parts = (self.headers.get("Authorization") or "").strip().split(" ", 2)
+        if len(parts) >= 2 and parts[0].lower() == "bearer" and parts[1]:
+            return STATE["tokens"].get(parts[1])
         return None
 
     def do_GET(self):
