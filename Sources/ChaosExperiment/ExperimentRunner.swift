@@ -12,11 +12,14 @@ public final class ExperimentRunner {
         public var reportDirectory: String
         public var progress: ProgressReporter
         public var log: (String) -> Void
+        /// The seed the steps' random choices were derived from, recorded in the reports.
+        public var seed: UInt64?
         public init(reportDirectory: String, progress: ProgressReporter = ProgressReporter(),
-                    log: @escaping (String) -> Void = { print($0) }) {
+                    log: @escaping (String) -> Void = { print($0) }, seed: UInt64? = nil) {
             self.reportDirectory = reportDirectory
             self.progress = progress
             self.log = log
+            self.seed = seed
         }
     }
 
@@ -112,18 +115,18 @@ public final class ExperimentRunner {
 
         var analysis = RunAnalysis(probeRun, objectives: experiment.objectives, consecutiveHealthy: steady.healthyAfter)
         if injected { analysis.verdicts.append(steadyStateAfter(probeRun)) }
+        // An aborted run has little or nothing after its rollback: say why data is missing.
+        if let why = abort.reason { analysis.explainNotMeasured("the run was aborted: \(why)") }
         var loadOutcome: LoadOutcome?
         if let load {
             let end = load.finish()
-            loadOutcome = LoadOutcome(command: load.command, exitCode: end.stoppedByRunner ? 0 : end.exitCode,
-                                      durationSeconds: end.seconds,
-                                      summary: (end.stoppedByRunner ? "(stopped by chaosctl at the end of the run)\n" : "") + end.tail)
+            loadOutcome = LoadOutcome(command: load.command, exitCode: end.stoppedByRunner ? nil : end.exitCode,
+                                      durationSeconds: end.seconds, summary: end.tail, stoppedByRunner: end.stoppedByRunner)
         }
-        let report = RunReport(title: experiment.title, steps: steps, run: probeRun, analysis: analysis, load: loadOutcome)
+        let report = RunReport(title: experiment.title, steps: steps, run: probeRun, analysis: analysis, load: loadOutcome,
+                               abortReason: abort.reason, seed: options.seed)
         let files = try ReportWriter.write(report, to: options.reportDirectory)
-        let outcome: ExperimentOutcome
-        if let why = abort.reason { outcome = .aborted(why) } else { outcome = report.passed ? .passed : .sloMissed }
-        return Result(outcome: outcome, report: report, files: files)
+        return Result(outcome: ExperimentOutcome(report.verdict), report: report, files: files)
     }
 
     // MARK: method
@@ -236,13 +239,19 @@ public final class ExperimentRunner {
         return nil
     }
 
-    /// After rollbacks, every probe's last `healthyAfter` samples must be healthy.
+    /// After rollbacks, every probe's last `healthyAfter` samples must be healthy. A probe
+    /// with fewer post samples than that (a run cut short) is not measured, not unhealthy.
     private func steadyStateAfter(_ run: ProbeRun) -> SLOVerdict {
         let n = experiment.steadyState.healthyAfter
         var unhealthy: [String] = []
+        var short: [String] = []
         for probe in run.probeNames {
             let tail = run.samples.filter { $0.probe == probe && $0.phase == "post" }.suffix(n)
-            if tail.count < n || !tail.allSatisfy(\.ok) { unhealthy.append(probe) }
+            if !tail.allSatisfy(\.ok) { unhealthy.append(probe) } else if tail.count < n { short.append("\(probe) (\(tail.count))") }
+        }
+        if unhealthy.isEmpty && !short.isEmpty {
+            return .notMeasured(objective: "steady_state_after", phase: "post", fault: nil, limit: 0, unit: "probes",
+                                why: "fewer than \(n) samples after the rollbacks: \(short.joined(separator: ", "))")
         }
         let passed = unhealthy.isEmpty
         return SLOVerdict(objective: "steady_state_after", phase: "post", fault: nil, measured: Double(unhealthy.count),

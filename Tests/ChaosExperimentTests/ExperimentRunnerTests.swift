@@ -106,6 +106,17 @@ final class ExperimentRunnerTests: XCTestCase {
         XCTAssertTrue(try flags().isEmpty)
         XCTAssertTrue(FileManager.default.fileExists(atPath: marker), "rollbacks always run")
         XCTAssertEqual(result.outcome.exitCode, .aborted)
+        // The abort cut `post` short (a tick landing in that instant is rare, and then its
+        // sample decides): what needed post samples is "not measured", with the reason.
+        if (result.report.analysis.phase("post")?.count ?? 0) == 0 {
+            let after = try XCTUnwrap(result.report.analysis.verdicts.first { $0.objective == "steady_state_after" })
+            XCTAssertTrue(after.detail.hasPrefix("not measured") && after.detail.contains("the run was aborted: stop condition"), after.detail)
+            XCTAssertFalse(after.passed)
+            let recovery = try XCTUnwrap(result.report.analysis.recoveries.first)
+            XCTAssertTrue(recovery.summary.hasPrefix("not measured"), recovery.summary)
+        }
+        let markdown = try String(contentsOfFile: dir + "/report/report.md", encoding: .utf8)
+        XCTAssertTrue(markdown.contains("**Result: ABORTED** (stop condition"), markdown)
     }
 
     func testNothingIsInjectedWhenTheSteadyStateDoesNotHold() throws {
