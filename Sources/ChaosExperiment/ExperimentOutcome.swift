@@ -5,6 +5,7 @@ import ChaosReport
 /// and the exit status always agree.
 public enum ExperimentOutcome: Equatable, Sendable {
     case passed
+    /// An SLO was missed, the load command failed, or a step (a rollback, a revert) failed.
     case sloMissed
     /// Nothing failed, but a check had no data to judge (exit 1: a run cannot pass on it).
     case notMeasured(String)
@@ -32,7 +33,7 @@ public enum ExperimentOutcome: Equatable, Sendable {
     public var text: String {
         switch self {
         case .passed: return "PASSED"
-        case .sloMissed: return "SLO MISSED"
+        case .sloMissed: return "FAILED"
         case .notMeasured(let why): return "NOT MEASURED: \(why)"
         case .aborted(let why): return "ABORTED: \(why)"
         }

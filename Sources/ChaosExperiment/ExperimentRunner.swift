@@ -183,17 +183,26 @@ public final class ExperimentRunner {
 
     private func revertUntilMethodEnd() {
         for (record, name) in untilMethodEnd.reversed() {
+            let start = loop.elapsedNanoseconds
             do { try lifecycle.revert(record); loop.markFaultEnd(name) }
-            catch { log("could not revert \(name): \(error) (it stays journaled; run `chaosctl recover`)") }
+            catch { revertFailed("revert \(name)", since: start, error) }
         }
         untilMethodEnd.removeAll()
         revertHeldNow()
     }
 
     private func revertHeldNow() {
+        let start = loop.elapsedNanoseconds
         for (record, error) in lifecycle.revertHeld() {
-            log("could not revert \(record.kind) \(record.target): \(error) (it stays journaled; run `chaosctl recover`)")
+            revertFailed("revert \(record.kind) \(record.target)", since: start, error)
         }
+    }
+
+    /// A fault still applied must show in the reports (and fail the run), not only in the log.
+    private func revertFailed(_ name: String, since start: UInt64, _ error: Error) {
+        log("could not \(name): \(error) (it stays journaled; run `chaosctl recover`)")
+        steps.append(RunStep(name: name, startNanoseconds: start, endNanoseconds: loop.elapsedNanoseconds, succeeded: false,
+                             detail: "\(error) (it stays journaled; run `chaosctl recover`)"))
     }
 
     private func runRollbacks() {

@@ -3,7 +3,7 @@ import Foundation
 /// junit.xml: one test case per check, so CI systems show the run's verdict. A missed SLO
 /// is a `<failure>` with the measured value in its message; a check that could not be
 /// measured is an `<error>` ("not measured: …"), never a pass or a failure; the load
-/// command, when present, is one more case. A run that was aborted, or that checked
+/// command, when present, is one more case, and so is each step that failed. A run that was aborted, or that checked
 /// nothing at all, gets a case named "run" in error, so it can never show green.
 public enum JUnitReport {
     struct Case {
@@ -23,6 +23,10 @@ public enum JUnitReport {
         if let load = report.load {
             cases.append(Case(name: "load", classname: "load",
                               problem: load.succeeded ? nil : ("failure", "LoadFailed", "\(load.command): \(load.ending)")))
+        }
+        // A failed step (a rollback, a revert) fails the run, so it is a case of its own.
+        cases += report.steps.filter { !$0.succeeded }.map { step in
+            Case(name: step.name, classname: "step", problem: ("failure", "StepFailed", step.detail ?? "failed"))
         }
         let verdict = report.verdict
         if verdict.result == .aborted || cases.isEmpty {

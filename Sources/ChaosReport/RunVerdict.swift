@@ -4,7 +4,8 @@
 public struct RunVerdict: Codable, Sendable, Equatable {
     public enum Result: String, Codable, Sendable {
         case passed
-        /// A check was measured and missed its limit, or the load command failed.
+        /// A check was measured and missed its limit, the load command failed, or a step
+        /// (a rollback, a revert) failed.
         case failed
         /// Nothing failed, but some check had no data (or there was no check at all).
         case notMeasured = "not measured"
@@ -29,7 +30,9 @@ public struct RunVerdict: Codable, Sendable, Equatable {
 
     init(_ report: RunReport) {
         let verdicts = report.analysis.verdicts
+        // A failed step (a rollback, a revert) is a failure too: the run did not do what it says.
         let failed = verdicts.filter(\.failed).map(\.name) + (report.load.map { $0.succeeded ? [] : ["load"] } ?? [])
+            + report.steps.filter { !$0.succeeded }.map { "step '\($0.name)'" }
         let unmeasured = verdicts.filter { $0.notMeasured != nil }.map(\.name)
         let checks = verdicts.count + (report.load == nil ? 0 : 1)
         if let why = report.abortReason {

@@ -137,6 +137,57 @@ final class ExperimentRunnerTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: controlPath), "no flag may be written")
     }
 
+    /// A rollback that fails leaves the system as the run made it: the run cannot pass.
+    func testFailedRollbackFailsTheRun() throws {
+        let file = try write("""
+        steady_state:
+          interval: 50ms
+          before: 200ms
+          after: 300ms
+          healthy_after: 1
+          probes:
+            - name: fine
+              command: "true"
+        method:
+          - wait: 100ms
+        rollbacks:
+          - name: undo
+            command: "exit 3"
+        """)
+        let result = try run(file)
+        XCTAssertEqual(result.outcome, .sloMissed)
+        XCTAssertEqual(result.outcome.exitCode, .failure)
+        XCTAssertFalse(result.report.passed)
+        let markdown = try String(contentsOfFile: dir + "/report/report.md", encoding: .utf8)
+        XCTAssertTrue(markdown.contains("**Result: FAILED** (1 of 1 check(s) failed: step 'undo')"), markdown)
+        let junit = try String(contentsOfFile: dir + "/report/junit.xml", encoding: .utf8)
+        XCTAssertFalse(junit.contains("errors=\"0\"") && junit.contains("failures=\"0\""), junit)
+    }
+
+    /// A load command that chaosctl stopped has no exit code: the report must not invent one.
+    func testLoadStoppedByTheRunnerIsNotReportedAsExitCodeZero() throws {
+        let file = try write("""
+        steady_state:
+          interval: 50ms
+          before: 200ms
+          after: 200ms
+          healthy_after: 1
+          probes:
+            - name: fine
+              command: "true"
+        load: sleep 8
+        method:
+          - wait: 100ms
+        """)
+        let result = try run(file)
+        let load = try XCTUnwrap(result.report.load)
+        XCTAssertNil(load.exitCode, "chaosctl stopped it: there is no exit code")
+        XCTAssertTrue(load.succeeded, "it had not failed until it was stopped")
+        let markdown = try String(contentsOfFile: dir + "/report/report.md", encoding: .utf8)
+        XCTAssertTrue(markdown.contains("stopped by chaosctl at the end of the run"), markdown)
+        XCTAssertFalse(markdown.contains("exit code 0"), markdown)
+    }
+
     func testSLOMissIsReportedWithTheMeasuredValue() throws {
         service = try FlaggedTestService(controlPath: controlPath, recoveryDelay: 0)
         let file = try write("""

@@ -37,7 +37,7 @@ struct RunCommand: ParsableCommand {
                                           options: .init(reportDirectory: dir, seed: seed))
             return try runner.run()
         }
-        print("\n\(result.outcome.text): \(result.report.title)")
+        print("\n\(result.report.verdict.text)  [\(result.report.title)]")
         for verdict in result.report.analysis.verdicts {
             if let why = verdict.notMeasured { print("  [not measured] \(why)"); continue }
             print("  [\(verdict.passed ? "pass" : "FAIL")] \(verdict.detail)")
