@@ -33,7 +33,7 @@ enum ReportFormatting {
         case "ratio": return percent(value)
         case "ms": return milliseconds(value)
         case "s": return seconds(value)
-        default: return value.map { String($0) } ?? "–"
+        default: return value.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int($0)) : String($0) } ?? "–"
         }
     }
 

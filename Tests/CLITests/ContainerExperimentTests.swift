@@ -112,22 +112,7 @@ final class ContainerExperimentTests: XCTestCase {
         let cli = Chaosctl(controlPath: temp.path + "/control.json", stateDir: temp.path + "/state")
         let step = "container: {action: kill, label: app=web, count: 2, dry-run: true, host: \"\(dockerHost)\"}"
         let file = temp.path + "/seeded.yaml"
-        try """
-        title: seeded containers
-        steady_state:
-          interval: 100ms
-          before: 200ms
-          after: 500ms
-          healthy_after: 1
-          probes:
-            - name: fine
-              command: "true"
-        method:
-          - name: first
-            \(step)
-          - name: second
-            \(step)
-        """.write(toFile: file, atomically: true, encoding: .utf8)
+        try choiceExperiment(title: "seeded containers", steps: [step, step]).write(toFile: file, atomically: true, encoding: .utf8)
         func chosen(_ seed: Int) throws -> [String] {
             let r = try cli.run(["run", file, "--seed", String(seed), "--report-dir", temp.path + "/report-\(seed)-\(UUID().uuidString)"], timeout: 60)
             XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
