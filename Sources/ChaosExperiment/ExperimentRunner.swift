@@ -96,10 +96,12 @@ public final class ExperimentRunner {
             if let rate = pre.errorRate, rate <= steady.tolerance {
                 injected = true
                 runMethod()
-            } else {
-                let measured = pre.errorRate.map { String(format: "%.1f%%", $0 * 100) } ?? "no samples"
-                abort.trigger("the steady state did not hold before any fault (error rate \(measured) > tolerance " +
+            } else if let rate = pre.errorRate {
+                abort.trigger("the steady state did not hold before any fault (error rate \(String(format: "%.1f%%", rate * 100)) > tolerance " +
                               String(format: "%.1f%%", steady.tolerance * 100) + "); nothing was injected")
+            } else {
+                // No sample is no evidence either way: do not claim the system was unhealthy.
+                abort.trigger("the steady state could not be checked: no probe sample finished in the \(DurationParser.format(steady.before)) before any fault; nothing was injected")
             }
         }
         revertUntilMethodEnd()

@@ -188,6 +188,28 @@ final class ExperimentRunnerTests: XCTestCase {
         XCTAssertFalse(markdown.contains("exit code 0"), markdown)
     }
 
+    /// No sample before the faults is no evidence that the steady state failed: the abort says
+    /// it could not be checked, and nothing is injected.
+    func testNoSampleBeforeTheFaultsIsNotCalledUnsteady() throws {
+        let file = try write("""
+        steady_state:
+          interval: 5s
+          before: 300ms
+          after: 100ms
+          probes:
+            - name: slow
+              command: {run: "sleep 2", timeout: 5s}
+        method:
+          - flag: {name: never}
+            duration: 1s
+        """)
+        let result = try run(file)
+        guard case .aborted(let why) = result.outcome else { return XCTFail("\(result.outcome)") }
+        XCTAssertTrue(why.contains("could not be checked"), why)
+        XCTAssertFalse(why.contains("did not hold"), why)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: controlPath), "no flag may be written")
+    }
+
     func testSLOMissIsReportedWithTheMeasuredValue() throws {
         service = try FlaggedTestService(controlPath: controlPath, recoveryDelay: 0)
         let file = try write("""
