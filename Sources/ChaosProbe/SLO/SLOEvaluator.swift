@@ -10,7 +10,7 @@ public enum SLOEvaluator {
         var verdicts: [SLOVerdict] = []
         for slo in objectives {
             let checked = phases.filter { slo.phases?.contains($0.phase) ?? true }
-            // A phase named in the SLO but absent from the run fails rather than disappearing.
+            // A phase named in the SLO but absent from the run is "not measured" rather than disappearing.
             let missing = (slo.phases ?? []).filter { name in !phases.contains { $0.phase == name } }
             var all = checked + missing.map { PhaseStatistics(phase: $0, samples: []) }
             // A run with no phase at all (nothing sampled) still owes every limit a verdict.
