@@ -9,7 +9,9 @@ public struct ExperimentContext {
     public var controlPath: String
     /// How HTTP and Prometheus probes reach servers (ChaosHTTP's libcurl client in the CLI).
     public var httpTransport: HTTPProbeTransport?
-    /// Seed for every random choice (toxicity, which pods), for reproducible runs.
+    /// The run's seed: each pod and container step picks its targets with a seed derived
+    /// from it (`SeedDerivation`), so a run can be repeated. Flag percentages and toxicity are
+    /// drawn by the services and the proxy server, not here.
     public var seed: UInt64?
     /// Directory relative paths in the file are resolved against (the file's directory).
     public var baseDirectory: String

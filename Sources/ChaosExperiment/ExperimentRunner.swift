@@ -12,11 +12,14 @@ public final class ExperimentRunner {
         public var reportDirectory: String
         public var progress: ProgressReporter
         public var log: (String) -> Void
+        /// The seed the steps' random choices were derived from, recorded in the reports.
+        public var seed: UInt64?
         public init(reportDirectory: String, progress: ProgressReporter = ProgressReporter(),
-                    log: @escaping (String) -> Void = { print($0) }) {
+                    log: @escaping (String) -> Void = { print($0) }, seed: UInt64? = nil) {
             self.reportDirectory = reportDirectory
             self.progress = progress
             self.log = log
+            self.seed = seed
         }
     }
 
@@ -93,10 +96,12 @@ public final class ExperimentRunner {
             if let rate = pre.errorRate, rate <= steady.tolerance {
                 injected = true
                 runMethod()
-            } else {
-                let measured = pre.errorRate.map { String(format: "%.1f%%", $0 * 100) } ?? "no samples"
-                abort.trigger("the steady state did not hold before any fault (error rate \(measured) > tolerance " +
+            } else if let rate = pre.errorRate {
+                abort.trigger("the steady state did not hold before any fault (error rate \(String(format: "%.1f%%", rate * 100)) > tolerance " +
                               String(format: "%.1f%%", steady.tolerance * 100) + "); nothing was injected")
+            } else {
+                // No sample is no evidence either way: do not claim the system was unhealthy.
+                abort.trigger("the steady state could not be checked: no probe sample finished in the \(DurationParser.format(steady.before)) before any fault; nothing was injected")
             }
         }
         revertUntilMethodEnd()
@@ -112,13 +117,14 @@ public final class ExperimentRunner {
 
         var analysis = RunAnalysis(probeRun, objectives: experiment.objectives, consecutiveHealthy: steady.healthyAfter)
         if injected { analysis.verdicts.append(steadyStateAfter(probeRun)) }
+        // An aborted run has little or nothing after its rollback: say why data is missing.
+        if let why = abort.reason { analysis.explainNotMeasured("the run was aborted: \(why)") }
         var loadOutcome: LoadOutcome?
         if let load { loadOutcome = load.finish() }
-        let report = RunReport(title: experiment.title, steps: steps, run: probeRun, analysis: analysis, load: loadOutcome)
+        let report = RunReport(title: experiment.title, steps: steps, run: probeRun, analysis: analysis, load: loadOutcome,
+                               abortReason: abort.reason, seed: options.seed)
         let files = try ReportWriter.write(report, to: options.reportDirectory)
-        let outcome: ExperimentOutcome
-        if let why = abort.reason { outcome = .aborted(why) } else { outcome = report.passed ? .passed : .sloMissed }
-        return Result(outcome: outcome, report: report, files: files)
+        return Result(outcome: ExperimentOutcome(report.verdict), report: report, files: files)
     }
 
     // MARK: method
@@ -175,17 +181,26 @@ public final class ExperimentRunner {
 
     private func revertUntilMethodEnd() {
         for (record, name) in untilMethodEnd.reversed() {
+            let start = loop.elapsedNanoseconds
             do { try lifecycle.revert(record); loop.markFaultEnd(name) }
-            catch { log("could not revert \(name): \(error) (it stays journaled; run `chaosctl recover`)") }
+            catch { revertFailed("revert \(name)", since: start, error) }
         }
         untilMethodEnd.removeAll()
         revertHeldNow()
     }
 
     private func revertHeldNow() {
+        let start = loop.elapsedNanoseconds
         for (record, error) in lifecycle.revertHeld() {
-            log("could not revert \(record.kind) \(record.target): \(error) (it stays journaled; run `chaosctl recover`)")
+            revertFailed("revert \(record.kind) \(record.target)", since: start, error)
         }
+    }
+
+    /// A fault still applied must show in the reports (and fail the run), not only in the log.
+    private func revertFailed(_ name: String, since start: UInt64, _ error: Error) {
+        log("could not \(name): \(error) (it stays journaled; run `chaosctl recover`)")
+        steps.append(RunStep(name: name, startNanoseconds: start, endNanoseconds: loop.elapsedNanoseconds, succeeded: false,
+                             detail: "\(error) (it stays journaled; run `chaosctl recover`)"))
     }
 
     private func runRollbacks() {
@@ -231,13 +246,19 @@ public final class ExperimentRunner {
         return nil
     }
 
-    /// After rollbacks, every probe's last `healthyAfter` samples must be healthy.
+    /// After rollbacks, every probe's last `healthyAfter` samples must be healthy. A probe
+    /// with fewer post samples than that (a run cut short) is not measured, not unhealthy.
     private func steadyStateAfter(_ run: ProbeRun) -> SLOVerdict {
         let n = experiment.steadyState.healthyAfter
         var unhealthy: [String] = []
+        var short: [String] = []
         for probe in run.probeNames {
             let tail = run.samples.filter { $0.probe == probe && $0.phase == "post" }.suffix(n)
-            if tail.count < n || !tail.allSatisfy(\.ok) { unhealthy.append(probe) }
+            if !tail.allSatisfy(\.ok) { unhealthy.append(probe) } else if tail.count < n { short.append("\(probe) (\(tail.count))") }
+        }
+        if unhealthy.isEmpty && !short.isEmpty {
+            return .notMeasured(objective: "steady_state_after", phase: "post", fault: nil, limit: 0, unit: "probes",
+                                why: "fewer than \(n) samples after the rollbacks: \(short.joined(separator: ", "))")
         }
         let passed = unhealthy.isEmpty
         return SLOVerdict(objective: "steady_state_after", phase: "post", fault: nil, measured: Double(unhealthy.count),

@@ -38,8 +38,8 @@ final class LoadProcess {
 
     /// If it still runs: SIGTERM to the whole group, SIGKILL after `grace` seconds, and wait
     /// until no process of the group is left. The outcome says what really happened. A load
-    /// that chaosctl stopped cleanly counts as ok (exit code 0, as planned); one it could not
-    /// stop counts as failed (no exit code).
+    /// that chaosctl stopped cleanly counts as ok (stopped by the runner, no exit code of its
+    /// own); one it could not stop counts as failed.
     func finish(grace: Double = 3) -> LoadOutcome {
         var story: String?
         var stopped = true
@@ -67,18 +67,20 @@ final class LoadProcess {
                 }
             }
         }
+        // Stopped by us: it has no exit code of its own to report (the report says so).
+        let stoppedByRunner = story != nil && stopped
         let exitCode: Int32?
         if story == nil, let status = leaderStatus, case .exited(let code) = ChildProcess.decode(status) {
             exitCode = code
         } else {
-            exitCode = story != nil && stopped ? 0 : nil
+            exitCode = nil
         }
         if story == nil, let status = leaderStatus, case .signaled(let sig) = ChildProcess.decode(status) {
             story = "ended by signal \(sig) before the end of the run"
         }
         let summary = [story, tail()].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n")
         return LoadOutcome(command: command, exitCode: exitCode, durationSeconds: seconds(since: started),
-                           summary: summary)
+                           summary: summary, stoppedByRunner: stoppedByRunner)
     }
 
     private func reapLeader() {

@@ -12,11 +12,15 @@ public enum HTMLReport {
         h += "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}"
         h += ".pass{color:#176117}.fail{color:#b00;font-weight:bold}.badge{padding:2px 8px;border-radius:4px;color:#fff}"
         h += ".badge.pass{background:#2a7d2a}.badge.fail{background:#b00}\n</style></head><body>\n"
-        h += "<h1>\(e(report.title)) <span class=\"badge \(report.passed ? "pass" : "fail")\">\(report.passed ? "PASSED" : "FAILED")</span></h1>\n"
+        let verdict = report.verdict
+        h += "<h1>\(e(report.title)) <span class=\"badge \(report.passed ? "pass" : "fail")\">\(verdict.headline)</span></h1>\n"
+        if let reason = verdict.reason { h += "<p class=\"\(report.passed ? "pass" : "fail")\">\(e(reason))</p>\n" }
         h += "<p>Started \(e(ISO8601DateFormatter().string(from: report.run.startedAt))), "
         h += "\(e(ReportFormatting.nanosecondsAsSeconds(report.run.durationNanoseconds))), probe interval "
         h += "\(e(ReportFormatting.nanosecondsAsSeconds(report.run.intervalNanoseconds))); probes: \(e(report.run.probeNames.joined(separator: ", ")))<br>"
-        h += "Schedule: \(e(ReportFormatting.schedule(report.run.schedule)))</p>\n"
+        h += "Schedule: \(e(ReportFormatting.schedule(report.run.schedule)))"
+        if let seed = report.seed { h += "<br>Seed: \(seed) (repeat the run's random choices with <code>--seed \(seed)</code>)" }
+        h += "</p>\n"
 
         h += "<h2>Probe latency</h2>\n" + chart.render(report.run) + "\n"
 
@@ -36,7 +40,7 @@ public enum HTMLReport {
             h += "<h2>Recovery</h2>\n<table><tr><th>fault</th><th>kind</th><th>at</th><th>time to detect</th><th>recovery</th></tr>\n"
             for r in a.recoveries {
                 h += "<tr><td>\(e(r.mark.label))</td><td>\(r.mark.kind.rawValue)</td><td>\(ReportFormatting.nanosecondsAsSeconds(r.mark.atNanoseconds))</td>"
-                h += "<td>\(e(ReportFormatting.seconds(r.timeToDetectSeconds)))</td><td class=\"\(r.recoverySeconds == nil ? "fail" : "")\">\(e(r.summary))</td></tr>\n"
+                h += "<td>\(e(ReportFormatting.seconds(r.timeToDetectSeconds)))</td><td class=\"\(r.recoverySeconds == nil && r.notMeasured == nil ? "fail" : "")\">\(e(r.summary))</td></tr>\n"
             }
             h += "</table>\n<p>Recovery: from the mark to the first sample of \(a.recoveries[0].consecutiveHealthy) consecutive healthy samples of every probe.</p>\n"
         }
@@ -49,7 +53,7 @@ public enum HTMLReport {
             for v in a.verdicts {
                 h += "<tr><td>\(e(v.name))</td><td>\(e(ReportFormatting.measured(v.measured, unit: v.unit)))</td>"
                 h += "<td>\(e(ReportFormatting.measured(v.limit, unit: v.unit)))</td>"
-                h += "<td class=\"\(v.passed ? "pass" : "fail")\">\(v.passed ? "pass" : "FAIL: " + e(v.detail))</td></tr>\n"
+                h += "<td class=\"\(v.passed ? "pass" : v.failed ? "fail" : "")\">\(v.passed ? "pass" : v.failed ? "FAIL: " + e(v.detail) : e(v.detail))</td></tr>\n"
             }
             h += "</table>\n"
         }
@@ -66,7 +70,7 @@ public enum HTMLReport {
 
         h += "<h2>Load</h2>\n"
         if let load = report.load {
-            h += "<p><code>\(e(load.command))</code>: \(e(load.exitCode.map { "exit code \($0)" } ?? "did not finish")), "
+            h += "<p><code>\(e(load.command))</code>: \(e(load.ending)), "
             h += "\(e(ReportFormatting.seconds(load.durationSeconds))) — <span class=\"\(load.succeeded ? "pass" : "fail")\">\(load.succeeded ? "ok" : "FAILED")</span></p>\n"
             if let summary = load.summary, !summary.isEmpty { h += "<pre>\(e(summary))</pre>\n" }
         } else {

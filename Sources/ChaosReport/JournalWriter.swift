@@ -24,10 +24,16 @@ public enum JournalWriter {
     struct JournalFile: Codable {
         var format = "chaosctl-journal/1"
         var passed: Bool
+        /// The same verdict the reports state and the CLI exits with.
+        var verdict: RunVerdict?
+        /// The run's seed, at the top so it is easy to find and replay.
+        var seed: UInt64?
         var report: RunReport
 
         init(report: RunReport) {
             self.passed = report.passed
+            self.verdict = report.verdict
+            self.seed = report.seed
             self.report = report
         }
     }

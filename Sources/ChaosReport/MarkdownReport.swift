@@ -6,11 +6,13 @@ public enum MarkdownReport {
     public static func render(_ report: RunReport) -> String {
         let analysis = report.analysis
         var md = "# \(report.title)\n\n"
-        md += "**Result: \(report.passed ? "PASSED" : "FAILED")** — started \(ISO8601DateFormatter().string(from: report.run.startedAt)), "
+        let verdict = report.verdict
+        md += "**Result: \(verdict.headline)**\(verdict.reason.map { " (\(cell($0)))" } ?? "") — started \(ISO8601DateFormatter().string(from: report.run.startedAt)), "
         md += "\(ReportFormatting.nanosecondsAsSeconds(report.run.durationNanoseconds)), "
         md += "probe interval \(ReportFormatting.nanosecondsAsSeconds(report.run.intervalNanoseconds)), "
         md += "probes: \(report.run.probeNames.map { "`\($0)`" }.joined(separator: ", "))\n\n"
         md += "Schedule: \(ReportFormatting.schedule(report.run.schedule))\n\n"
+        if let seed = report.seed { md += "Seed: \(seed) (repeat the run's random choices with `--seed \(seed)`)\n\n" }
 
         md += "## Steady state by phase\n\n"
         md += "| phase | samples | success | p50 | p95 | p99 | max | Δ success vs pre | Δ p95 vs pre |\n"
@@ -35,7 +37,7 @@ public enum MarkdownReport {
                 md += "| \(cell(r.mark.label)) | \(r.mark.kind.rawValue) | \(ReportFormatting.nanosecondsAsSeconds(r.mark.atNanoseconds)) "
                 md += "| \(ReportFormatting.seconds(r.timeToDetectSeconds)) | \(cell(r.summary)) "
                 md += "| \(verdict.map { "≤ " + ReportFormatting.seconds($0.limit) } ?? "–") "
-                md += "| \(verdict.map { $0.passed ? "pass" : "**FAIL**" } ?? "–") |\n"
+                md += "| \(verdict.map { ReportFormatting.outcome($0) } ?? "–") |\n"
             }
             md += "\nRecovery is measured from the mark to the first sample of \(analysis.recoveries[0].consecutiveHealthy) consecutive healthy samples of every probe.\n"
         }
@@ -47,7 +49,7 @@ public enum MarkdownReport {
             md += "| objective | measured | limit | verdict |\n|---|---:|---:|---|\n"
             for v in analysis.verdicts {
                 md += "| \(cell(v.name)) | \(ReportFormatting.measured(v.measured, unit: v.unit)) "
-                md += "| \(ReportFormatting.measured(v.limit, unit: v.unit)) | \(v.passed ? "pass" : "**FAIL**: \(cell(v.detail))") |\n"
+                md += "| \(ReportFormatting.measured(v.limit, unit: v.unit)) | \(v.passed ? "pass" : v.failed ? "**FAIL**: \(cell(v.detail))" : cell(v.detail)) |\n"
             }
         }
 
@@ -62,7 +64,7 @@ public enum MarkdownReport {
 
         md += "\n## Load\n\n"
         if let load = report.load {
-            md += "`\(load.command)` — \(load.exitCode.map { "exit code \($0)" } ?? "did not finish"), "
+            md += "`\(load.command)` — \(load.ending), "
             md += "\(ReportFormatting.seconds(load.durationSeconds)) — \(load.succeeded ? "ok" : "**FAILED**")\n"
             if let summary = load.summary, !summary.isEmpty { md += "\n```\n\(summary)\n```\n" }
         } else {

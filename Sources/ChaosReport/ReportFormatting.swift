@@ -26,14 +26,20 @@ enum ReportFormatting {
         return String(format: "%@%.\(digits)f %@", d >= 0 ? "+" : "-", abs(d), unit)
     }
 
-    /// The measured value of a verdict in its unit.
+    /// The measured value of a verdict in its unit; "–" when there is none (the verdict's
+    /// detail says whether that is "not recovered" or "not measured").
     static func measured(_ value: Double?, unit: String) -> String {
         switch unit {
         case "ratio": return percent(value)
         case "ms": return milliseconds(value)
-        case "s": return value.map { seconds($0) } ?? "not recovered"
-        default: return value.map { String($0) } ?? "–"
+        case "s": return seconds(value)
+        default: return value.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int($0)) : String($0) } ?? "–"
         }
+    }
+
+    /// "pass", "**FAIL**" or "not measured" (Markdown).
+    static func outcome(_ verdict: SLOVerdict) -> String {
+        verdict.passed ? "pass" : verdict.notMeasured != nil ? "not measured" : "**FAIL**"
     }
 
     static func nanosecondsAsSeconds(_ value: UInt64?) -> String {
@@ -43,7 +49,8 @@ enum ReportFormatting {
 
     /// "1200 ticks, max lateness 0.4 ms, 0 missed".
     static func schedule(_ s: ScheduleStatistics) -> String {
-        String(format: "%d ticks, max lateness %.2f ms, mean %.3f ms, %d missed", s.ticks,
+        guard s.ticks > 0 else { return "no ticks" + (s.missedTicks > 0 ? ", \(s.missedTicks) missed" : "") }
+        return String(format: "%d ticks, max lateness %.2f ms, mean %.3f ms, %d missed", s.ticks,
                Double(s.maxLatenessNanoseconds) / 1e6, s.meanLatenessNanoseconds / 1e6, s.missedTicks)
     }
 }

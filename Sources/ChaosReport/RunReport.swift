@@ -10,16 +10,27 @@ public struct RunReport: Codable, Sendable, Equatable {
     public var run: ProbeRun
     public var analysis: RunAnalysis
     public var load: LoadOutcome?
+    /// Why the run stopped early; nil when it ran to its end.
+    public var abortReason: String?
+    /// The seed every random choice of the run followed (`--seed` replays it); nil when the
+    /// run made no seeded choice.
+    public var seed: UInt64?
 
-    /// The run passed when every SLO verdict passed and the load command (if any) succeeded.
-    public var passed: Bool { analysis.passed && (load?.succeeded ?? true) }
+    /// The run's verdict, as every report states it and the CLI exits with it.
+    public var verdict: RunVerdict { RunVerdict(self) }
 
-    public init(title: String, steps: [RunStep] = [], run: ProbeRun, analysis: RunAnalysis, load: LoadOutcome? = nil) {
+    /// Every check was measured and passed, and the load command (if any) succeeded.
+    public var passed: Bool { verdict.result == .passed }
+
+    public init(title: String, steps: [RunStep] = [], run: ProbeRun, analysis: RunAnalysis, load: LoadOutcome? = nil,
+                abortReason: String? = nil, seed: UInt64? = nil) {
         self.title = title
         self.steps = steps
         self.run = run
         self.analysis = analysis
         self.load = load
+        self.abortReason = abortReason
+        self.seed = seed
     }
 }
 
@@ -50,13 +61,24 @@ public struct LoadOutcome: Codable, Sendable, Equatable {
     public var durationSeconds: Double
     /// The tool's own last lines or summary, if captured.
     public var summary: String?
+    /// True when chaosctl stopped it at the end of the run: it had not failed until then,
+    /// and it has no exit code of its own to report.
+    public var stoppedByRunner: Bool?
 
-    public var succeeded: Bool { exitCode == 0 }
+    public var succeeded: Bool { exitCode == 0 || stoppedByRunner == true }
 
-    public init(command: String, exitCode: Int32?, durationSeconds: Double, summary: String? = nil) {
+    /// "exit code 0", "stopped by chaosctl at the end of the run" or "did not finish".
+    public var ending: String {
+        if stoppedByRunner == true { return "stopped by chaosctl at the end of the run" }
+        return exitCode.map { "exit code \($0)" } ?? "did not finish"
+    }
+
+    public init(command: String, exitCode: Int32?, durationSeconds: Double, summary: String? = nil,
+                stoppedByRunner: Bool = false) {
         self.command = command
         self.exitCode = exitCode
         self.durationSeconds = durationSeconds
         self.summary = summary
+        self.stoppedByRunner = stoppedByRunner ? true : nil
     }
 }

@@ -104,4 +104,40 @@ final class ContainerExperimentTests: XCTestCase {
         XCTAssertEqual(state.1.trimmingCharacters(in: .whitespacesAndNewlines), "true false 1", "running, not paused, restarted once by the engine")
         XCTAssertTrue(try cli.run(["status"]).stdout.contains("No active faults"))
     }
+
+    /// `run --seed` reaches the container steps: the same seed picks the same containers of
+    /// six (dry runs, so every run sees all six running); other seeds can pick others.
+    func testSameSeedChoosesTheSameContainers() throws {
+        try startEngine(containers: 6)
+        let cli = Chaosctl(controlPath: temp.path + "/control.json", stateDir: temp.path + "/state")
+        let step = "container: {action: kill, label: app=web, count: 2, dry-run: true, host: \"\(dockerHost)\"}"
+        let file = temp.path + "/seeded.yaml"
+        try choiceExperiment(title: "seeded containers", steps: [step, step]).write(toFile: file, atomically: true, encoding: .utf8)
+        func chosen(_ seed: Int) throws -> [String] {
+            let r = try cli.run(["run", file, "--seed", String(seed), "--report-dir", temp.path + "/report-\(seed)-\(UUID().uuidString)"], timeout: 60)
+            XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+            let names = r.stdout.split(separator: "\n").filter { $0.contains("would kill chaosctl-web-") }
+                .compactMap { $0.split(separator: " ").first { $0.hasPrefix("chaosctl-web-") }.map(String.init) }
+            XCTAssertEqual(names.count, 4, "two containers in each of two steps: \(r.stdout)")
+            return names
+        }
+        let first = try chosen(9)
+        XCTAssertEqual(try chosen(9), first, "--seed 9 must repeat the choice")
+        var seen: Set<[String]> = [first]
+        for seed in 10...13 { seen.insert(try chosen(seed)) }
+        XCTAssertGreaterThan(seen.count, 1, "different seeds choose differently: \(seen)")
+
+        // `container kill` without --seed prints the seed it drew; replaying it repeats the pick.
+        func direct(_ extra: [String]) throws -> (names: [String], output: String) {
+            let r = try cli.run(["container", "kill", "--label", "app=web", "--count", "3", "--dry-run", "--host", dockerHost] + extra)
+            XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+            let names = r.stdout.split(separator: "\n").filter { $0.hasPrefix("would kill ") }.map { String($0.split(separator: " ")[2]) }
+            XCTAssertEqual(names.count, 3, r.stdout)
+            return (names, r.stdout)
+        }
+        let unseeded = try direct([])
+        let seedText = try XCTUnwrap(unseeded.output.range(of: #"seed [0-9]+"#, options: .regularExpression).map { unseeded.output[$0].dropFirst(5) },
+                                     unseeded.output)
+        XCTAssertEqual(try direct(["--seed", String(seedText)]).names, unseeded.names)
+    }
 }

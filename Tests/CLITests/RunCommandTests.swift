@@ -14,10 +14,11 @@ final class RunCommandTests: XCTestCase {
         cli = Chaosctl(controlPath: temp.path + "/control.json", stateDir: temp.path + "/state")
     }
 
-    private func experiment(faultFor duration: String) throws -> String {
+    private func experiment(faultFor duration: String, slo: String = "") throws -> String {
         let path = temp.path + "/exp.yaml"
         try """
         title: held flag
+        \(slo)
         steady_state:
           interval: 100ms
           before: 300ms
@@ -67,6 +68,41 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(try flagNames(), [], "the flag must be reverted")
         XCTAssertTrue(try cli.run(["status"]).stdout.contains("No active faults"))
         XCTAssertTrue(FileManager.default.fileExists(atPath: reports + "/journal.json"))
+    }
+
+    /// An aborted run has (next to) no samples after its rollback: the reports must say the
+    /// post-run checks were not measured and why, never "not healthy" or "not recovered".
+    func testAbortedRunSaysNotMeasuredInsteadOfAVerdict() throws {
+        let reports = temp.path + "/reports"
+        let file = try experiment(faultFor: "30s", slo: "slo: {recover_within: 5s}")
+        let p = try cli.start(["run", file, "--report-dir", reports])
+        try waitForFlag()
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 3, "aborted")
+
+        let markdown = try String(contentsOfFile: reports + "/report.md", encoding: .utf8)
+        XCTAssertTrue(markdown.contains("**Result: ABORTED"), markdown)
+        XCTAssertFalse(markdown.contains("PASSED") || markdown.contains("Result: FAILED"), markdown)
+        XCTAssertFalse(markdown.contains("not healthy at the end"), markdown)
+        XCTAssertFalse(markdown.contains("not recovered"), markdown)
+        XCTAssertTrue(markdown.contains("not measured"), markdown)
+        XCTAssertTrue(markdown.contains("aborted: signal"), "the reason is given: \(markdown)")
+        let html = try String(contentsOfFile: reports + "/report.html", encoding: .utf8)
+        XCTAssertFalse(html.contains("not healthy at the end") || html.contains("not recovered"), html)
+        XCTAssertTrue(html.contains("ABORTED"))
+
+        // JUnit: nothing "failed" on no data; the unmeasured checks and the abort are errors.
+        let junit = try JUnitCounts(file: reports + "/junit.xml")
+        XCTAssertEqual(junit.failures, 0, "\(junit.failureMessages)")
+        XCTAssertTrue(junit.names.contains("run"), "\(junit.names)")
+        XCTAssertTrue(junit.errorMessages.contains { $0.contains("aborted: signal") }, "\(junit.errorMessages)")
+        XCTAssertTrue(junit.errorMessages.contains { $0.hasPrefix("not measured") }, "\(junit.errorMessages)")
+
+        let journal = try jsonObject(atPath: reports + "/journal.json")
+        XCTAssertEqual(journal["passed"] as? Bool, false)
+        let verdict = try XCTUnwrap(journal["verdict"] as? [String: Any], "\(journal.keys)")
+        XCTAssertEqual(verdict["result"] as? String, "aborted")
     }
 
     func testSigkillMidRunThenRecoverLeavesNothingApplied() throws {

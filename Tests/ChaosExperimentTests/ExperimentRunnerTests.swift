@@ -106,6 +106,17 @@ final class ExperimentRunnerTests: XCTestCase {
         XCTAssertTrue(try flags().isEmpty)
         XCTAssertTrue(FileManager.default.fileExists(atPath: marker), "rollbacks always run")
         XCTAssertEqual(result.outcome.exitCode, .aborted)
+        // The abort cut `post` short (a tick landing in that instant is rare, and then its
+        // sample decides): what needed post samples is "not measured", with the reason.
+        if (result.report.analysis.phase("post")?.count ?? 0) == 0 {
+            let after = try XCTUnwrap(result.report.analysis.verdicts.first { $0.objective == "steady_state_after" })
+            XCTAssertTrue(after.detail.hasPrefix("not measured") && after.detail.contains("the run was aborted: stop condition"), after.detail)
+            XCTAssertFalse(after.passed)
+            let recovery = try XCTUnwrap(result.report.analysis.recoveries.first)
+            XCTAssertTrue(recovery.summary.hasPrefix("not measured"), recovery.summary)
+        }
+        let markdown = try String(contentsOfFile: dir + "/report/report.md", encoding: .utf8)
+        XCTAssertTrue(markdown.contains("**Result: ABORTED** (stop condition"), markdown)
     }
 
     func testNothingIsInjectedWhenTheSteadyStateDoesNotHold() throws {
@@ -123,6 +134,79 @@ final class ExperimentRunnerTests: XCTestCase {
         let result = try run(file)
         guard case .aborted(let why) = result.outcome else { return XCTFail("\(result.outcome)") }
         XCTAssertTrue(why.contains("steady state"), why)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: controlPath), "no flag may be written")
+    }
+
+    /// A rollback that fails leaves the system as the run made it: the run cannot pass.
+    func testFailedRollbackFailsTheRun() throws {
+        let file = try write("""
+        steady_state:
+          interval: 50ms
+          before: 200ms
+          after: 300ms
+          healthy_after: 1
+          probes:
+            - name: fine
+              command: "true"
+        method:
+          - wait: 100ms
+        rollbacks:
+          - name: undo
+            command: "exit 3"
+        """)
+        let result = try run(file)
+        XCTAssertEqual(result.outcome, .sloMissed)
+        XCTAssertEqual(result.outcome.exitCode, .failure)
+        XCTAssertFalse(result.report.passed)
+        let markdown = try String(contentsOfFile: dir + "/report/report.md", encoding: .utf8)
+        XCTAssertTrue(markdown.contains("**Result: FAILED** (1 of 1 check(s) failed: step 'undo')"), markdown)
+        let junit = try String(contentsOfFile: dir + "/report/junit.xml", encoding: .utf8)
+        XCTAssertFalse(junit.contains("errors=\"0\"") && junit.contains("failures=\"0\""), junit)
+    }
+
+    /// A load command that chaosctl stopped has no exit code: the report must not invent one.
+    func testLoadStoppedByTheRunnerIsNotReportedAsExitCodeZero() throws {
+        let file = try write("""
+        steady_state:
+          interval: 50ms
+          before: 200ms
+          after: 200ms
+          healthy_after: 1
+          probes:
+            - name: fine
+              command: "true"
+        load: sleep 8
+        method:
+          - wait: 100ms
+        """)
+        let result = try run(file)
+        let load = try XCTUnwrap(result.report.load)
+        XCTAssertNil(load.exitCode, "chaosctl stopped it: there is no exit code")
+        XCTAssertTrue(load.succeeded, "it had not failed until it was stopped")
+        let markdown = try String(contentsOfFile: dir + "/report/report.md", encoding: .utf8)
+        XCTAssertTrue(markdown.contains("stopped by chaosctl at the end of the run"), markdown)
+        XCTAssertFalse(markdown.contains("exit code 0"), markdown)
+    }
+
+    /// No sample before the faults is no evidence that the steady state failed: the abort says
+    /// it could not be checked, and nothing is injected.
+    func testNoSampleBeforeTheFaultsIsNotCalledUnsteady() throws {
+        let file = try write("""
+        steady_state:
+          interval: 5s
+          before: 300ms
+          after: 100ms
+          probes:
+            - name: slow
+              command: {run: "sleep 2", timeout: 5s}
+        method:
+          - flag: {name: never}
+            duration: 1s
+        """)
+        let result = try run(file)
+        guard case .aborted(let why) = result.outcome else { return XCTFail("\(result.outcome)") }
+        XCTAssertTrue(why.contains("could not be checked"), why)
+        XCTAssertFalse(why.contains("did not hold"), why)
         XCTAssertFalse(FileManager.default.fileExists(atPath: controlPath), "no flag may be written")
     }
 

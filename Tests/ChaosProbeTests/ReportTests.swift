@@ -56,12 +56,13 @@ final class ReportTests: XCTestCase {
         let parser = XMLParser(data: Data(xml.utf8))
         parser.delegate = counter
         XCTAssertTrue(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")\n\(xml)")
-        // 5 verdicts (error rate and p95 for pre and post, recovery) + the load command.
-        XCTAssertEqual(counter.counts["testcase"], 6)
+        // 5 verdicts (error rate and p95 for pre and post, recovery) + the load command + the failed step.
+        XCTAssertEqual(counter.counts["testcase"], 7)
         let failed = report.analysis.verdicts.filter { !$0.passed }
         XCTAssertEqual(failed.map(\.name), ["max_error_rate[post]"])
-        XCTAssertEqual(counter.counts["failure"], 1)
+        XCTAssertEqual(counter.counts["failure"], 2)
         XCTAssertTrue(counter.failureMessages.first?.hasPrefix("measured 16.67%, limit 1.00%") ?? false, "\(counter.failureMessages)")
+        XCTAssertEqual(counter.failureMessages.last, "qdisc gone", "the failed rollback step")
     }
 
     func testHTMLIsSelfContainedWithOnePointPerSample() throws {

@@ -102,9 +102,10 @@ final class StatisticsTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(duringErrors.measured), 2.0 / 6.0, accuracy: 1e-9)
         XCTAssertEqual(duringErrors.detail, "error rate 33.33% > 25.00% in during (2/6 failed)")
         XCTAssertEqual(byName["p99_ms[during]"]?.passed, false)
-        // A phase the SLO names but the run never entered fails instead of vanishing.
+        // A phase the SLO names but the run never entered is not measured instead of vanishing.
         XCTAssertEqual(byName["max_error_rate[missing]"]?.passed, false)
         XCTAssertNil(byName["max_error_rate[missing]"]?.measured)
+        XCTAssertEqual(byName["max_error_rate[missing]"]?.notMeasured, "no samples in missing")
         XCTAssertFalse(analysis.passed)
         XCTAssertEqual(analysis.verdicts.count, 9)
     }

@@ -1,17 +1,20 @@
 import Foundation
 
 /// Turns measured statistics into verdicts. A limit passes when the measured value is at or
-/// under it; a limit with nothing to measure (a phase without samples or latencies, a fault
-/// that never recovered) fails, so missing data can never look like success.
+/// under it. A limit with nothing to measure (a phase without samples or latencies, a
+/// recovery the samples cannot decide) is "not measured": neither a pass nor a failure, and
+/// it keeps the run from passing, so missing data can never look like success or failure.
 public enum SLOEvaluator {
     public static func evaluate(_ objectives: [ServiceLevelObjectives], phases: [PhaseStatistics],
                                 recoveries: [RecoveryMeasurement]) -> [SLOVerdict] {
         var verdicts: [SLOVerdict] = []
         for slo in objectives {
             let checked = phases.filter { slo.phases?.contains($0.phase) ?? true }
-            // A phase named in the SLO but absent from the run fails rather than disappearing.
+            // A phase named in the SLO but absent from the run is "not measured" rather than disappearing.
             let missing = (slo.phases ?? []).filter { name in !phases.contains { $0.phase == name } }
-            let all = checked + missing.map { PhaseStatistics(phase: $0, samples: []) }
+            var all = checked + missing.map { PhaseStatistics(phase: $0, samples: []) }
+            // A run with no phase at all (nothing sampled) still owes every limit a verdict.
+            if all.isEmpty { all = [PhaseStatistics(phase: "run", samples: [])] }
             for stats in all {
                 if let limit = slo.maxErrorRate { verdicts.append(errorRate(stats, limit)) }
                 if let limit = slo.p95Milliseconds {
@@ -30,8 +33,8 @@ public enum SLOEvaluator {
 
     private static func errorRate(_ stats: PhaseStatistics, _ limit: Double) -> SLOVerdict {
         guard let rate = stats.errorRate else {
-            return SLOVerdict(objective: "max_error_rate", phase: stats.phase, fault: nil, measured: nil, limit: limit,
-                              unit: "ratio", passed: false, detail: "no samples in \(stats.phase)")
+            return .notMeasured(objective: "max_error_rate", phase: stats.phase, fault: nil, limit: limit, unit: "ratio",
+                                why: "no samples in \(stats.phase)")
         }
         let passed = rate <= limit
         return SLOVerdict(objective: "max_error_rate", phase: stats.phase, fault: nil, measured: rate, limit: limit,
@@ -42,8 +45,8 @@ public enum SLOEvaluator {
     private static func latency(_ objective: String, _ label: String, _ stats: PhaseStatistics,
                                 _ measured: Double?, _ limit: Double) -> SLOVerdict {
         guard let value = measured else {
-            return SLOVerdict(objective: objective, phase: stats.phase, fault: nil, measured: nil, limit: limit,
-                              unit: "ms", passed: false, detail: "no latency measured in \(stats.phase)")
+            return .notMeasured(objective: objective, phase: stats.phase, fault: nil, limit: limit, unit: "ms",
+                                why: stats.count == 0 ? "no samples in \(stats.phase)" : "no latency measured in \(stats.phase)")
         }
         let passed = value <= limit
         return SLOVerdict(objective: objective, phase: stats.phase, fault: nil, measured: value, limit: limit,
@@ -53,6 +56,15 @@ public enum SLOEvaluator {
 
     private static func recovery(for measurement: RecoveryMeasurement, _ limit: Double) -> SLOVerdict {
         let label = measurement.mark.label
+        if let why = measurement.notMeasured {
+            return .notMeasured(objective: "recover_within", phase: nil, fault: label, limit: limit, unit: "s",
+                                why: "\(label): \(why)")
+        }
+        // Failing for less than the limit proves nothing about the limit.
+        if measurement.recoverySeconds == nil && measurement.observedSeconds < limit {
+            return .notMeasured(objective: "recover_within", phase: nil, fault: label, limit: limit, unit: "s",
+                                why: "\(label): still failing when the observation ended after \(DurationText.seconds(measurement.observedSeconds)), short of the \(DurationText.seconds(limit)) limit")
+        }
         guard let seconds = measurement.recoverySeconds else {
             return SLOVerdict(objective: "recover_within", phase: nil, fault: label, measured: nil, limit: limit,
                               unit: "s", passed: false,

@@ -7,7 +7,10 @@
 /// With several probes each is judged on its own samples and the system has recovered when
 /// the last one has: the recovery time is the largest per-probe value.
 /// Samples are examined up to the next fault mark (or the end of the run); if no healthy run
-/// is found there, recovery is nil and reported as "not recovered within <observed span>".
+/// is found there, recovery is nil and reported as "not recovered within <observed span>",
+/// but only when some probe was still failing at the end of that span: a probe with no
+/// sample after the mark, or one whose healthy streak was still shorter than N when the
+/// span ended, makes the recovery "not measured" instead (the samples cannot decide).
 /// Its resolution is one probe interval: the true instant lies within one interval before
 /// the reported one.
 ///
@@ -30,11 +33,23 @@ public enum RecoveryAnalyzer {
             var perProbe: [String: Double?] = [:]
             var recoveredAt: UInt64? = 0
             var firstFailure: UInt64?
+            var stillFailing = false
+            var undecided: [String] = []
             for probe in probes {
                 let samples = run.samples.filter { $0.probe == probe }
                 let after = samples.filter { $0.startNanoseconds >= mark.atNanoseconds && $0.startNanoseconds < horizon }
                 let probeRecovered = firstHealthyRun(after, length: n)
                 perProbe[probe] = probeRecovered.map { Double($0 - mark.atNanoseconds) / 1e9 }
+                if probeRecovered == nil {
+                    let healthyTail = after.reversed().prefix { $0.ok }.count
+                    if after.isEmpty {
+                        undecided.append("no sample of \(probe) after it")
+                    } else if healthyTail > 0 {
+                        undecided.append("\(probe) had \(healthyTail) healthy sample(s) in a row of the \(n) needed when the observation ended")
+                    } else {
+                        stillFailing = true
+                    }
+                }
                 if let at = probeRecovered, let current = recoveredAt {
                     recoveredAt = max(current, at)
                 } else {
@@ -47,14 +62,15 @@ public enum RecoveryAnalyzer {
                     if let at = failure?.startNanoseconds { firstFailure = min(firstFailure ?? at, at) }
                 }
             }
-            if probes.isEmpty { recoveredAt = nil }
+            if probes.isEmpty { recoveredAt = nil; undecided.append("no probe") }
             results.append(RecoveryMeasurement(
                 mark: mark, faultStartNanoseconds: faultStart, consecutiveHealthy: n,
                 recoveredAtNanoseconds: recoveredAt,
                 recoverySeconds: recoveredAt.map { Double($0 - mark.atNanoseconds) / 1e9 },
                 timeToDetectSeconds: both(firstFailure, faultStart).map { Double($0 - $1) / 1e9 },
                 observedSeconds: Double(horizon - min(horizon, mark.atNanoseconds)) / 1e9,
-                perProbe: perProbe))
+                perProbe: perProbe,
+                notMeasured: recoveredAt == nil && !stillFailing ? undecided.joined(separator: "; ") : nil))
         }
         return results
     }

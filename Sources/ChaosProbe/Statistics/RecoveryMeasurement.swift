@@ -17,16 +17,25 @@ public struct RecoveryMeasurement: Codable, Sendable, Equatable {
     public var observedSeconds: Double
     /// Per probe: recovery seconds, nil when that probe did not recover.
     public var perProbe: [String: Double?]
+    /// Why the samples cannot say whether it recovered (none after the mark, or a healthy
+    /// streak still short of `consecutiveHealthy` when the observation ended); nil when they can.
+    public var notMeasured: String?
 
-    /// "recovered in 1.2s" or "not recovered within 30s".
+    /// "recovered in 1.2s", "not recovered within 30s" or "not measured: no sample after it".
     public var summary: String {
         if let seconds = recoverySeconds { return "recovered in \(DurationText.seconds(seconds))" }
+        if let why = notMeasured { return "not measured: \(why)" }
         return "not recovered within \(DurationText.seconds(observedSeconds))"
+    }
+
+    /// Add why nothing could be measured ("the run was aborted: signal 2").
+    public mutating func explainNotMeasured(_ cause: String) {
+        if let why = notMeasured { notMeasured = "\(why) (\(cause))" }
     }
 
     public init(mark: LoopEvent, faultStartNanoseconds: UInt64?, consecutiveHealthy: Int,
                 recoveredAtNanoseconds: UInt64?, recoverySeconds: Double?, timeToDetectSeconds: Double?,
-                observedSeconds: Double, perProbe: [String: Double?]) {
+                observedSeconds: Double, perProbe: [String: Double?], notMeasured: String? = nil) {
         self.mark = mark
         self.faultStartNanoseconds = faultStartNanoseconds
         self.consecutiveHealthy = consecutiveHealthy
@@ -35,5 +44,6 @@ public struct RecoveryMeasurement: Codable, Sendable, Equatable {
         self.timeToDetectSeconds = timeToDetectSeconds
         self.observedSeconds = observedSeconds
         self.perProbe = perProbe
+        self.notMeasured = notMeasured
     }
 }

@@ -6,8 +6,14 @@ public struct RunAnalysis: Codable, Sendable, Equatable {
     public var recoveries: [RecoveryMeasurement]
     public var verdicts: [SLOVerdict]
 
-    /// True when every verdict passed.
+    /// True when every verdict passed (an unmeasured one did not).
     public var passed: Bool { verdicts.allSatisfy(\.passed) }
+
+    /// Say why the unmeasured recoveries and verdicts had no data ("the run was aborted: signal 2").
+    public mutating func explainNotMeasured(_ cause: String) {
+        for i in recoveries.indices { recoveries[i].explainNotMeasured(cause) }
+        for i in verdicts.indices { verdicts[i].explainNotMeasured(cause) }
+    }
 
     public init(_ run: ProbeRun, objectives: [ServiceLevelObjectives] = [], consecutiveHealthy: Int = 3) {
         phases = PhaseStatistics.byPhase(run)

@@ -19,10 +19,12 @@ enum ContainerRunner {
         let selector = try select.selector(defaultStatuses: action.defaultStatuses)
         let engine = try select.engine()
         let info = try engine.engineInfo()
-        var rng = SeededRandom(seed: select.seed)
+        // Always seeded and the seed printed, so any pick can be repeated with --seed.
+        let seed = select.seed ?? SeedDerivation.fresh()
+        var rng = SeededRandom(seed: seed)
         let chaos = ContainerChaos(engine: engine, lifecycle: lifecycle) { print($0) }
         let prefix = run.dryRun ? "dry run: " : ""
-        print("\(prefix)\(action.name) on \(engine.host) (\(info.server.isEmpty ? "engine" : info.server), API \(info.apiVersion)); targets: \(selector.description), \(selector.pick)")
+        print("\(prefix)\(action.name) on \(engine.host) (\(info.server.isEmpty ? "engine" : info.server), API \(info.apiVersion)); targets: \(selector.description), \(selector.pick), seed \(seed)")
 
         // Signals between rounds end a repeated run; during a pause FaultHold handles them.
         let stop = StopFlag()

@@ -15,7 +15,8 @@ struct ProbeCommand: ParsableCommand {
           chaosctl probe http://127.0.0.1:8080/health --interval 200ms --duration 60s
           chaosctl probe --tcp 127.0.0.1:6379
           chaosctl probe --command 'redis-cli ping' --expect-output PONG
-        Exit status 0 if every sample was healthy, 1 otherwise.
+        Exit status 0 if every sample was healthy, 1 otherwise (also when no sample was
+        taken). The reports state the same verdict: one check, "max_error_rate[watch]" at 0.
         """)
 
     @Argument(help: "URL for an HTTP probe.") var url: String?
@@ -64,17 +65,24 @@ struct ProbeCommand: ParsableCommand {
             }
             let run = loop.stop()
             progress.finish()
-            let analysis = RunAnalysis(run, consecutiveHealthy: healthyAfter)
+            // The exit status's rule, as a check the reports show: no failed sample at all.
+            let analysis = RunAnalysis(run, objectives: [ServiceLevelObjectives(maxErrorRate: 0)],
+                                       consecutiveHealthy: healthyAfter)
             let result = RunReport(title: "probe \(probe.name)", run: run, analysis: analysis)
             if let reportDir { try ReportWriter.write(result, to: reportDir) }
             return result
         }
         let stats = report.analysis.overall
-        let p = stats.latency
-        print(String(format: "%d samples, %.2f%% ok; latency p50 %.1fms p95 %.1fms p99 %.1fms max %.1fms",
-                     stats.count, (stats.successRate ?? 0) * 100, p?.p50Milliseconds ?? 0, p?.p95Milliseconds ?? 0,
-                     p?.p99Milliseconds ?? 0, p?.maxMilliseconds ?? 0))
-        if stats.failures > 0 { throw ArgumentParser.ExitCode(ChaosCore.ExitCode.failure.rawValue) }
+        if let rate = stats.successRate, let p = stats.latency {
+            print(String(format: "%d samples, %.2f%% ok; latency p50 %.1fms p95 %.1fms p99 %.1fms max %.1fms",
+                         stats.count, rate * 100, p.p50Milliseconds, p.p95Milliseconds, p.p99Milliseconds, p.maxMilliseconds))
+        } else if let rate = stats.successRate {
+            print(String(format: "%d samples, %.2f%% ok; no latency measured", stats.count, rate * 100))
+        } else {
+            print("no samples")
+        }
+        print(report.verdict.text)
+        if !report.passed { throw ArgumentParser.ExitCode(ChaosCore.ExitCode.failure.rawValue) }
     }
 
     private func makeProbe(timeout: Double) throws -> Probe {

@@ -22,6 +22,8 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let result: ExperimentRunner.Result = try Failures.reporting {
+            // Every run is seeded, so any run can be repeated: the seed is printed and recorded.
+            let seed = self.seed ?? SeedDerivation.fresh()
             let context = ExperimentContext(controlPath: control.path, httpTransport: CurlProbeTransport(), seed: seed,
                                             actions: Actions.registry(seed: seed))
             let parsed = try ExperimentParser.load(file: experiment, context: context)
@@ -30,16 +32,18 @@ struct RunCommand: ParsableCommand {
                 throw CleanExit.message("\n(dry run: nothing was applied)")
             }
             let dir = reportDir ?? Self.defaultReportDirectory(for: experiment)
+            print("seed \(seed) (repeat this run's random choices with --seed \(seed))")
             let runner = ExperimentRunner(experiment: parsed, lifecycle: Lifecycle.make(journal: state.journal),
-                                          options: .init(reportDirectory: dir))
+                                          options: .init(reportDirectory: dir, seed: seed))
             return try runner.run()
         }
-        print("\n\(result.outcome.text): \(result.report.title)")
+        print("\n\(result.report.verdict.text)  [\(result.report.title)]")
         for verdict in result.report.analysis.verdicts {
+            if let why = verdict.notMeasured { print("  [not measured] \(why)"); continue }
             print("  [\(verdict.passed ? "pass" : "FAIL")] \(verdict.detail)")
         }
         if let load = result.report.load {
-            print("  load: \(load.command) → \(load.exitCode.map { "exit \($0)" } ?? "killed")")
+            print("  load: \(load.command) → \(load.ending)")
         }
         print("Reports: \(result.files.joined(separator: ", "))")
         if result.outcome != .passed { throw ArgumentParser.ExitCode(result.outcome.exitCode.rawValue) }

@@ -17,19 +17,19 @@ enum Actions {
             guard let command: TbfApplyCommand = parseAsCommand(node) else { return nil }
             return fault(node, duration) { try TbfFault(try command.spec(), on: try command.device.target(force: command.hold.force)) }
         }
-        registry.register("pod") { node, duration, _ in
+        registry.register("pod") { node, duration, context in
             guard node.entries() != nil else { return nil }
             let action = node["action"].map { $0.choice(["kill", "evict"]) } ?? "kill"
             if duration != nil { node.problem("pod actions are one-shot (recovery is timed from them); remove 'duration'") }
             switch action {
             case "kill":
-                guard let command: PodKillCommand = parseAsCommand(node, ignoring: ["action"]) else { return nil }
+                guard let command: PodKillCommand = parseAsCommand(node, ignoring: ["action"], extra: stepSeed(node, context)) else { return nil }
                 return .oneShot(summary: "pod kill \(command.target.selector ?? "")") {
                     try PodChaosExecution.run(.kill, target: command.target, chaos: command.chaos)
                     return ""
                 }
             case "evict":
-                guard let command: PodEvictCommand = parseAsCommand(node, ignoring: ["action"]) else { return nil }
+                guard let command: PodEvictCommand = parseAsCommand(node, ignoring: ["action"], extra: stepSeed(node, context)) else { return nil }
                 return .oneShot(summary: "pod evict \(command.target.selector ?? "")") {
                     try PodChaosExecution.run(.evict, target: command.target, chaos: command.chaos)
                     return ""
@@ -38,7 +38,7 @@ enum Actions {
                 return nil
             }
         }
-        registry.register("container") { node, duration, _ in
+        registry.register("container") { node, duration, context in
             guard node.entries() != nil else { return nil }
             let actions = ["kill", "crash", "stop", "start", "restart", "pause"]
             guard let action = node["action"]?.choice(actions) else {
@@ -53,14 +53,15 @@ enum Actions {
             }
             // Pause holds for the step's duration inside the command (journaled, unpaused on
             // SIGINT/SIGTERM and by `recover`); recovery is then timed from the unpause.
-            let extra = action == "pause" ? duration.map { ["--for=\(Int(($0 * 1000).rounded()))ms"] } ?? [] : []
+            let extra = (action == "pause" ? duration.map { ["--for=\(Int(($0 * 1000).rounded()))ms"] } ?? [] : [])
+                + stepSeed(node, context)
             let command: ParsableCommand?
             switch action {
-            case "kill": command = parseAsCommand(node, ignoring: ["action"]) as ContainerKillCommand?
-            case "crash": command = parseAsCommand(node, ignoring: ["action"]) as ContainerCrashCommand?
-            case "stop": command = parseAsCommand(node, ignoring: ["action"]) as ContainerStopCommand?
-            case "start": command = parseAsCommand(node, ignoring: ["action"]) as ContainerStartCommand?
-            case "restart": command = parseAsCommand(node, ignoring: ["action"]) as ContainerRestartCommand?
+            case "kill": command = parseAsCommand(node, ignoring: ["action"], extra: extra) as ContainerKillCommand?
+            case "crash": command = parseAsCommand(node, ignoring: ["action"], extra: extra) as ContainerCrashCommand?
+            case "stop": command = parseAsCommand(node, ignoring: ["action"], extra: extra) as ContainerStopCommand?
+            case "start": command = parseAsCommand(node, ignoring: ["action"], extra: extra) as ContainerStartCommand?
+            case "restart": command = parseAsCommand(node, ignoring: ["action"], extra: extra) as ContainerRestartCommand?
             default: command = parseAsCommand(node, ignoring: ["action"], extra: extra) as ContainerPauseCommand?
             }
             guard var command else { return nil }
@@ -72,6 +73,13 @@ enum Actions {
             return .oneShot(summary: summary) { try command.run(); return "" }
         }
         return registry
+    }
+
+    /// `--seed` for a step's random pick, derived from the run's seed and the step's place in
+    /// the file, unless the step sets its own `seed`.
+    static func stepSeed(_ node: ConfigNode, _ context: ExperimentContext) -> [String] {
+        guard let seed = context.seed, node["seed"] == nil else { return [] }
+        return ["--seed=\(SeedDerivation.seed(seed, for: node.path))"]
     }
 
     /// A step written as the command's own options (`{dev: eth0, delay: 100ms, loss: 5%}` is
