@@ -58,7 +58,7 @@ final class ContainerCommandTests: XCTestCase {
         try engine.run()
         defer { kill(engine.processIdentifier, SIGTERM); engine.waitUntilExit() }
         guard String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("READY") else {
-            throw XCTSkip("python3 fake engine did not start")
+            throw fixtureUnavailable("python3 fake engine did not start")
         }
         let host = ["--host", "unix://" + socket]
 

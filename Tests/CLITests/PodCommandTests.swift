@@ -55,7 +55,7 @@ final class PodCommandTests: XCTestCase {
         """]
         try p.run()
         p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw XCTSkip("openssl could not make certificates") }
+        guard p.terminationStatus == 0 else { throw fixtureUnavailable("openssl could not make certificates") }
     }
 
     private func startDouble() throws -> Int {
@@ -89,7 +89,7 @@ final class PodCommandTests: XCTestCase {
         server = p
         let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
         guard line.hasPrefix("READY "), let port = Int(line.dropFirst(6).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw XCTSkip("kube-apiserver double did not start: \(line)")
+            throw fixtureUnavailable("kube-apiserver double did not start: \(line)")
         }
         return port
     }

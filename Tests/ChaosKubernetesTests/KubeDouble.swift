@@ -1,3 +1,4 @@
+import ChaosTestSupport
 import ChaosHTTP
 import ChaosTargets
 import Foundation
@@ -33,7 +34,7 @@ struct KubeTestPKI {
         p.waitUntilExit()
         guard p.terminationStatus == 0 else {
             try? FileManager.default.removeItem(atPath: dir)
-            throw XCTSkip("openssl could not make test certificates")
+            throw fixtureUnavailable("openssl could not make test certificates")
         }
         return KubeTestPKI(directory: dir)
     }
@@ -78,7 +79,7 @@ final class KubeDouble {
         let line = String(decoding: buffer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard line.hasPrefix("READY "), let p = Int(line.dropFirst(6)) else {
             stop()
-            throw XCTSkip("kube-apiserver double did not start (python3 missing?): \(line)")
+            throw fixtureUnavailable("kube-apiserver double did not start (python3 missing?): \(line)")
         }
         port = p
     }

@@ -97,7 +97,7 @@ final class DockerTestEngine {
         let body = CreateBody(Image: kind.image, Labels: labels, HostConfig: .init(RestartPolicy: .init(Name: restart)))
         let created = try http.send(try HTTPRequest.json(method: "POST", "/v1.41/containers/create?name=\(name)", body))
         guard created.status == 201, let id = (try created.jsonObject() as? [String: Any])?["Id"] as? String else {
-            throw XCTSkip("cannot create test container: HTTP \(created.status) \(created.text)")
+            throw fixtureUnavailable("cannot create test container: HTTP \(created.status) \(created.text)")
         }
         let started = try http.send(HTTPRequest(method: "POST", "/v1.41/containers/\(id)/start"))
         guard started.status == 204 else { throw NSError(domain: "start \(started.status) \(started.text)", code: 1) }

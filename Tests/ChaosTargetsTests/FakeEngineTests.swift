@@ -1,3 +1,4 @@
+import ChaosTestSupport
 import ChaosCore
 @testable import ChaosTargets
 import Foundation
@@ -20,7 +21,7 @@ final class FakeEngineTests: XCTestCase {
         try p.run()
         process = p
         let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
-        guard line.hasPrefix("READY") else { throw XCTSkip("python3 fake engine did not start: \(line)") }
+        guard line.hasPrefix("READY") else { throw fixtureUnavailable("python3 fake engine did not start: \(line)") }
         return DockerClient(host: DockerHost(endpoint: .unix(path: socket)))
     }
 
