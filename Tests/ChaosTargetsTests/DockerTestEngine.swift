@@ -43,7 +43,7 @@ final class DockerTestEngine {
     }
 
     /// Use the engine named by the environment, or start one; nil (with the reason) when
-    /// neither is possible, so the tests skip instead of failing.
+    /// neither is possible, so the tests skip (fail under CI=true: see fixtureUnavailable).
     static func acquire(_ kind: Kind = .docker) -> (DockerTestEngine?, String) {
         let env = ProcessInfo.processInfo.environment
         if let given = env[kind.hostVariable], !given.isEmpty {
