@@ -120,22 +120,25 @@ let package = Package(
 
         // Shared by the test targets that drive the real chaosctl binary.
         .target(name: "ChaosTestSupport", path: "Tests/ChaosTestSupport"),
+        // The helpers' own tests (a missing fixture fails under CI=true).
+        .testTarget(name: "ChaosTestSupportTests", dependencies: ["ChaosTestSupport"]),
         // Test targets: one per module, added with the module's tests.
         .testTarget(name: "ChaosCoreTests", dependencies: ["ChaosCore"]),
         // Drives the real chaosctl binary (the dependency makes `swift test` build it).
         .testTarget(name: "CLITests", dependencies: ["chaosctl", "ChaosTestSupport"]),
         .testTarget(name: "ChaosControlTests", dependencies: ["ChaosControl", "control-writer-helper"]),
-        .testTarget(name: "ChaosProbeTests", dependencies: ["ChaosProbe", "ChaosReport", "ChaosCore"]),
-        .testTarget(name: "ChaosHTTPTests", dependencies: ["ChaosHTTP", "ChaosCore"],
+        .testTarget(name: "ChaosProbeTests", dependencies: ["ChaosProbe", "ChaosReport", "ChaosCore"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "ChaosProxyTests", dependencies: ["ChaosProxy"]),
+        .testTarget(name: "ChaosHTTPTests", dependencies: ["ChaosHTTP", "ChaosCore", "ChaosTestSupport"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "ChaosProxyTests", dependencies: ["ChaosProxy", "ChaosTestSupport"]),
         .testTarget(name: "ChaosExperimentTests", dependencies: [
             "ChaosExperiment", "ChaosControl", "ChaosCore", "ChaosConfig", "ChaosFlags", "ChaosReport", "ChaosHTTPServer",
-            "ChaosProbe", "ChaosProxy", "ChaosProxyAPI",
+            "ChaosProbe", "ChaosProxy", "ChaosProxyAPI", "ChaosTestSupport",
         ], exclude: ["Fixtures"]),
         .testTarget(name: "ChaosProxyAPITests", dependencies: ["ChaosProxyAPI", "ChaosHTTPServer", "ChaosTestSupport"]),
         // The Kubernetes adapter against a kube-apiserver double (Fixtures/, python3 + TLS).
-        .testTarget(name: "ChaosKubernetesTests", dependencies: ["ChaosTargets", "ChaosCore", "ChaosConfig"],
+        .testTarget(name: "ChaosKubernetesTests", dependencies: ["ChaosTargets", "ChaosCore", "ChaosConfig", "ChaosTestSupport"],
                     exclude: ["Fixtures"]),
         // Drives chaosctl's netem/tbf commands for real (the dependency builds the binary).
         .testTarget(name: "ChaosNetTests", dependencies: ["ChaosNet", "ChaosCore", "chaosctl", "ChaosTestSupport"]),

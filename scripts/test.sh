@@ -18,6 +18,32 @@ read -r swift_total swift_skipped swift_failed < <(grep -E 'Executed [0-9]+ test
           s/^([0-9]+)  ([0-9]+)$/\1 0 \2/')
 swift_total=${swift_total:-0}; swift_skipped=${swift_skipped:-0}; swift_failed=${swift_failed:-0}
 [ "$swift_status" = 0 ] || [ "$swift_failed" -gt 0 ] || swift_failed=1
+# Every skipped test by name (XCTest: "Test Case 'Class.test' skipped (0.001 seconds)").
+skipped_names=$(sed -nE "s/^Test Case '([^']+)' skipped .*/\1/p" "$log" | sort -u | paste -sd, - | sed 's/,/, /g')
+
+# == ThreadSanitizer (issue #11 "Races"): the suites of the modules that run threads, in
+# their own build directory. A reported race fails the step (TSan exits 66); nothing is
+# suppressed. Excluded under TSan only (they still run above, uninstrumented):
+#   ToxicBehaviourTests.testLatencyAddsItsDelayToEveryRoundTrip — asserts a 50 ms latency
+#   toxic adds at most 60 ms; TSan's 5-15x slowdown of the loop thread alone breaks that.
+echo "== ThreadSanitizer: ChaosProxyTests ChaosCoreTests ChaosControlTests ChaosProbeTests"
+tsan_status=0
+swift build --build-tests --sanitize=thread --scratch-path .build-tsan 2>&1 | tail -20
+[ "${PIPESTATUS[0]}" = 0 ] || tsan_status=1
+if [ "$tsan_status" = 0 ]; then
+  swift test --skip-build --sanitize=thread --scratch-path .build-tsan \
+    --filter '^(ChaosProxyTests|ChaosCoreTests|ChaosControlTests|ChaosProbeTests)\.' \
+    --skip 'ToxicBehaviourTests\.testLatencyAddsItsDelayToEveryRoundTrip$' 2>&1 | tee "$log.tsan"
+  tsan_status=${PIPESTATUS[0]}
+fi
+tsan_races=$(grep -c 'WARNING: ThreadSanitizer' "$log.tsan" 2>/dev/null); tsan_races=${tsan_races:-0}
+read -r tsan_total tsan_failed < <(grep -E 'Executed [0-9]+ tests?, with ' "$log.tsan" 2>/dev/null | tail -1 |
+  sed -E 's/.*Executed ([0-9]+) tests?, with ([0-9]+ tests? skipped and )?([0-9]+) failures?.*/\1 \3/')
+tsan_total=${tsan_total:-0}; tsan_failed=${tsan_failed:-0}
+# A race, a crash or a failed build with no failed test still counts as one failure.
+[ "$tsan_status" = 0 ] && [ "$tsan_races" = 0 ] || [ "$tsan_failed" -gt 0 ] || tsan_failed=1
+tsan_skipped_names=$(sed -nE "s/^Test Case '([^']+)' skipped .*/\1/p" "$log.tsan" 2>/dev/null | sort -u | paste -sd, - | sed 's/,/, /g')
+rm -f "$log.tsan"
 
 # Every fuzz target for a bounded time (issue #11); a crash fails the run and is saved under
 # fuzz/crashes/. About 2 min of build plus 7 × FUZZ_SECONDS.
@@ -37,7 +63,8 @@ vm_passed=${vm_passed:-0}; vm_failed=${vm_failed:-0}
 rm -f "$log" "$log.vm" "$log.fuzz"
 
 passed=$(( swift_total - swift_skipped - swift_failed + vm_passed + fuzz_passed ))
-failed=$(( swift_failed + vm_failed + fuzz_failed ))
+failed=$(( swift_failed + vm_failed + fuzz_failed + tsan_failed ))
 echo "swift: $((swift_total - swift_skipped - swift_failed)) passed, $swift_failed failed, $swift_skipped skipped; netem VM: $vm_passed passed, $vm_failed failed; fuzz targets: $fuzz_passed passed, $fuzz_failed failed"
-echo "tests: $passed passed, $failed failed, $swift_skipped skipped"
+echo "tsan: $tsan_total tests run, $tsan_failed failed, $tsan_races races reported${tsan_skipped_names:+, skipped: $tsan_skipped_names}"
+echo "tests: $passed passed, $failed failed, $swift_skipped skipped${skipped_names:+ ($skipped_names)}"
 [ "$failed" = 0 ]

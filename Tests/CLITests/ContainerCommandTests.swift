@@ -58,7 +58,7 @@ final class ContainerCommandTests: XCTestCase {
         try engine.run()
         defer { kill(engine.processIdentifier, SIGTERM); engine.waitUntilExit() }
         guard String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("READY") else {
-            throw XCTSkip("python3 fake engine did not start")
+            throw fixtureUnavailable("python3 fake engine did not start")
         }
         let host = ["--host", "unix://" + socket]
 
@@ -67,14 +67,15 @@ final class ContainerCommandTests: XCTestCase {
         XCTAssertTrue(list.stdout.contains("Libpod/4.3.1"), list.stdout)
         XCTAssertTrue(list.stdout.contains("web-1"), list.stdout)
 
-        // Podman answers 500 "can only kill running containers"; chaosctl says what it means.
-        let kill = try cli.run(["container", "kill", "--label", "app=web"] + host)
-        XCTAssertEqual(kill.status, 8, kill.stderr)
-        XCTAssertTrue(kill.stderr.contains("web-1") && kill.stderr.contains("is not running"), kill.stderr)
-
         let dry = try cli.run(["container", "kill", "--label", "app=web", "--dry-run"] + host)
         XCTAssertEqual(dry.status, 0, dry.stderr)
         XCTAssertTrue(dry.stdout.contains("would kill web-1"), dry.stdout)
+
+        // The fake's web-1 exits between chaosctl's list and its kill; Podman then answers
+        // 500 "can only kill running containers"; chaosctl says what it means.
+        let kill = try cli.run(["container", "kill", "--label", "app=web"] + host)
+        XCTAssertEqual(kill.status, 8, kill.stderr)
+        XCTAssertTrue(kill.stderr.contains("web-1") && kill.stderr.contains("is not running"), kill.stderr)
         let log = (try? String(contentsOfFile: socket + ".log", encoding: .utf8)) ?? ""
         XCTAssertEqual(log.components(separatedBy: "/kill").count - 1, 1, "the dry run sent no kill: \(log)")
 

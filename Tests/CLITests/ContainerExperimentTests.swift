@@ -21,15 +21,14 @@ final class ContainerExperimentTests: XCTestCase {
     private func startEngine(containers: Int = 0) throws {
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/dockerd"),
               FileManager.default.isExecutableFile(atPath: "/usr/bin/docker") else {
-            throw XCTSkip("needs root and docker.io (scripts/install-deps.sh)")
+            throw fixtureUnavailable("needs root and docker.io (scripts/install-deps.sh)")
         }
-        if ProcessInfo.processInfo.environment["CHAOSCTL_SKIP_DOCKER_TESTS"] == "1" { throw XCTSkip("CHAOSCTL_SKIP_DOCKER_TESTS=1") }
+        if ProcessInfo.processInfo.environment["CHAOSCTL_SKIP_DOCKER_TESTS"] == "1" { throw fixtureUnavailable("CHAOSCTL_SKIP_DOCKER_TESTS=1") }
         temp = try TempDir()
         engineDir = "/tmp/chaosctl-docker-exp-\(getpid())"
         let started = runProcess(["/bin/bash", Self.root + "/scripts/docker-engine.sh", "start", String(containers)], environment: ["CHAOSCTL_DOCKER_DIR": engineDir])
         guard started.0 == 0, started.1.contains("ENGINE_READY") else {
-            XCTFail("engine did not start: \(started.1.suffix(500))")
-            throw XCTSkip("no engine")
+            throw FixtureFailure(reason: "engine did not start: \(started.1.suffix(500))")
         }
     }
 

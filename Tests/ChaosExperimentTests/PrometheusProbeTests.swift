@@ -1,3 +1,4 @@
+import ChaosTestSupport
 import ChaosExperiment
 import ChaosProbe
 import ChaosProxy
@@ -10,7 +11,7 @@ import XCTest
 final class PrometheusProbeTests: XCTestCase {
     func testInstantQueryAgainstARealPrometheus() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus") else {
-            throw XCTSkip("prometheus is not installed (scripts/install-deps.sh installs it)")
+            throw fixtureUnavailable("prometheus is not installed (scripts/install-deps.sh installs it)")
         }
         let dir = NSTemporaryDirectory() + "chaos-prom-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -1,3 +1,4 @@
+import ChaosTestSupport
 import ChaosCore
 import ChaosExperiment
 import ChaosFlags
@@ -10,7 +11,7 @@ import XCTest
 final class ReportRenderingTests: XCTestCase {
     func testChromiumRendersTheTimelineChart() throws {
         guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileManager.default.isExecutableFile) else {
-            throw XCTSkip("chromium is not installed (scripts/install-deps.sh installs it)")
+            throw fixtureUnavailable("chromium is not installed (scripts/install-deps.sh installs it)")
         }
         let dir = NSTemporaryDirectory() + "chaos-render-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -76,6 +76,22 @@ final class HTTPClientTests: XCTestCase {
         }
     }
 
+    func testNoContentAndNotModifiedCarryNoBodyAndTheConnectionStaysUsable() throws {
+        for code in [204, 304] {
+            let response = try client.get("/status/\(code)")
+            XCTAssertEqual(response.status, code)
+            XCTAssertTrue(response.body.isEmpty)
+            XCTAssertNil(response.header("Content-Length"), "RFC 9110 8.6: no Content-Length on \(code)")
+            XCTAssertEqual(try client.get("/echo").status, 200)
+        }
+    }
+
+    func testUnauthorizedNamesItsScheme() throws {
+        let response = try client.get("/auth")
+        XCTAssertEqual(response.status, 401)
+        XCTAssertEqual(response.header("WWW-Authenticate"), #"Bearer realm="chaos-test""#)
+    }
+
     func testBearerTokenAndHeaderOverride() throws {
         XCTAssertEqual(try client.get("/auth").status, 401)
         var config = HTTPClientConfiguration(baseURL: "http://127.0.0.1:\(server.port)", bearerToken: "s3cret",

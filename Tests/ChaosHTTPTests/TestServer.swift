@@ -1,3 +1,4 @@
+import ChaosTestSupport
 import Foundation
 import XCTest
 
@@ -30,7 +31,7 @@ final class TestServer {
         let line = String(decoding: buffer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard line.hasPrefix("READY ") else {
             stop()
-            throw XCTSkip("test server did not start (python3 missing?): \(line)")
+            throw fixtureUnavailable("test server did not start (python3 missing?): \(line)")
         }
         port = Int(line.dropFirst(6)) ?? 0
     }
@@ -77,7 +78,7 @@ struct TestPKI {
         p.arguments = ["-c", script]
         try p.run()
         p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw XCTSkip("openssl could not make test certificates") }
+        guard p.terminationStatus == 0 else { throw fixtureUnavailable("openssl could not make test certificates") }
         return pki
     }
 

@@ -1,4 +1,5 @@
 import ChaosCore
+import ChaosTestSupport
 import ChaosHTTP
 import ChaosTargets
 import Foundation
@@ -34,23 +35,13 @@ struct KubeTestPKI {
         p.waitUntilExit()
         guard p.terminationStatus == 0 else {
             try? FileManager.default.removeItem(atPath: dir)
-            throw KubeFixtureMissing.report("openssl could not make test certificates")
+            throw fixtureUnavailable("openssl could not make test certificates")
         }
         return KubeTestPKI(directory: dir)
     }
 
     func read(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
-}
-
-/// A fixture that cannot start: a skip on a developer machine, a failure under CI=true
-/// (CI must never go green by skipping).
-struct KubeFixtureMissing: Error, CustomStringConvertible {
-    let description: String
-
-    static func report(_ why: String) -> Error {
-        ProcessInfo.processInfo.environment["CI"] == "true" ? KubeFixtureMissing(description: why) : XCTSkip(why)
-    }
 }
 
 /// Test cases that run against a fresh double each (certificates shared by the class).
@@ -120,7 +111,7 @@ final class KubeDouble {
         let line = String(decoding: buffer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard line.hasPrefix("READY "), let p = Int(line.dropFirst(6)) else {
             stop()
-            throw KubeFixtureMissing.report("kube-apiserver double did not start (python3 missing?): \(line)")
+            throw fixtureUnavailable("kube-apiserver double did not start (python3 missing?): \(line)")
         }
         port = p
     }

@@ -1,3 +1,4 @@
+import ChaosTestSupport
 import ChaosCore
 @testable import ChaosNet
 import XCTest
@@ -84,7 +85,7 @@ final class NetemSpecTests: XCTestCase {
 
     func testSystemNormalTableLoadsWhenIproute2IsInstalled() throws {
         guard DelayDistribution.searchPaths().contains(where: { FileManager.default.fileExists(atPath: $0 + "/normal.dist") }) else {
-            throw XCTSkip("iproute2's normal.dist is not installed")
+            throw fixtureUnavailable("iproute2's normal.dist is not installed")
         }
         let table = try XCTUnwrap(try DelayDistribution.table(name: "normal").load())
         XCTAssertGreaterThan(table.count, 1000)

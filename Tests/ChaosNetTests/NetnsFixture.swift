@@ -25,17 +25,16 @@ func sh(_ args: [String], environment: [String: String]? = nil) -> (status: Int3
 func probePath() throws -> String {
     let path = Chaosctl.binary
     guard FileManager.default.isExecutableFile(atPath: path) else {
-        XCTFail("chaosctl not found at \(path): run `swift build --build-tests` (it builds every product)")
-        throw XCTSkip("no chaosctl")
+        throw FixtureFailure(reason: "chaosctl not found at \(path): run `swift build --build-tests` (it builds every product)")
     }
     return path
 }
 
-/// Tests that change qdiscs need root and iproute2; elsewhere they skip, saying why.
+/// Tests that change qdiscs need root and iproute2; elsewhere they skip saying why (fail under CI).
 func requireRootAndIproute2() throws {
-    guard getuid() == 0 else { throw XCTSkip("needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN for setns): run the tests as root") }
+    guard getuid() == 0 else { throw fixtureUnavailable("needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN for setns): run the tests as root") }
     guard sh(["ip", "-V"]).status == 0, sh(["tc", "-V"]).status == 0 else {
-        throw XCTSkip("needs iproute2 (ip, tc): scripts/install-deps.sh installs it")
+        throw fixtureUnavailable("needs iproute2 (ip, tc): scripts/install-deps.sh installs it")
     }
 }
 
@@ -65,7 +64,7 @@ final class NetnsPair {
             let r = sh(step)
             if r.status != 0 {
                 destroy()
-                throw XCTSkip("cannot build the test namespaces (\(step.joined(separator: " ")): \(r.output))")
+                throw fixtureUnavailable("cannot build the test namespaces (\(step.joined(separator: " ")): \(r.output))")
             }
         }
     }

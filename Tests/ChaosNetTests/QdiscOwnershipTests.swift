@@ -1,3 +1,4 @@
+import ChaosTestSupport
 import ChaosCore
 @testable import ChaosNet
 import XCTest
@@ -93,7 +94,7 @@ final class QdiscOwnershipTests: XCTestCase {
 
     func testNetemOnAKernelWithoutSchNetemSaysSoPlainly() throws {
         if FileManager.default.fileExists(atPath: "/sys/module/sch_netem") {
-            throw XCTSkip("this kernel has sch_netem loaded; the missing-module message cannot be provoked")
+            throw fixtureUnavailable("this kernel has sch_netem loaded; the missing-module message cannot be provoked")
         }
         var spec = NetemSpec()
         spec.delayNs = 100_000_000
@@ -143,7 +144,7 @@ final class QdiscOwnershipTests: XCTestCase {
 
     func testWithoutCapNetAdminTheErrorSaysSo() throws {
         let probe = try probePath()
-        guard sh(["setpriv", "--help"]).status == 0 else { throw XCTSkip("needs setpriv (util-linux) to drop privileges") }
+        guard sh(["setpriv", "--help"]).status == 0 else { throw fixtureUnavailable("needs setpriv (util-linux) to drop privileges") }
         // As nobody, in this namespace, on lo: the kernel refuses RTM_NEWQDISC with EPERM.
         let nobodyState = state + "/nobody"
         try FileManager.default.createDirectory(atPath: nobodyState, withIntermediateDirectories: true)

@@ -83,7 +83,7 @@ final class PrometheusProbeTests: XCTestCase {
         XCTAssertTrue(scalar.check().ok)
         let empty = PrometheusProbe(baseURL: server.baseURL, query: "empty", condition: .greaterThan(0), transport: SocketHTTPTransport())
         XCTAssertEqual(empty.check().reason, "query returned no series")
-        let bad = PrometheusProbe(baseURL: server.baseURL, query: "bad", condition: .greaterThan(0), transport: SocketHTTPTransport())
-        XCTAssertEqual(bad.check().reason, "prometheus: query failed: bad_data: parse error")
+        let bad = PrometheusProbe(baseURL: server.baseURL, query: "sum(rate(x[1m]", condition: .greaterThan(0), transport: SocketHTTPTransport())
+        XCTAssertEqual(bad.check().reason, #"prometheus: query failed: bad_data: invalid parameter "query": 1:15: parse error: unclosed left parenthesis"#)
     }
 }

@@ -3,8 +3,8 @@ import Foundation
 import XCTest
 
 /// Drives chaosctl's server with a third-party Toxiproxy client, the `toxiproxy-python`
-/// package from PyPI, when it is installed (`pip install toxiproxy-python`); skipped
-/// otherwise, since CI does not install it.
+/// package from PyPI (scripts/install-deps.sh installs it); skipped when it is missing,
+/// except under CI, where that fails.
 final class ThirdPartyClientTests: XCTestCase {
     private let script = """
         import sys

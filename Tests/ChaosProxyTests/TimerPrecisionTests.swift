@@ -1,3 +1,4 @@
+import ChaosTestSupport
 @testable import ChaosProxy
 import Foundation
 import Glibc
@@ -43,7 +44,7 @@ final class TimerPrecisionTests: ProxyTestCase {
     }
 
     func testTheUnderstudyServesADeadlineWhileTheLoopThreadIsStalled() throws {
-        try XCTSkipIf(ProcessInfo.processInfo.activeProcessorCount < 2, "an understudy needs a second CPU")
+        try requireFixture(ProcessInfo.processInfo.activeProcessorCount >= 2, "an understudy needs a second CPU")
         let fd = try connectThroughEcho(toxics: [Self.toxic("lat", .downstream, .latency(latencyMs: 40, jitterMs: 0))])
         defer { close(fd) }
         XCTAssertNotNil(echoRoundTripMs(fd), "warm-up through the latency toxic")

@@ -1,3 +1,4 @@
+import ChaosTestSupport
 import ChaosCore
 import ChaosHTTP
 @testable import ChaosTargets
@@ -29,7 +30,7 @@ final class DockerEngineIntegrationTests: XCTestCase {
     private var lifecycle: FaultLifecycle!
 
     override func setUpWithError() throws {
-        guard let e = Self.engine else { throw XCTSkip("no Docker engine: \(Self.skipReason)") }
+        guard let e = Self.engine else { throw fixtureUnavailable("no Docker engine: \(Self.skipReason)") }
         docker = e
         client = DockerClient(host: e.host)
         label = "chaosctl.case=\(name.filter { $0.isLetter || $0.isNumber })-\(UInt32.random(in: 0...UInt32.max))"

@@ -1,28 +1,43 @@
+import ChaosTestSupport
 import ChaosCore
 @testable import ChaosTargets
 import Foundation
 import XCTest
 
-/// Version negotiation and Podman's status codes, against a scripted engine on a private
-/// unix socket (Fixtures/fake_engine.py; its answers follow the recorded Podman transcript).
+/// Version negotiation and each engine's status codes, against a scripted engine on a private
+/// unix socket (Fixtures/fake_engine.py: its answers follow the recorded Docker 20.10 and
+/// Podman 4.3 transcripts, line by line; the same calls run against the real engines in
+/// DockerEngineIntegrationTests and PodmanEngineIntegrationTests).
 final class FakeEngineTests: XCTestCase {
     private var process: Process?
     private var socket = ""
 
-    private func startEngine(api: String, server: String, minAPI: String? = nil) throws -> DockerClient {
+    /// Start the fake on a private socket; `containers` (id, name, labels, state) replaces its
+    /// default container, `authzDeny` lists path parts a (Docker) authorization plugin refuses.
+    private func startEngine(api: String, server: String, minAPI: String? = nil,
+                             containers: [[String: Any]]? = nil, authzDeny: [String] = []) throws -> DockerClient {
         socket = NSTemporaryDirectory() + "fake-engine-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/fake_engine.py").path
         p.arguments = ["python3", fixture, socket, api, server] + (minAPI.map { [$0] } ?? [])
+        if let containers {
+            let scenario = socket + ".scenario.json"
+            try JSONSerialization.data(withJSONObject: ["containers": containers, "authz_deny": authzDeny])
+                .write(to: URL(fileURLWithPath: scenario))
+            p.environment = ProcessInfo.processInfo.environment.merging(["FAKE_ENGINE_SCENARIO": scenario]) { $1 }
+        }
         let out = Pipe()
         p.standardOutput = out
         try p.run()
         process = p
         let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
-        guard line.hasPrefix("READY") else { throw XCTSkip("python3 fake engine did not start: \(line)") }
+        guard line.hasPrefix("READY") else { throw fixtureUnavailable("python3 fake engine did not start: \(line)") }
         return DockerClient(host: DockerHost(endpoint: .unix(path: socket)))
     }
+
+    private static let runningC1: [[String: Any]] = [["id": String(repeating: "c", count: 64), "name": "c1",
+                                                      "labels": ["app": "web"], "state": "running"]]
 
     override func tearDown() {
         if let p = process, p.isRunning {
@@ -31,6 +46,7 @@ final class FakeEngineTests: XCTestCase {
         }
         unlink(socket)
         unlink(socket + ".log")
+        unlink(socket + ".scenario.json")
     }
 
     private var requestLog: [String] {
@@ -78,27 +94,57 @@ final class FakeEngineTests: XCTestCase {
         XCTAssertTrue(requestLog.contains("GET /version"), "falls back to /version without an API-Version header")
     }
 
-    func testPodmanStatusCodesMapLikeDockers() throws {
-        let client = try startEngine(api: "1.41", server: "Libpod/4.3.1 (linux)")
-        XCTAssertTrue(try client.engineInfo().isPodman)
-        let cases: [(() throws -> Void, ContainerEngineError.Reason)] = [
-            ({ try client.kill("c1", signal: "SIGKILL") }, .notRunning),
-            ({ try client.kill("c1", signal: "SIGBOGUS") }, .invalidSignal),
-            ({ try client.pause("c1") }, .alreadyPaused),
-            ({ try client.unpause("c1") }, .notPaused),
-            ({ try client.kill("gone", signal: "SIGKILL") }, .notFound),
-            ({ try client.restart("denied", timeout: 1) }, .forbidden),
-        ]
-        for (call, reason) in cases {
-            XCTAssertThrowsError(try call()) { error in
-                XCTAssertEqual((error as? ContainerEngineError)?.reason, reason, "\(error)")
+    /// The call sequence both transcripts recorded (kill twice, start twice, stop twice, pause
+    /// twice, kill while paused, unpause an exited container, restart), against each engine's
+    /// statuses: Docker answers 409/400 where Podman answers 500.
+    private func assertRecordedSequence(server: String) throws {
+        let client = try startEngine(api: "1.41", server: server, containers: Self.runningC1)
+        func expect(_ reason: ContainerEngineError.Reason, _ call: () throws -> Void, line: UInt = #line) {
+            XCTAssertThrowsError(try call(), line: line) { error in
+                XCTAssertEqual((error as? ContainerEngineError)?.reason, reason, "\(error)", line: line)
             }
         }
+        XCTAssertNoThrow(try client.kill("c1", signal: "SIGKILL"))
+        expect(.notRunning) { try client.kill("c1", signal: "SIGKILL") }
+        XCTAssertTrue(try client.start("c1"))
+        XCTAssertFalse(try client.start("c1"), "304 means already running, not an error")
+        XCTAssertTrue(try client.stop("c1", timeout: 1))
         XCTAssertFalse(try client.stop("c1", timeout: 1), "304 means already stopped, not an error")
+        XCTAssertTrue(try client.start("c1"))
+        XCTAssertNoThrow(try client.pause("c1"))
+        XCTAssertTrue(try client.inspect("c1").state.paused)
+        expect(.alreadyPaused) { try client.pause("c1") }
+        XCTAssertNoThrow(try client.kill(String(repeating: "c", count: 12), signal: "9"), "a short ID and a number")
+        expect(.notPaused) { try client.unpause("c1") }
         // The pause reverter treats "not paused" as done.
         let record = FaultRecord(kind: ContainerPauseFault.kind, target: "t", summary: "s",
                                  revertData: ["host": "unix://" + socket, "id": "c1"])
         XCTAssertNoThrow(try ContainerPauseReverter().revert(record))
+        XCTAssertNoThrow(try client.restart("c1", timeout: 1))
+        XCTAssertTrue(try client.inspect("c1").state.isUp)
+        expect(.invalidSignal) { try client.kill("c1", signal: "SIGBOGUS") }
+        expect(.notFound) { try client.kill("gone", signal: "SIGKILL") }
+        expect(.notFound) { _ = try client.inspect("gone") }
+        XCTAssertEqual(try client.list(labels: ["app=web"], statuses: ["running"], all: true).map(\.name), ["c1"])
+        XCTAssertEqual(try client.list(labels: ["app=db"], statuses: [], all: true).count, 0)
+    }
+
+    func testPodmanStatusCodesMapLikeDockers() throws {
+        try assertRecordedSequence(server: "Libpod/4.3.1 (linux)")
+        XCTAssertTrue(try DockerClient(host: DockerHost(endpoint: .unix(path: socket))).engineInfo().isPodman)
+    }
+
+    func testDockerStatusCodes() throws {
+        try assertRecordedSequence(server: "Docker/20.10.24+dfsg1 (linux)")
+    }
+
+    func testAuthorizationPluginDenialIsForbidden() throws {
+        let client = try startEngine(api: "1.41", server: "Docker/20.10.24+dfsg1 (linux)",
+                                     containers: Self.runningC1, authzDeny: ["/restart"])
+        XCTAssertThrowsError(try client.restart("c1", timeout: 1)) { error in
+            XCTAssertEqual((error as? ContainerEngineError)?.reason, .forbidden, "\(error)")
+            XCTAssertEqual((error as? ChaosFailure)?.exitCode, .forbidden)
+        }
     }
 
     func testUnreachableEngineNamesTheSocket() {

@@ -1,3 +1,4 @@
+import ChaosTestSupport
 import ChaosCore
 import ChaosHTTP
 @testable import ChaosTargets
@@ -30,7 +31,7 @@ final class PodmanEngineIntegrationTests: XCTestCase {
     private var lifecycle: FaultLifecycle!
 
     override func setUpWithError() throws {
-        guard let e = Self.engine else { throw XCTSkip("no Podman engine: \(Self.skipReason)") }
+        guard let e = Self.engine else { throw fixtureUnavailable("no Podman engine: \(Self.skipReason)") }
         podman = e
         client = DockerClient(host: e.host)
         label = "chaosctl.case=p\(UInt32.random(in: 0...UInt32.max))"

@@ -19,10 +19,10 @@ public func runProcess(_ argv: [String], environment: [String: String] = [:]) ->
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
 
-/// Skip the calling test unless `python3` can import `module` (installed by
-/// scripts/install-deps.sh).
-public func requirePythonModule(_ module: String) throws {
+/// Stop the calling test unless `python3` can import `module` (installed by
+/// scripts/install-deps.sh): a skip locally, a failure under CI (see `fixtureUnavailable`).
+public func requirePythonModule(_ module: String, file: StaticString = #filePath, line: UInt = #line) throws {
     let (status, _) = runProcess(["/usr/bin/env", "python3", "-c", "import \(module)"])
-    if status == -1 { throw XCTSkip("python3 not available") }
-    guard status == 0 else { throw XCTSkip("\(module) is not installed (scripts/install-deps.sh)") }
+    if status == -1 { throw fixtureUnavailable("python3 not available", file: file, line: line) }
+    guard status == 0 else { throw fixtureUnavailable("\(module) is not installed (scripts/install-deps.sh)", file: file, line: line) }
 }

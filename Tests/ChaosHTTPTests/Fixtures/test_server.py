@@ -1,6 +1,14 @@
 #!/usr/bin/env python3
 """Loopback HTTP(S) server for ChaosHTTP's tests.
 
+Not a stand-in for one product: a generic HTTP/1.1 origin server, Python's http.server (a
+real implementation: request parsing, keep-alive, Expect: 100-continue), plus the message
+rules of RFC 9110/9112 a real server keeps and http.server leaves to its handlers:
+  - 204 and 304 carry no content and no Content-Length (RFC 9110 8.6, 15.3.5, 15.4.5);
+  - HEAD gets the headers a GET would get, no content (RFC 9110 9.3.2);
+  - a 401 names its scheme in WWW-Authenticate (RFC 9110 11.6.1; Bearer: RFC 6750 3);
+  - chunked responses frame as RFC 9112 7.1 says (size in hex, CRLF, data, CRLF, 0 CRLF CRLF).
+
 Usage: test_server.py tcp [--tls CERT KEY [--client-ca CA]]  |  test_server.py unix PATH
 Prints "READY <port-or-path>" once listening; serves until killed.
 
@@ -33,9 +41,14 @@ class Handler(BaseHTTPRequestHandler):
     def address_string(self):
         return "local"
 
-    def _send(self, status, payload, ctype="application/json"):
+    def _send(self, status, payload, ctype="application/json", headers=()):
         data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         self.send_response(status)
+        for k, v in headers:
+            self.send_header(k, v)
+        if status in (204, 304) or status < 200:
+            self.send_header("X-Test-Server", "chaos")
+            return self.end_headers()
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("X-Test-Server", "chaos")
@@ -56,13 +69,16 @@ class Handler(BaseHTTPRequestHandler):
                              "headers": {k.lower(): v for k, v in self.headers.items()},
                              "body": body.decode("utf-8", "replace")})
         elif url.path.startswith("/status/"):
-            code = int(url.path.rsplit("/", 1)[1])
-            self._send(code, {"message": "status %d" % code})
+            code = url.path.rsplit("/", 1)[1]
+            if not code.isdigit() or not 200 <= int(code) <= 599:
+                return self._send(400, {"message": "bad status %r" % code})
+            self._send(int(code), {"message": "status %s" % code})
         elif url.path == "/auth":
             if self.headers.get("Authorization") == "Bearer s3cret":
                 self._send(200, {"ok": True})
             else:
-                self._send(401, {"message": "Unauthorized"})
+                self._send(401, {"message": "Unauthorized"},
+                           headers=[("WWW-Authenticate", 'Bearer realm="chaos-test"')])
         elif url.path == "/slow":
             time.sleep(float(q.get("s", ["2"])[0]))
             self._send(200, {"slept": True})
