@@ -37,15 +37,6 @@ final class FlagOwnershipTests: XCTestCase {
         return lines
     }
 
-    private func waitUntil(_ what: String, timeout: TimeInterval = 10, _ condition: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try condition() { return }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        XCTFail("timed out waiting for \(what)")
-    }
-
     // MARK: item 5
 
     func testRecoverOfAnExpiredRecordLeavesATeammatesNewerDefinition() throws {
