@@ -4,7 +4,12 @@ import ChaosCore
 /// puts back the one it replaced (from its saved kind, handle and raw options), or leaves
 /// the kernel default. Idempotent: a namespace, device or qdisc that is already gone, or a
 /// root someone else has since replaced, means there is nothing of ours left to undo.
-public struct QdiscReverter: FaultReverter {
+///
+/// Every chaosctl qdisc has the same handle, so the qdisc alone does not say which record
+/// installed it. The journal does: a fault is only installed when no chaosctl qdisc is on
+/// the device, so if a newer netem/tbf record exists for the same device, this record's
+/// qdisc was removed before that one was installed, and the qdisc there now is not ours.
+public struct QdiscReverter: OwnershipCheckingReverter {
     public let kind: String
 
     public init(kind: String) { self.kind = kind }
@@ -17,6 +22,28 @@ public struct QdiscReverter: FaultReverter {
     }
 
     public func revert(_ record: FaultRecord) throws { _ = try revertReporting(record) }
+
+    public func revert(_ record: FaultRecord, journal: FaultJournal) throws -> FaultRevertResult {
+        if let newer = Self.newerRecord(than: record, in: journal) {
+            let place = "\(record.revertData["device"] ?? "?") in \(NetTarget(encoded: record.revertData["netns"] ?? "")?.label ?? "?")"
+            return FaultRevertResult(leftAlone: [
+                "\(place): the chaosctl qdisc there now was installed by record \(newer.id) after this fault's was removed; left as it is",
+            ])
+        }
+        _ = try revertReporting(record)
+        return FaultRevertResult()
+    }
+
+    /// The newest netem/tbf record for the same device and namespace, if newer than `record`.
+    static func newerRecord(than record: FaultRecord, in journal: FaultJournal) -> FaultRecord? {
+        let sameDevice = journal.records().records.filter {
+            ($0.kind == "netem" || $0.kind == "tbf") && $0.id != record.id
+                && $0.revertData["device"] == record.revertData["device"] && $0.revertData["netns"] == record.revertData["netns"]
+                && $0.revertData["netnsId"] == record.revertData["netnsId"]
+        }
+        // Ids start with a millisecond stamp, so (createdAt, id) orders records created within one second.
+        return sameDevice.last { ($0.createdAt, $0.id) > (record.createdAt, record.id) }
+    }
 
     /// As `revert`, telling what it did.
     public func revertReporting(_ record: FaultRecord) throws -> Outcome {

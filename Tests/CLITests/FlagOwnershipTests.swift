@@ -37,15 +37,6 @@ final class FlagOwnershipTests: XCTestCase {
         return lines
     }
 
-    private func waitUntil(_ what: String, timeout: TimeInterval = 10, _ condition: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try condition() { return }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        XCTFail("timed out waiting for \(what)")
-    }
-
     // MARK: item 5
 
     func testRecoverOfAnExpiredRecordLeavesATeammatesNewerDefinition() throws {
@@ -153,22 +144,22 @@ final class FlagOwnershipTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let unprivileged = try UnprivilegedChaosctl(controlPath: directory + "/control.json",
                                                     stateDir: temp.path + "/state2", lockedDirectory: directory)
-        let enable = try unprivileged.run(["flag", "enable", "y"])
-        XCTAssertEqual(enable.status, 10, enable.stderr)
-        XCTAssertTrue(enable.stderr.contains(directory), enable.stderr)
-        XCTAssertTrue(enable.stderr.contains("Permission denied"), enable.stderr)
-        XCTAssertFalse(enable.stderr.contains("No such file"), enable.stderr)
-        XCTAssertTrue(try unprivileged.run(["status"]).stdout.contains("No active faults"))
+        let enable = unprivileged.run(["flag", "enable", "y"])
+        XCTAssertEqual(enable.status, 10, enable.output)
+        XCTAssertTrue(enable.output.contains(directory), enable.output)
+        XCTAssertTrue(enable.output.contains("Permission denied"), enable.output)
+        XCTAssertFalse(enable.output.contains("No such file"), enable.output)
+        XCTAssertTrue(unprivileged.run(["status"]).output.contains("No active faults"))
         for args in [["recover"], ["recover", "--all"]] {
-            let r = try unprivileged.run(args)
-            XCTAssertEqual(r.status, 0, "\(args): \(r.stderr)")
+            let r = unprivileged.run(args)
+            XCTAssertEqual(r.status, 0, "\(args): \(r.output)")
         }
 
         let deeper = try UnprivilegedChaosctl(controlPath: directory + "/sub/control.json",
                                               stateDir: temp.path + "/state2", lockedDirectory: directory)
-        let nested = try deeper.run(["flag", "enable", "y"])
-        XCTAssertEqual(nested.status, 10, nested.stderr)
-        XCTAssertTrue(nested.stderr.contains(directory + "/sub: cannot create directory: Permission denied"), nested.stderr)
+        let nested = deeper.run(["flag", "enable", "y"])
+        XCTAssertEqual(nested.status, 10, nested.output)
+        XCTAssertTrue(nested.output.contains(directory + "/sub: cannot create directory: Permission denied"), nested.output)
     }
 }
 
@@ -195,32 +186,9 @@ struct UnprivilegedChaosctl {
         wrapper = [setpriv, "--bounding-set=-dac_override,-dac_read_search,-fowner", "--"]
     }
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    func run(_ args: [String]) throws -> Result {
-        let p = Process()
-        let argv = wrapper + [Chaosctl.binary] + args
-        p.executableURL = URL(fileURLWithPath: argv[0])
-        p.arguments = Array(argv.dropFirst())
-        p.environment = cli.environment
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let outData = DataBox(), errData = DataBox()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { outData.data = out.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { errData.data = err.fileHandleForReading.readDataToEndOfFile() }
-        if group.wait(timeout: .now() + 30) == .timedOut {
-            kill(p.processIdentifier, SIGKILL)
-            XCTFail("chaosctl \(args) did not finish within 30s")
-        }
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: outData.data, as: UTF8.self),
-                               stderr: String(decoding: errData.data, as: UTF8.self))
+    /// Exit status and stdout+stderr together (ChaosTestSupport's runProcess).
+    func run(_ args: [String]) -> (status: Int32, output: String) {
+        runProcess(wrapper + [Chaosctl.binary] + args,
+                   environment: ["CHAOS_CONTROL_PATH": cli.controlPath, "CHAOSCTL_STATE_DIR": cli.stateDir])
     }
 }

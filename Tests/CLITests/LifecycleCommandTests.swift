@@ -19,15 +19,6 @@ final class LifecycleCommandTests: XCTestCase {
         return Set(((try jsonObject(atPath: cli.controlPath)["flags"] as? [String: Any]) ?? [:]).keys)
     }
 
-    private func waitUntil(_ what: String, timeout: TimeInterval = 10, _ condition: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try condition() { return }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        XCTFail("timed out waiting for \(what)")
-    }
-
     func testSigtermRevertsAHeldFlag() throws {
         let p = try cli.start(["flag", "enable", "held", "--wait"])
         try waitUntil("flag written") { try flagNames().contains("held") }

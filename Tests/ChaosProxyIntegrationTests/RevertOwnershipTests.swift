@@ -50,6 +50,18 @@ final class RevertOwnershipTests: IntegrationTestCase {
         XCTAssertEqual(try stack.client.proxy("own").toxics.count, 0)
     }
 
+    func testRecoverLeavesAProxySomeoneRecreatedUnderTheSameName() throws {
+        let create = try chaosctl.run(["proxy", "create", "-l", "127.0.0.1:0", "-u", stack.upstream.address, "api",
+                                       "--host", stack.api])
+        XCTAssertEqual(create.status, 0, create.stderr)
+        try stack.client.deleteProxy("api")
+        _ = try stack.client.createProxy(name: "api", listen: "127.0.0.1:0", upstream: "127.0.0.1:9")
+        let recover = try chaosctl.run(["recover", "--all"])
+        XCTAssertEqual(recover.status, 0, recover.stderr)
+        XCTAssertTrue(recover.stderr.contains("recreated since"), recover.stderr)
+        XCTAssertEqual(try stack.client.proxy("api").upstream, "127.0.0.1:9", "the teammate's proxy must stay")
+    }
+
     func testProxyDownRevertLeavesAProxyHeldDownByALaterFaultAndARecreatedOne() throws {
         _ = try stack.createProxy("db")
         let endpoint = ToxiproxyEndpoint(api: stack.api, token: nil)

@@ -49,17 +49,39 @@ public struct ProxyFault: PreflightFault {
     }
 }
 
-/// Deletes a journaled proxy; a proxy already gone counts as reverted.
-public struct ProxyReverter: FaultReverter {
+/// Deletes a journaled proxy; a proxy already gone counts as reverted. A proxy under the
+/// same name with another upstream was recreated by someone else: it is left in place and
+/// the result says so. (The listen address is not compared: the server reports the bound
+/// port and the resolved host, not what was asked for.)
+public struct ProxyReverter: OwnershipCheckingReverter {
     public var kind: String { ProxyFault.kindName }
     public init() {}
 
     public func revert(_ record: FaultRecord) throws {
+        _ = try revertChecked(record)
+    }
+
+    public func revert(_ record: FaultRecord, journal: FaultJournal) throws -> FaultRevertResult {
+        try revertChecked(record)
+    }
+
+    private func revertChecked(_ record: FaultRecord) throws -> FaultRevertResult {
         guard let name = record.revertData["proxy"] else { throw ChaosError("record \(record.id) names no proxy") }
+        let endpoint = try ToxiproxyEndpoint.from(record)
+        let client = try endpoint.client()
         do {
-            try ToxiproxyEndpoint.from(record).client().deleteProxy(name)
+            if let upstream = record.revertData["upstream"] {
+                let current = try client.proxy(name)
+                if current.upstream != upstream {
+                    return FaultRevertResult(leftAlone: [
+                        "proxy \(name) at \(endpoint.api): recreated since this fault created it (upstream now \(current.upstream)); left as it is",
+                    ])
+                }
+            }
+            try client.deleteProxy(name)
         } catch let error as ToxiproxyClientError where error.isNotFound {
-            return
+            return FaultRevertResult()
         }
+        return FaultRevertResult()
     }
 }
