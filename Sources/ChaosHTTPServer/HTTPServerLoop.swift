@@ -265,6 +265,7 @@ final class HTTPServerLoop: @unchecked Sendable {
 
     private func dispatch(_ request: HTTPRequest, on connection: HTTPConnection) {
         connection.phase = .handling
+        connection.requestsServed += 1
         connection.requestStartedNs = connection.parser.hasPartialRequest ? cchaos_monotonic_ns() : nil
         setInterest(connection, 0)
         let fd = connection.fd, serial = connection.serial
@@ -374,7 +375,9 @@ final class HTTPServerLoop: @unchecked Sendable {
             case .reading:
                 if let started = connection.requestStartedNs {
                     if elapsed(started) >= requestLimit { timeOut(connection) }
-                } else if elapsed(connection.idleSinceNs) >= idleLimit {
+                } else if elapsed(connection.idleSinceNs) >= (connection.requestsServed == 0 ? min(idleLimit, requestLimit) : idleLimit) {
+                    // A new connection must start its first request within the request
+                    // deadline (as Go's ReadHeaderTimeout); a kept-alive one may idle longer.
                     closeConnection(connection)
                 }
             case .writing:

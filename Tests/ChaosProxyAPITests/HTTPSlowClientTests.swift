@@ -39,11 +39,29 @@ final class HTTPSlowClientTests: XCTestCase {
         }
     }
 
-    func testSlowAndIdleClientsBeyondTheCapDoNotLockOutANormalClient() throws {
+    func testAThousandSlowAndIdleClientsDoNotLockOutANormalClient() throws {
         let server = try makeServer()
         defer { server.stop() }
-        try holdSlowAndIdle(400, port: server.port)  // 800 > the default cap of 512
+        try holdSlowAndIdle(500, port: server.port)  // the budget, default options
         assertNormalClientAnswered(port: server.port, requests: 20)
+    }
+
+    func testSlowAndIdleClientsBeyondTheCapDoNotLockOutANormalClient() throws {
+        let server = try makeServer { $0.maximumConnections = 100 }
+        defer { server.stop() }
+        try holdSlowAndIdle(150, port: server.port)
+        assertNormalClientAnswered(port: server.port, requests: 20)
+    }
+
+    func testANewConnectionThatSendsNothingIsClosedAtTheRequestDeadline() throws {
+        let server = try makeServer { $0.requestTimeoutSeconds = 0.5 }
+        defer { server.stop() }
+        let fd = try RawHTTP.connect(port: server.port)
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var byte: UInt8 = 0
+        XCTAssertEqual(recv(fd, &byte, 1, 0), 0, "closed long before the 60 s idle timeout")
     }
 
     func testSlowClientsAloneBeyondASmallCapDoNotLockOutANormalClient() throws {
