@@ -256,9 +256,10 @@ final class HTTPServerLoop: @unchecked Sendable {
             send(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), on: connection, closeAfter: false)
             return
         }
-        if !connection.parser.hasPartialRequest, connection.requestStartedNs != nil {
+        if !connection.parser.hasPartialRequest {
+            // Only blank lines arrived: still idle, and idle since before them, so a
+            // stream of CRLFs never extends a connection's life.
             connection.requestStartedNs = nil
-            connection.idleSinceNs = cchaos_monotonic_ns()
         }
         setInterest(connection, Events.input)
     }

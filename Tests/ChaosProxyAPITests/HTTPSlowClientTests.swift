@@ -96,6 +96,22 @@ final class HTTPSlowClientTests: XCTestCase {
         XCTAssertTrue(text.hasPrefix("HTTP/1.1 408 Request Timeout"), "got: \(text.prefix(40))")
     }
 
+    func testBlankLinesDoNotKeepANewConnectionAlive() throws {
+        let server = try makeServer { $0.requestTimeoutSeconds = 0.5 }
+        defer { server.stop() }
+        let fd = try RawHTTP.connect(port: server.port)
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var closed = false
+        for _ in 0..<100 where !closed {  // up to 10 s of one CRLF every 100 ms
+            RawHTTP.write(fd, "\r\n")
+            var byte: UInt8 = 0
+            closed = recv(fd, &byte, 1, 0) == 0
+        }
+        XCTAssertTrue(closed, "RFC 9112 allows blank lines before a request, not in place of one")
+    }
+
     func testIdleConnectionsAreEvictedOldestFirst() throws {
         let server = try makeServer { $0.maximumConnections = 8 }
         defer { server.stop() }
