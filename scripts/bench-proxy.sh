@@ -4,14 +4,16 @@
 #   iperf3 throughput (1 and 8 streams), wrk keep-alive requests/s and p99, new connections/s
 #   (Connection: close), RSS per idle proxied connection (1 000 and 9 000), and the latency
 #   toxic's accuracy (100 ms, added delay p50/p99 over 300 round trips: end to end, and on the
-#   wire from the upstream's send to the client's kernel receive).
+#   wire from the upstream's send to the client's kernel receive), and the control API's
+#   answer time for a normal client while 1 000 slow or idle clients are connected to it.
 # Installs iperf3 wrk nginx haproxy from apt, builds chaosctl in release, then measures for
 # about 4 minutes. Everything listens on 127.0.0.1; only the PIDs started here are stopped.
 #
 # Usage: scripts/bench-proxy.sh [--skip-build]
 #   DURATION=5 seconds per wrk/iperf3 run, ROUNDS_RATE=3 interleaved rounds of them (the
 #   table shows medians), ROUNDS=300 latency round trips,
-#   SECTIONS="iperf wrk latency idle overflow" to run only some parts,
+#   SECTIONS="iperf wrk latency idle overflow slow" to run only some parts,
+#   SLOW_REQUESTS=500 normal-client requests per run of the slow section,
 #   TIMER_SPIN_US=auto|N passes --timer-spin-us to chaosctl proxy serve (default auto),
 #   TIMER_UNDERSTUDY=on|off passes --timer-understudy (default on).
 set -euo pipefail
@@ -21,7 +23,7 @@ packages=(iperf3 wrk nginx haproxy curl python3)
 DURATION=${DURATION:-5}
 ROUNDS_RATE=${ROUNDS_RATE:-3}
 ROUNDS=${ROUNDS:-300}
-SECTIONS=" ${SECTIONS:-iperf wrk latency idle overflow} "
+SECTIONS=" ${SECTIONS:-iperf wrk latency idle overflow slow} "
 want() { [[ "$SECTIONS" == *" $1 "* ]]; }
 
 # ---- dependencies ---------------------------------------------------------------------------
@@ -380,6 +382,89 @@ if want overflow; then
   put "overflow.serves_after" "$code"
 fi
 
+# ---- slow and idle clients against the API --------------------------------------------------------
+# 1 000 hostile connections to the API (half send one header byte a second, half send nothing;
+# both reconnect when the server closes them), while a normal client makes new-connection
+# GET /version requests. The same client with no hostile connections is the reference.
+cat > "$work/slow.py" <<'EOF'
+import selectors, socket, sys, threading, time
+port, hostile, requests = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+stop = threading.Event()
+held = [0]; reconnects = [0]
+
+def attacker():
+    sel = selectors.DefaultSelector()
+    conns = {}
+    def open_one(slow):
+        s = socket.socket(); s.setblocking(False)
+        try: s.connect(("127.0.0.1", port))
+        except BlockingIOError: pass
+        conns[s] = [slow, 0]
+        sel.register(s, selectors.EVENT_READ)
+    for i in range(hostile): open_one(i % 2 == 0)
+    head = b"GET /version HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100000
+    next_tick = time.monotonic()
+    while not stop.is_set():
+        for key, _ in sel.select(timeout=0.05):
+            s = key.fileobj
+            try: data = s.recv(4096)
+            except (BlockingIOError, InterruptedError): continue
+            except OSError: data = b""
+            if not data:  # closed by the server: come back, as an attacker would
+                slow = conns.pop(s)[0]; sel.unregister(s); s.close()
+                reconnects[0] += 1; open_one(slow)
+        if time.monotonic() >= next_tick:
+            next_tick += 1.0
+            for s, state in list(conns.items()):
+                if state[0] and state[1] < len(head):
+                    try: s.send(head[state[1]:state[1] + 1]); state[1] += 1
+                    except (BlockingIOError, InterruptedError): pass
+                    except OSError: pass
+            held[0] = len(conns)
+    for s in conns: s.close()
+
+def one_request():
+    t0 = time.monotonic()
+    s = socket.create_connection(("127.0.0.1", port), timeout=2)
+    try:
+        s.sendall(b"GET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        data = b""
+        while True:
+            chunk = s.recv(4096)
+            if not chunk: break
+            data += chunk
+    finally:
+        s.close()
+    return data.startswith(b"HTTP/1.1 200"), (time.monotonic() - t0) * 1000
+
+if hostile:
+    threading.Thread(target=attacker, daemon=True).start()
+    time.sleep(3)
+times, errors = [], 0
+for _ in range(requests):
+    try:
+        ok, ms = one_request()
+        times.append(ms)
+        if not ok: errors += 1
+    except OSError:
+        errors += 1
+    time.sleep(0.01)
+stop.set()
+times.sort()
+pick = lambda q: times[min(len(times) - 1, int(q * len(times)))] if times else float("nan")
+print("%.3f %.3f %d %d %d" % (pick(0.50), pick(0.99), errors, held[0], reconnects[0]))
+EOF
+SLOW_REQUESTS=${SLOW_REQUESTS:-500}
+if want slow; then
+  echo "slow and idle clients against the API ($SLOW_REQUESTS requests each) ..." >&2
+  put "slow.requests" "$SLOW_REQUESTS"
+  for hostile in 0 1000; do
+    read -r p50 p99 errs held again < <(python3 "$work/slow.py" "$API" "$hostile" "$SLOW_REQUESTS")
+    put "slow$hostile.p50" "$p50"; put "slow$hostile.p99" "$p99"; put "slow$hostile.errors" "$errs"
+    put "slow$hostile.held" "$held"; put "slow$hostile.reconnects" "$again"
+  done
+fi
+
 # ---- table ----------------------------------------------------------------------------------------
 python3 - "$results" <<'EOF'
 import sys
@@ -431,6 +516,16 @@ print("%-40s %s of %s chunks within 0.5 ms of schedule, %s within 1 ms; p99 <= %
          r.get("latency.self.within_1ms", "?") + "%", r.get("latency.self.p99_bucket_ms", "?")))
 print("%-40s %s deadlines served by a loop's understudy thread (whole latency section)"
       % ("", r.get("latency.understudy_takeovers", "?")))
+for hostile in ("0", "1000"):
+    if "slow%s.p99" % hostile in r:
+        label = "API, %s slow/idle clients" % hostile if hostile != "0" else "API, no other clients (reference)"
+        print("%-40s GET /version p50 %.2f ms, p99 %.2f ms (%.2fx ref), errors %s of %s; held %s, reconnected %s"
+              % (label, num("slow%s.p50" % hostile), num("slow%s.p99" % hostile),
+                 num("slow%s.p99" % hostile) / num("slow0.p99") if num("slow0.p99") else float("nan"),
+                 r.get("slow%s.errors" % hostile), r.get("slow.requests", "?"),
+                 r.get("slow%s.held" % hostile), r.get("slow%s.reconnects" % hostile)))
+if "slow1000.p99" in r:
+    print("%-40s p99 <= 100 ms: %s" % ("", "yes" if num("slow1000.p99") <= 100 else "NO"))
 if "overflow.alive" in r:
     print("%-40s alive %s, %s proxy fds, API answered in %s ms, idle CPU %s%%, HTTP after: %s"
           % ("10500 clients (fd limit 20000)", r["overflow.alive"], r.get("overflow.proxy_fds"),

@@ -81,14 +81,8 @@ struct ChunkedBodyDecoder {
         guard !digits.isEmpty, digits.count <= 16 else { throw HTTPParseError.badRequest }
         var size: UInt64 = 0
         for byte in digits {
-            let value: UInt64
-            switch byte {
-            case 48...57: value = UInt64(byte - 48)
-            case 65...70: value = UInt64(byte - 55)
-            case 97...102: value = UInt64(byte - 87)
-            default: throw HTTPParseError.badRequest
-            }
-            size = size << 4 | value
+            guard let value = HTTPRequest.hexValue(byte) else { throw HTTPParseError.badRequest }
+            size = size << 4 | UInt64(value)
         }
         guard size <= UInt64(max(0, room)) else { throw HTTPParseError.bodyTooLarge }
         return Int(size)

@@ -23,6 +23,7 @@ final class HTTPConnection {
     var outputOffset = 0
     var closeAfterWrite = false
     var peerClosed = false
+    var requestsServed = 0
     /// The epoll events asked for now.
     var interest: UInt32 = 0
     /// When the request being read started (its first byte), if one has.

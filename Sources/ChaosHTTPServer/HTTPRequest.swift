@@ -83,7 +83,8 @@ public struct HTTPRequest: Sendable, Equatable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
+    /// The value of one ASCII hex digit, or nil.
+    static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case 48...57: return byte - 48
         case 65...70: return byte - 55

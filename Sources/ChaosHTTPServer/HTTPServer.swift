@@ -14,12 +14,15 @@ public final class HTTPServer: @unchecked Sendable {
     public struct Options: Sendable {
         public var limits = HTTPRequestParser.Limits()
         /// At this many connections a new one evicts an idle or slow one; only when every
-        /// connection has a request in a handler does the new one get 503.
-        public var maximumConnections = 512
-        /// A connection with no request in progress is closed after this long.
+        /// connection has a request in a handler does the new one get 503. Above the
+        /// 1 000 slow clients the API is budgeted for, far below the 20 000 descriptors
+        /// the process shares with the proxies.
+        public var maximumConnections = 2048
+        /// A kept-alive connection with no request in progress is closed after this long.
         public var idleTimeoutSeconds = 60
         /// A request must arrive whole (head and body) within this long of its first byte,
-        /// else 408 and close. Bytes that trickle in do not extend it.
+        /// else 408 and close; bytes that trickle in do not extend it. A new connection
+        /// must send its first byte within this long too (silently closed otherwise).
         public var requestTimeoutSeconds: Double = 10
         /// A response the client does not read within this long is abandoned.
         public var writeTimeoutSeconds: Double = 30

@@ -256,15 +256,17 @@ final class HTTPServerLoop: @unchecked Sendable {
             send(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), on: connection, closeAfter: false)
             return
         }
-        if !connection.parser.hasPartialRequest, connection.requestStartedNs != nil {
+        if !connection.parser.hasPartialRequest {
+            // Only blank lines arrived: still idle, and idle since before them, so a
+            // stream of CRLFs never extends a connection's life.
             connection.requestStartedNs = nil
-            connection.idleSinceNs = cchaos_monotonic_ns()
         }
         setInterest(connection, Events.input)
     }
 
     private func dispatch(_ request: HTTPRequest, on connection: HTTPConnection) {
         connection.phase = .handling
+        connection.requestsServed += 1
         connection.requestStartedNs = connection.parser.hasPartialRequest ? cchaos_monotonic_ns() : nil
         setInterest(connection, 0)
         let fd = connection.fd, serial = connection.serial
@@ -374,7 +376,9 @@ final class HTTPServerLoop: @unchecked Sendable {
             case .reading:
                 if let started = connection.requestStartedNs {
                     if elapsed(started) >= requestLimit { timeOut(connection) }
-                } else if elapsed(connection.idleSinceNs) >= idleLimit {
+                } else if elapsed(connection.idleSinceNs) >= (connection.requestsServed == 0 ? min(idleLimit, requestLimit) : idleLimit) {
+                    // A new connection must start its first request within the request
+                    // deadline (as Go's ReadHeaderTimeout); a kept-alive one may idle longer.
                     closeConnection(connection)
                 }
             case .writing:

@@ -39,11 +39,29 @@ final class HTTPSlowClientTests: XCTestCase {
         }
     }
 
-    func testSlowAndIdleClientsBeyondTheCapDoNotLockOutANormalClient() throws {
+    func testAThousandSlowAndIdleClientsDoNotLockOutANormalClient() throws {
         let server = try makeServer()
         defer { server.stop() }
-        try holdSlowAndIdle(400, port: server.port)  // 800 > the default cap of 512
+        try holdSlowAndIdle(500, port: server.port)  // the budget, default options
         assertNormalClientAnswered(port: server.port, requests: 20)
+    }
+
+    func testSlowAndIdleClientsBeyondTheCapDoNotLockOutANormalClient() throws {
+        let server = try makeServer { $0.maximumConnections = 100 }
+        defer { server.stop() }
+        try holdSlowAndIdle(150, port: server.port)
+        assertNormalClientAnswered(port: server.port, requests: 20)
+    }
+
+    func testANewConnectionThatSendsNothingIsClosedAtTheRequestDeadline() throws {
+        let server = try makeServer { $0.requestTimeoutSeconds = 0.5 }
+        defer { server.stop() }
+        let fd = try RawHTTP.connect(port: server.port)
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var byte: UInt8 = 0
+        XCTAssertEqual(recv(fd, &byte, 1, 0), 0, "closed long before the 60 s idle timeout")
     }
 
     func testSlowClientsAloneBeyondASmallCapDoNotLockOutANormalClient() throws {
@@ -76,6 +94,22 @@ final class HTTPSlowClientTests: XCTestCase {
         }
         let text = String(decoding: received, as: UTF8.self)
         XCTAssertTrue(text.hasPrefix("HTTP/1.1 408 Request Timeout"), "got: \(text.prefix(40))")
+    }
+
+    func testBlankLinesDoNotKeepANewConnectionAlive() throws {
+        let server = try makeServer { $0.requestTimeoutSeconds = 0.5 }
+        defer { server.stop() }
+        let fd = try RawHTTP.connect(port: server.port)
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var closed = false
+        for _ in 0..<100 where !closed {  // up to 10 s of one CRLF every 100 ms
+            RawHTTP.write(fd, "\r\n")
+            var byte: UInt8 = 0
+            closed = recv(fd, &byte, 1, 0) == 0
+        }
+        XCTAssertTrue(closed, "RFC 9112 allows blank lines before a request, not in place of one")
     }
 
     func testIdleConnectionsAreEvictedOldestFirst() throws {
