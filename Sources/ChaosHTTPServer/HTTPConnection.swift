@@ -24,6 +24,8 @@ final class HTTPConnection {
     var closeAfterWrite = false
     var peerClosed = false
     var requestsServed = 0
+    /// This connection's share of the loop's buffered-bytes total, as last counted.
+    var countedBytes = 0
     /// The epoll events asked for now.
     var interest: UInt32 = 0
     /// When the request being read started (its first byte), if one has.

@@ -26,6 +26,10 @@ public final class HTTPServer: @unchecked Sendable {
         public var requestTimeoutSeconds: Double = 10
         /// A response the client does not read within this long is abandoned.
         public var writeTimeoutSeconds: Double = 30
+        /// Bytes of unfinished requests held for all connections together. Beyond it the
+        /// connection holding the most is closed, so many large bodies sent at once cannot
+        /// exhaust memory (2 048 connections × an 8 MiB body would be 16 GiB).
+        public var maximumBufferedBytes = 128 * 1024 * 1024
         /// Handler threads, started as requests need them.
         public var maximumHandlerThreads = 64
         public init() {}

@@ -34,6 +34,8 @@ final class HTTPServerLoop: @unchecked Sendable {
     private var nextSerial: UInt64 = 1
     private var acceptPausedUntilNs: UInt64 = 0
     private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
+    /// Sum of every connection's `countedBytes`.
+    private var bufferedBytes = 0
 
     // Shared with handler threads and `stop`, under `lock`.
     private let lock = NSLock()
@@ -227,11 +229,31 @@ final class HTTPServerLoop: @unchecked Sendable {
             return
         }
         advance(connection)
+        enforceBufferBudget()
+    }
+
+    /// Brings the loop's total of buffered request bytes up to date for `connection`.
+    private func account(_ connection: HTTPConnection) {
+        guard connections[connection.fd] === connection else { return }
+        let now = connection.parser.bufferedByteCount
+        bufferedBytes += now - connection.countedBytes
+        connection.countedBytes = now
+    }
+
+    /// Over the budget, closes the connections holding the most unfinished bytes (never
+    /// one whose request a handler is running) until the total fits again.
+    private func enforceBufferBudget() {
+        while bufferedBytes > options.maximumBufferedBytes {
+            let candidates = connections.values.filter { $0.phase != .handling && $0.countedBytes > 0 }
+            guard let largest = candidates.max(by: { $0.countedBytes < $1.countedBytes }) else { return }
+            closeConnection(largest)
+        }
     }
 
     /// Hands the next complete request to a handler, answers a parse error, sends
     /// 100 Continue, or goes back to reading; closes when the peer has gone.
     private func advance(_ connection: HTTPConnection) {
+        defer { account(connection) }
         guard connection.phase == .reading else { return }
         do {
             if let request = try connection.parser.next() {
@@ -407,6 +429,8 @@ final class HTTPServerLoop: @unchecked Sendable {
     private func closeConnection(_ connection: HTTPConnection) {
         guard connections[connection.fd] === connection else { return }
         connections[connection.fd] = nil
+        bufferedBytes -= connection.countedBytes
+        connection.countedBytes = 0
         _ = cchaos_epoll_ctl(epollFd, Events.delete, connection.fd, 0, 0)
         close(connection.fd)
     }

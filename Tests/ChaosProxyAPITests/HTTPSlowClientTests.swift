@@ -141,4 +141,38 @@ final class HTTPSlowClientTests: XCTestCase {
         var pending: [UInt8] = []
         XCTAssertEqual(try RawHTTP.readResponse(idle[7], pending: &pending).body, "/kept", "the newest idle one stays")
     }
+
+    /// Unfinished bodies held for all connections together stay within the budget: past
+    /// it, the connection holding the most is closed and a normal client is still served.
+    func testUnfinishedBodiesBeyondTheBufferBudgetCloseTheLargestHolder() throws {
+        let server = try makeServer { $0.maximumBufferedBytes = 1536 * 1024 }
+        defer { server.stop() }
+        // Three connections send part of a promised body: 250 KiB of 1 MiB twice, then
+        // 1 100 KiB of 2 MiB. Whatever order the server reads them in, when the total first
+        // passes 1.5 MiB the third holds more than 1 000 KiB, so it is the one closed.
+        var holders: [Int32] = []
+        for (size, promised) in [(250 * 1024, 1 << 20), (250 * 1024, 1 << 20), (1100 * 1024, 2 << 20)] {
+            let fd = try RawHTTP.connect(port: server.port)
+            sockets.append(fd)
+            holders.append(fd)
+            RawHTTP.write(fd, "POST /big HTTP/1.1\r\nContent-Length: \(promised)\r\n\r\n" + String(repeating: "a", count: size))
+        }
+        // The largest holder is closed by the server: its read sees end of stream.
+        var byte: UInt8 = 0
+        let deadline = Date().addingTimeInterval(10)
+        var closedByServer = false
+        while Date() < deadline, !closedByServer {
+            let count = recv(holders[2], &byte, 1, 0)
+            closedByServer = count == 0 || (count < 0 && errno == ECONNRESET)
+            if count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNRESET { break }
+        }
+        XCTAssertTrue(closedByServer, "the connection holding the most unfinished bytes is closed")
+        // The others keep their bodies (500 KiB; finishing one makes 1.25 MiB, within budget).
+        let rest = String(repeating: "b", count: 1048576 - 250 * 1024)
+        RawHTTP.write(holders[0], rest)
+        var pending: [UInt8] = []
+        let response = try RawHTTP.readResponse(holders[0], pending: &pending)
+        XCTAssertEqual(response.status, 200)
+        assertNormalClientAnswered(port: server.port, requests: 3)
+    }
 }
