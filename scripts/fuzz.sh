@@ -5,9 +5,10 @@
 # (replay it with the normal build: .build/debug/fuzz-<target> FILE). Exits 1 if any
 # target crashed or could not run.
 #
-#   scripts/fuzz.sh [--seconds N] [--keep-going] [TARGET...]
+#   scripts/fuzz.sh [--seconds N] [--keep-going] [--no-build] [TARGET...]
 #
 # --seconds N    run time per target (default 60)
+# --no-build     run what is already built (several runs at once must not build at once)
 # --keep-going   keep fuzzing after a crash (libFuzzer's fork mode) to find more than one
 # TARGET         http-request, proxy-json, api-router, control-document, experiment,
 #                kubeconfig, tc-units (default: all)
@@ -21,11 +22,13 @@ cd "$(dirname "$0")/.."
 all_targets=(http-request proxy-json api-router control-document experiment kubeconfig tc-units)
 seconds=60
 keep_going=0
+build_first=1
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
     --keep-going) keep_going=1; shift ;;
+    --no-build) build_first=0; shift ;;
     -h|--help) sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
@@ -42,15 +45,27 @@ scratch=.build-fuzz
 # replay main, since libFuzzer brings its own.
 build=(swift build --scratch-path "$scratch" --sanitize=fuzzer --sanitize=address
        -Xswiftc -use-ld=lld -Xswiftc -DCHAOS_FUZZING)
-echo "== building ${#targets[@]} fuzz target(s) in $scratch"
-mkdir -p "$scratch"
-build_start=$SECONDS
-for t in "${targets[@]}"; do
-  "${build[@]}" --product "fuzz-$t" >"$scratch/build-$t.log" 2>&1 || {
-    tail -30 "$scratch/build-$t.log"; echo "fuzz.sh: building fuzz-$t failed" >&2; exit 1; }
-done
-echo "built in $((SECONDS - build_start)) s"
 bin="$("${build[@]}" --show-bin-path)"
+export SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0:handle_abort=1
+if [ "$build_first" = 1 ]; then
+  echo "== building ${#targets[@]} fuzz target(s) in $scratch"
+  mkdir -p "$scratch"
+  build_start=$SECONDS
+  for t in "${targets[@]}"; do
+    "${build[@]}" --product "fuzz-$t" >"$scratch/build-$t.log" 2>&1 || {
+      tail -30 "$scratch/build-$t.log"; echo "fuzz.sh: building fuzz-$t failed" >&2; exit 1; }
+  done
+  echo "built in $((SECONDS - build_start)) s"
+fi
+# A binary without coverage counters for the code under test fuzzes blind and finds
+# nothing; that happened once with builds racing in one scratch path. Refuse to run it.
+for t in "${targets[@]}"; do
+  counters=$("$bin/fuzz-$t" -runs=0 </dev/null 2>&1 | sed -nE 's/.*Loaded 1 modules +\(([0-9]+) inline.*/\1/p' | head -1)
+  if [ "${counters:-0}" -lt 1000 ]; then
+    echo "fuzz.sh: $bin/fuzz-$t has ${counters:-no} coverage counters: not instrumented, rebuild it (rm -rf $scratch)" >&2
+    exit 1
+  fi
+done
 
 results=()
 failed=0
@@ -66,10 +81,10 @@ for t in "${targets[@]}"; do
   [ -f "fuzz/dict/$t.dict" ] && flags+=(-dict="fuzz/dict/$t.dict")
   [ "$keep_going" = 1 ] && flags+=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
   echo "== fuzz-$t for ${seconds}s (log: $log)"
-  # Swift's own backtracer would catch the crash signal before libFuzzer could save the
-  # input; leak checks are off because the Swift runtime keeps caches for the process's life.
-  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0:handle_abort=1 \
-    "$bin/fuzz-$t" "${flags[@]}" "$work" "$seeds" </dev/null >"$log" 2>&1
+  # (SWIFT_BACKTRACE is off above: Swift's own backtracer would catch the crash signal before
+  # libFuzzer could save the input; leak checks are off because the Swift runtime keeps
+  # caches for the process's life.)
+  "$bin/fuzz-$t" "${flags[@]}" "$work" "$seeds" </dev/null >"$log" 2>&1
   status=$?
   executions=$(grep -E '^stat::number_of_executed_units:' "$log" | awk '{s+=$2} END {print s+0}')
   if [ "$executions" = 0 ]; then
