@@ -19,6 +19,9 @@ struct CompiledFlag {
     var maxHits: UInt64
     /// Changes whenever the flag's definition changes; resets the max_hits counter.
     var definitionTag: UInt64
+    /// Draw from the flag's own sequence (`seed`) instead of the reader's.
+    var seeded: Bool = false
+    var seed: UInt64 = 0
 
     static let inactive = CompiledFlag(active: false, alwaysFires: false, threshold: 0, latencyNanoseconds: 0,
                                        jitterNanoseconds: 0, modeCode: 0, severityCode: 0, maxHits: 0,
@@ -37,8 +40,9 @@ struct CompiledFlag {
         self.definitionTag = definitionTag
     }
 
-    /// Compiles a flag as it stands at `now` (expiry is decided here, not per call).
-    init(_ flag: Flag?, definitionTag: UInt64, now: Date) {
+    /// Compiles a flag as it stands at `now` (expiry is decided here, not per call). The
+    /// flag's `seed` is used only when `useFlagSeed` (the reader was given no seed of its own).
+    init(_ flag: Flag?, definitionTag: UInt64, now: Date, useFlagSeed: Bool) {
         guard let flag, flag.isActive(at: now) else {
             self = .inactive
             return
@@ -53,6 +57,10 @@ struct CompiledFlag {
                   severityCode: flag.severity.map { $0 == .soft ? 1 : 2 } ?? 0,
                   maxHits: UInt64(flag.maxHits ?? 0),
                   definitionTag: definitionTag)
+        if useFlagSeed, let seed = flag.seed {
+            seeded = true
+            self.seed = seed
+        }
     }
 
     var mode: FlagMode? {

@@ -111,6 +111,8 @@ enum ControlDocumentDecoder {
             flag.expiresAt = try timestamp(value, field: field, flag: name)
         case FlagField.maxHits:
             flag.maxHits = Int(try integer(value, field: field, flag: name, range: 1...Int64(FlagLimits.maxHits)))
+        case FlagField.seed:
+            flag.seed = UInt64(try integer(value, field: field, flag: name, range: 0...Int64(FlagLimits.maxSeed)))
         case FlagField.params:
             guard case .object(let entries) = value else { throw fail("must be an object") }
             var params: [String: FlagParam] = [:]

@@ -26,6 +26,7 @@ enum ControlDocumentEncoder {
         if let value = flag.severity { object[FlagField.severity] = value.rawValue }
         if let value = flag.expiresAt { object[FlagField.expiresAt] = RFC3339.format(value) }
         if let value = flag.maxHits { object[FlagField.maxHits] = NSNumber(value: value) }
+        if let value = flag.seed { object[FlagField.seed] = NSNumber(value: value) }
         if !flag.params.isEmpty { object[FlagField.params] = flag.params.mapValues { $0.jsonValue.foundationValue } }
         return object
     }

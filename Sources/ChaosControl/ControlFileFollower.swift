@@ -10,6 +10,8 @@ final class ControlFileFollower: @unchecked Sendable {
     let path: String
     let publisher = SnapshotPublisher()
     let random: DecisionRandom
+    /// A seed given to the reader wins over the flags' own `seed` fields.
+    private let readerSeeded: Bool
     private let pollIntervalNanoseconds: UInt64
     private let detection: ChangeDetection
 
@@ -22,6 +24,7 @@ final class ControlFileFollower: @unchecked Sendable {
     private var slotsByName: [String: Int] = [:]
     private var slotNames: [String] = []
     private var hitCounters: [HitCounter] = []
+    private var drawSequences: [FlagDrawSequence] = []
     private var compiledDefinitions: [Flag?] = []
     private var definitionTags: [UInt64] = []
     private var nextDefinitionTag: UInt64 = 1
@@ -41,6 +44,7 @@ final class ControlFileFollower: @unchecked Sendable {
         self.path = path
         self.pollIntervalNanoseconds = max(1_000_000, pollIntervalNanoseconds)
         self.random = DecisionRandom(seed: seed)
+        self.readerSeeded = seed != nil
         self.detection = detection
     }
 
@@ -115,19 +119,20 @@ final class ControlFileFollower: @unchecked Sendable {
 
     /// The handle for `name`; every handle for one name shares one max_hits counter.
     func handle(for name: String) -> FlagHandle {
-        let (slot, counter) = lock.withLock { () -> (Int, HitCounter) in
-            if let slot = slotsByName[name] { return (slot, hitCounters[slot]) }
+        let (slot, counter, sequence) = lock.withLock { () -> (Int, HitCounter, FlagDrawSequence) in
+            if let slot = slotsByName[name] { return (slot, hitCounters[slot], drawSequences[slot]) }
             let slot = slotNames.count
             slotsByName[name] = slot
             slotNames.append(name)
             hitCounters.append(HitCounter())
+            drawSequences.append(FlagDrawSequence())
             compiledDefinitions.append(nil)
             definitionTags.append(0)
             // Publish before returning so the new slot exists in the table the handle reads.
             republish(now: Date())
-            return (slot, hitCounters[slot])
+            return (slot, hitCounters[slot], drawSequences[slot])
         }
-        return FlagHandle(name: name, slot: slot, hits: counter, follower: self)
+        return FlagHandle(name: name, slot: slot, hits: counter, sequence: sequence, follower: self)
     }
 
     // MARK: - Loading
@@ -197,7 +202,8 @@ final class ControlFileFollower: @unchecked Sendable {
                 definitionTags[slot] = nextDefinitionTag
                 nextDefinitionTag += 1
             }
-            entries.append(CompiledFlag(flag, definitionTag: definitionTags[slot], now: now))
+            entries.append(CompiledFlag(flag, definitionTag: definitionTags[slot], now: now,
+                                        useFlagSeed: !readerSeeded))
         }
         nextExpiry = currentDocument.flags.values
             .compactMap { $0.enabled ? $0.expiresAt : nil }

@@ -21,6 +21,10 @@ public struct Flag: Equatable, Sendable {
     /// Per reading process: after this many firings the flag stops firing in that process
     /// until its definition changes (`"max_hits"`).
     public var maxHits: Int?
+    /// Seed of this flag's own decision sequence (`"seed"`, 0 ≤ seed < 2^53): readers built
+    /// without an explicit seed draw this flag's percent and jitter from it, so a
+    /// single-threaded service replays the same decisions.
+    public var seed: UInt64?
     /// Service-specific scalar parameters (`"params"`).
     public var params: [String: FlagParam]
     /// Fields not defined by protocol version 1, preserved verbatim on rewrite.
@@ -30,7 +34,7 @@ public struct Flag: Equatable, Sendable {
     public init(enabled: Bool = true, percent: Double = 100, latencyMilliseconds: Int? = nil,
                 jitterMilliseconds: Int? = nil, mode: FlagMode? = nil, severity: FlagSeverity? = nil,
                 expiresAt: Date? = nil, maxHits: Int? = nil, params: [String: FlagParam] = [:],
-                unknownFields: [String: JSONValue] = [:]) {
+                unknownFields: [String: JSONValue] = [:], seed: UInt64? = nil) {
         self.enabled = enabled
         self.percent = percent
         self.latencyMilliseconds = latencyMilliseconds
@@ -41,6 +45,7 @@ public struct Flag: Equatable, Sendable {
         self.maxHits = maxHits
         self.params = params
         self.unknownFields = unknownFields
+        self.seed = seed
     }
 
     /// Whether the flag can fire at `now`: enabled and not expired (percent and max_hits aside).

@@ -14,16 +14,18 @@ public final class FlagHandle: Sendable {
     private let publisher: SnapshotPublisher
     private let random: DecisionRandom
     private let hits: HitCounter
+    private let sequence: FlagDrawSequence
     private let follower: ControlFileFollower
 
     private static let countBits: UInt64 = 40
     private static let countMask: UInt64 = (1 << 40) - 1
     private static let tagMask: UInt64 = (1 << 24) - 1
 
-    init(name: String, slot: Int, hits: HitCounter, follower: ControlFileFollower) {
+    init(name: String, slot: Int, hits: HitCounter, sequence: FlagDrawSequence, follower: ControlFileFollower) {
         self.name = name
         self.slot = slot
         self.hits = hits
+        self.sequence = sequence
         self.follower = follower
         self.publisher = follower.publisher
         self.random = follower.random
@@ -37,7 +39,7 @@ public final class FlagHandle: Sendable {
         // Inactive flags (the common case in production) return before touching the shared
         // random state, so they cost one load and one branch and write nothing.
         guard entry.active else { return false }
-        if !entry.alwaysFires, random.next() >= entry.threshold { return false }
+        if !entry.alwaysFires, draw(entry) >= entry.threshold { return false }
         return entry.maxHits == 0 || claimHit(entry)
     }
 
@@ -46,8 +48,8 @@ public final class FlagHandle: Sendable {
     public func decide() -> FlagDecision {
         let entry = currentEntry()
         guard entry.active else { return .none }
-        let draw = random.next()
-        guard entry.alwaysFires || draw < entry.threshold else { return .none }
+        let roll = draw(entry)
+        guard entry.alwaysFires || roll < entry.threshold else { return .none }
         guard entry.maxHits == 0 || claimHit(entry) else { return .none }
         var delay = entry.latencyNanoseconds
         if entry.jitterNanoseconds > 0 {
@@ -55,7 +57,7 @@ public final class FlagHandle: Sendable {
             // The bits are a re-mix of the roll's draw (one counter step per decision); the
             // mix decorrelates them from the roll's "draw < threshold" condition.
             let span = UInt64(entry.jitterNanoseconds) * 2 + 1
-            let jitterBits = DecisionRandom.mix(draw ^ 0xD1B5_4A32_D192_ED03)
+            let jitterBits = DecisionRandom.mix(roll ^ 0xD1B5_4A32_D192_ED03)
             let offset = Int64(jitterBits.multipliedFullWidth(by: span).high)
             delay += offset - entry.jitterNanoseconds
         }
@@ -77,6 +79,13 @@ public final class FlagHandle: Sendable {
     /// Whether the flag is currently enabled and unexpired (ignores percent and max_hits).
     public var isActive: Bool {
         currentEntry().active
+    }
+
+    /// The next draw: from the flag's own `seed` sequence when it has one in force, else
+    /// from the reader's shared generator.
+    @inline(__always)
+    private func draw(_ entry: CompiledFlag) -> UInt64 {
+        entry.seeded ? sequence.next(seed: entry.seed, definitionTag: entry.definitionTag) : random.next()
     }
 
     @inline(__always)

@@ -7,6 +7,8 @@ public enum FlagLimits {
     public static let maxHits = 1_000_000_000_000
     /// `generation` at most 2^53 - 1, the largest integer every JSON reader keeps exactly.
     public static let maxGeneration: UInt64 = 9_007_199_254_740_991
+    /// `seed` at most 2^53 - 1 too, so a seed written by one tool reads back exact in any other.
+    public static let maxSeed: UInt64 = 9_007_199_254_740_991
     /// Flag names and `params` keys are at most this many bytes.
     public static let maxNameLength = 128
     /// A control file is at most 1 MiB (thousands of flags; also the most a Kubernetes

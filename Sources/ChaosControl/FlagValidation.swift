@@ -32,6 +32,10 @@ public enum FlagValidation {
         if let maxHits = flag.maxHits, maxHits < 1 || maxHits > FlagLimits.maxHits {
             throw fail("max_hits", .integer(Int64(maxHits)), "is out of range 1-\(FlagLimits.maxHits)")
         }
+        if let seed = flag.seed, seed > FlagLimits.maxSeed {
+            let shown: JSONValue = seed <= UInt64(Int64.max) ? .integer(Int64(seed)) : .double(Double(seed))
+            throw fail("seed", shown, "is out of range 0-\(FlagLimits.maxSeed)")
+        }
         for (key, value) in flag.params {
             guard !key.isEmpty, key.utf8.count <= FlagLimits.maxNameLength else {
                 throw fail("params", .string(key), "is not a valid parameter name (1-128 bytes)")
@@ -50,8 +54,8 @@ public enum FlagValidation {
 enum FlagField {
     static let enabled = "enabled", percent = "percent", latency = "latency_ms", jitter = "jitter_ms"
     static let mode = "mode", severity = "severity", expiresAt = "expires_at", maxHits = "max_hits"
-    static let params = "params"
-    static let known: Set<String> = [enabled, percent, latency, jitter, mode, severity, expiresAt, maxHits, params]
+    static let params = "params", seed = "seed"
+    static let known: Set<String> = [enabled, percent, latency, jitter, mode, severity, expiresAt, maxHits, params, seed]
 }
 
 /// The JSON field names at the top level of a control file.

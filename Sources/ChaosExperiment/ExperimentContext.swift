@@ -10,8 +10,8 @@ public struct ExperimentContext {
     /// How HTTP and Prometheus probes reach servers (ChaosHTTP's libcurl client in the CLI).
     public var httpTransport: HTTPProbeTransport?
     /// The run's seed: each pod and container step picks its targets with a seed derived
-    /// from it (`SeedDerivation`), so a run can be repeated. Flag percentages and toxicity are
-    /// drawn by the services and the proxy server, not here.
+    /// from it (`SeedDerivation`), and each flag or toxic step writes a derived `seed` that
+    /// the services and the proxy server draw from, so a run can be repeated.
     public var seed: UInt64?
     /// Directory relative paths in the file are resolved against (the file's directory).
     public var baseDirectory: String

@@ -1,4 +1,5 @@
 import ChaosConfig
+import ChaosControl
 import ChaosCore
 import Foundation
 
@@ -20,7 +21,7 @@ public struct FaultProfile: Equatable, Sendable {
     public var flags: [FlagSetting]
 
     public static let flagFields: Set<String> = [
-        "enabled", "percent", "latency_ms", "jitter_ms", "mode", "severity", "max_hits", "params", "for",
+        "enabled", "percent", "latency_ms", "jitter_ms", "mode", "severity", "max_hits", "params", "for", "seed",
     ]
 
     /// Load and validate; every problem is reported with file, line and field.
@@ -64,6 +65,7 @@ public struct FaultProfile: Equatable, Sendable {
         if let v = node["mode"] { s.mode = v.choice(["fail", "fallback"]) }
         if let v = node["severity"] { s.severity = v.choice(["soft", "hard"]) }
         if let v = node["max_hits"] { s.maxHits = v.int(in: 1...Int(Int32.max)) }
+        if let v = node["seed"] { s.seed = v.int(in: 0...Int(FlagLimits.maxSeed)).map(UInt64.init) }
         if let v = node["for"] { s.forSeconds = v.seconds() } else { s.forSeconds = defaultFor }
         if let params = node["params"] {
             for (key, value) in params.entries() ?? [] {

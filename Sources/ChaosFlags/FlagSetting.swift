@@ -15,6 +15,8 @@ public struct FlagSetting: Equatable, Sendable {
     public var maxHits: Int?
     /// Service-specific values; numbers and booleans keep their JSON type.
     public var params: [String: FlagParam] = [:]
+    /// The flag's own decision seed (`--seed`, `seed:`); see docs/control-file.md.
+    public var seed: UInt64?
     /// Seconds from now until the flag turns itself off (`--for`).
     public var forSeconds: Double?
 
@@ -38,7 +40,7 @@ extension FlagSetting {
         try FlagValidation.validateName(name)
         var flag = Flag(enabled: enabled, percent: percent ?? 100, latencyMilliseconds: latencyMs,
                         jitterMilliseconds: jitterMs, expiresAt: forSeconds.map { now.addingTimeInterval($0) },
-                        maxHits: maxHits, params: params)
+                        maxHits: maxHits, params: params, seed: seed)
         // Text-valued choices go through the decoder's own checks, so an unknown mode is
         // refused with the same message the file would get.
         if let mode { try flag.assign("mode", fromText: mode, flag: name) }

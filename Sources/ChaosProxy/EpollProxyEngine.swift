@@ -205,7 +205,7 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
     /// then hand it to the next loop.
     private func dispatch(client: Int32, peer: SocketAddress?, runtime: ProxyRuntime, from: EventLoop, now: Nanos) {
         let counters = runtime.counters
-        counters.accepted.wrappingAdd(1, ordering: .relaxed)
+        let ordinal = counters.accepted.wrappingAdd(1, ordering: .relaxed).newValue
         let id = nextConnectionId.wrappingAdd(1, ordering: .relaxed).newValue
         var random = SeededRandom(seed: seed ^ (id &* 0x9E37_79B9_7F4A_7C15))
         for spec in runtime.toxics.specs {
@@ -215,7 +215,8 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
             case .resetConnections: resets = true
             default: continue
             }
-            let hit = spec.toxicity >= 1 || (spec.toxicity > 0 && Double.random(in: 0..<1, using: &random) < spec.toxicity)
+            var own = spec.ownRandom(connection: ordinal)
+            let hit = own != nil ? spec.hits(drawing: &own!) : spec.hits(drawing: &random)
             guard hit else { continue }
             counters.refused.wrappingAdd(1, ordering: .relaxed)
             counters.countToxicApplied(spec.name)
@@ -236,18 +237,19 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
         }
         target.assignedConnections.wrappingAdd(1, ordering: .relaxed)
         if target === from {
-            Self.adopt(client: client, peer: peer, id: id, runtime: runtime, loop: target, random: random, acceptedAt: now)
+            Self.adopt(client: client, peer: peer, id: id, ordinal: ordinal, runtime: runtime, loop: target, random: random,
+                       acceptedAt: now)
         } else {
             // Static, so a queued command never keeps the engine alive on a loop thread.
             target.execute {
-                Self.adopt(client: client, peer: peer, id: id, runtime: runtime, loop: target, random: random,
+                Self.adopt(client: client, peer: peer, id: id, ordinal: ordinal, runtime: runtime, loop: target, random: random,
                            acceptedAt: now)
             }
         }
     }
 
     /// Dial upstream and start serving the connection (on `loop`'s thread).
-    private static func adopt(client: Int32, peer: SocketAddress?, id: UInt64, runtime: ProxyRuntime, loop: EventLoop,
+    private static func adopt(client: Int32, peer: SocketAddress?, id: UInt64, ordinal: UInt64, runtime: ProxyRuntime, loop: EventLoop,
                               random: SeededRandom, acceptedAt: Nanos) {
         /// The connection never starts: close what was opened and give the loop its slot back.
         func drop(_ descriptors: Int32...) {
@@ -266,7 +268,7 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
         if rc != 0 && errno != EINPROGRESS { return drop(server, client) }
         let record = ConnectionRecord(id: id, client: peer, upstream: upstream, acceptedAt: acceptedAt)
         let connection = ProxyConnection(id: id, runtime: runtime, loop: loop, clientFd: client, serverFd: server,
-                                         record: record, random: random)
+                                         record: record, random: random, ordinal: ordinal)
         runtime.add(record)
         runtime.counters.active.wrappingAdd(1, ordering: .relaxed)
         loop.connections[ObjectIdentifier(runtime), default: [:]][id] = connection

@@ -20,6 +20,8 @@ final class ProxyConnection: EpollTarget, TimerTarget {
     private var connecting = true
     private(set) var closed = false
     private var random: SeededRandom
+    /// This connection's place among its proxy's connections (1, 2, …): seeded toxics draw by it.
+    private let ordinal: UInt64
     /// Per toxic name: the toxicity the decision was drawn for, and whether the toxic applies.
     private var decisions: [String: (toxicity: Double, applies: Bool)] = [:]
     private var appliedVersion: UInt64 = .max
@@ -34,7 +36,7 @@ final class ProxyConnection: EpollTarget, TimerTarget {
     private var timerAt: Nanos?
 
     init(id: UInt64, runtime: ProxyRuntime, loop: EventLoop, clientFd: Int32, serverFd: Int32,
-         record: ConnectionRecord, random: SeededRandom) {
+         record: ConnectionRecord, random: SeededRandom, ordinal: UInt64) {
         self.id = id
         self.runtime = runtime
         self.loop = loop
@@ -42,6 +44,7 @@ final class ProxyConnection: EpollTarget, TimerTarget {
         self.serverFd = serverFd
         self.record = record
         self.random = random
+        self.ordinal = ordinal
         let counters = runtime.counters
         upstream = Direction(stream: .upstream, source: clientFd, destination: serverFd, pipes: loop.pipes,
                              copyBuffer: loop.copyBuffer, lateness: counters.releaseLateness) { [record] n in
@@ -145,7 +148,12 @@ final class ProxyConnection: EpollTarget, TimerTarget {
         for name in Array(decisions.keys) where !specs.contains(where: { $0.name == name }) {
             decisions[name] = nil  // removed toxics: a later toxic of that name draws again
         }
-        let makeRandom: (ToxicSpec) -> SeededRandom = { [self] _ in SeededRandom(seed: random.next()) }
+        let makeRandom: (ToxicSpec) -> SeededRandom = { [self] spec in
+            // A seeded toxic's stage draws the second value of its own sequence (the first decided toxicity).
+            guard var own = spec.ownRandom(connection: ordinal) else { return SeededRandom(seed: random.next()) }
+            _ = own.next()
+            return SeededRandom(seed: own.next())
+        }
         var outcome = upstream.applyToxics(applying.filter { $0.stream == .upstream }, now: now, makeRandom: makeRandom)
         let downstreamOutcome = downstream.applyToxics(applying.filter { $0.stream == .downstream }, now: now,
                                                        makeRandom: makeRandom)
@@ -156,7 +164,8 @@ final class ProxyConnection: EpollTarget, TimerTarget {
     /// Whether `spec` applies to this connection: drawn once per toxic (again if its toxicity changes).
     private func decide(_ spec: ToxicSpec) -> Bool {
         if let known = decisions[spec.name], known.toxicity == spec.toxicity { return known.applies }
-        let applies = spec.toxicity >= 1 || (spec.toxicity > 0 && Double.random(in: 0..<1, using: &random) < spec.toxicity)
+        var own = spec.ownRandom(connection: ordinal)
+        let applies = own != nil ? spec.hits(drawing: &own!) : spec.hits(drawing: &random)
         decisions[spec.name] = (spec.toxicity, applies)
         if applies { runtime.counters.countToxicApplied(spec.name) }
         return applies

@@ -1,3 +1,5 @@
+import ChaosCore
+
 /// Which direction a toxic acts on, in Toxiproxy's words: `upstream` is client → server,
 /// `downstream` is server → client (the default).
 public enum ToxicStream: String, Sendable, Equatable, CaseIterable {
@@ -49,11 +51,28 @@ public struct ToxicSpec: Sendable, Equatable {
     /// Probability (0…1) that a given connection is affected, decided once per connection.
     public var toxicity: Double
     public var kind: ToxicKind
+    /// chaosctl extension: the toxic's own seed. Its toxicity and jitter draws for a proxy's
+    /// n-th connection then depend only on this seed and n, not on the engine's seed or on
+    /// other toxics, so a run can be repeated.
+    public var seed: UInt64?
 
-    public init(name: String, stream: ToxicStream, toxicity: Double, kind: ToxicKind) {
+    public init(name: String, stream: ToxicStream, toxicity: Double, kind: ToxicKind, seed: UInt64? = nil) {
         self.name = name
         self.stream = stream
         self.toxicity = toxicity
         self.kind = kind
+        self.seed = seed
+    }
+}
+
+extension ToxicSpec {
+    /// This toxic's random source for its proxy's `ordinal`-th connection, when it has a seed.
+    func ownRandom(connection ordinal: UInt64) -> SeededRandom? {
+        seed.map { SeededRandom(seed: $0 &+ ordinal &* 0x9E37_79B9_7F4A_7C15) }
+    }
+
+    /// Whether the toxic applies to one connection, drawing `random` unless toxicity is 0 or 1.
+    func hits(drawing random: inout SeededRandom) -> Bool {
+        toxicity >= 1 || (toxicity > 0 && Double.random(in: 0..<1, using: &random) < toxicity)
     }
 }

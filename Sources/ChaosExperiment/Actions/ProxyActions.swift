@@ -36,6 +36,12 @@ enum ProxyActions {
             }
         }
         guard let proxy, let type, let stream, let toxicity, attributesValid else { return nil }
+        // The toxic's own seed (chaosctl's extension attribute; Toxiproxy ignores it), derived
+        // from the run's seed and the step's place in the file unless the step sets one.
+        if attributes[ToxicDecoding.seedAttribute] == nil, let runSeed = context.seed {
+            let seed = SeedDerivation.seed(runSeed, for: node.path) & UInt64(ToxicDecoding.maximumSeed)
+            attributes[ToxicDecoding.seedAttribute] = Int64(seed)
+        }
         let fault = ToxicFault(endpoint: endpoint(node), proxy: proxy, name: node["name"]?.string(), type: type,
                                stream: stream, toxicity: toxicity, attributes: attributes)
         return .fault(fault, duration: duration)

@@ -11,11 +11,13 @@ public struct Toxic: Sendable, Equatable {
     public var attributes: [String: Int64]
     /// chaosctl extension: how long the toxic lives, in milliseconds, when set.
     public var ttlMs: Int64?
+    /// chaosctl extension: the toxic's own seed (attribute `seed`), shown only when set.
+    public var seed: UInt64?
     /// Absolute expiry on `MonotonicClock`, set by the registry when `ttlMs` is.
     public var expiresAtNs: UInt64?
 
     public init(name: String, type: ToxicType, stream: ToxicStream = .downstream, toxicity: Float = 1,
-                attributes: [String: Int64] = [:], ttlMs: Int64? = nil) {
+                attributes: [String: Int64] = [:], ttlMs: Int64? = nil, seed: UInt64? = nil) {
         self.name = name
         self.type = type
         self.stream = stream
@@ -24,6 +26,7 @@ public struct Toxic: Sendable, Equatable {
         for attribute in type.attributes { complete[attribute.name] = attributes[attribute.name] ?? 0 }
         self.attributes = complete
         self.ttlMs = ttlMs
+        self.seed = seed
     }
 
     /// Toxiproxy's default name when none is given: "<type>_<stream>".
@@ -32,13 +35,15 @@ public struct Toxic: Sendable, Equatable {
     /// The data plane's form, or `nil` for toxics that do nothing (`noop`).
     public var spec: ToxicSpec? {
         guard let kind = type.kind(attributes) else { return nil }
-        return ToxicSpec(name: name, stream: stream, toxicity: Double(min(max(toxicity, 0), 1)), kind: kind)
+        return ToxicSpec(name: name, stream: stream, toxicity: Double(min(max(toxicity, 0), 1)), kind: kind,
+                          seed: seed)
     }
 
     /// Toxiproxy's JSON: attributes, name, type, stream, toxicity; then `ttl_remaining_ms`
     /// only when a ttl is set, so Toxiproxy clients never see a new field otherwise.
     public func json(nowNs: UInt64) -> String {
-        let attributeJSON = JSONWriter.object(type.attributes.map { ($0.name, String(attributes[$0.name] ?? 0)) })
+        let attributeJSON = JSONWriter.object(type.attributes.map { ($0.name, String(attributes[$0.name] ?? 0)) }
+                                              + (seed.map { [(ToxicDecoding.seedAttribute, String($0))] } ?? []))
         var members: [(String, String)] = [
             ("attributes", attributeJSON),
             ("name", JSONWriter.string(name)),

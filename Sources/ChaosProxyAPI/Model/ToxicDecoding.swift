@@ -6,6 +6,10 @@ import ChaosProxy
 public enum ToxicDecoding {
     /// Longest accepted ttl: a forgotten toxic should not outlive a week.
     public static let maximumTTLMs: Int64 = 7 * 86_400_000
+    /// chaosctl's extension attribute: the toxic's own seed (Toxiproxy ignores unknown attributes).
+    public static let seedAttribute = "seed"
+    /// Largest seed: 2^53 - 1, so every JSON client keeps it exact.
+    public static let maximumSeed: Int64 = 9_007_199_254_740_991
 
     /// A new toxic, checked in Toxiproxy's order: body types, stream, default name,
     /// type, name already taken (`exists`), attributes; then chaosctl's ranges and ttl.
@@ -34,6 +38,7 @@ public enum ToxicDecoding {
         var toxic = Toxic(name: resolvedName, type: type, stream: stream, toxicity: toxicity ?? 1,
                           attributes: attributes)
         toxic.ttlMs = try ttl(reader.raw("ttl"))
+        toxic.seed = try seed(reader.raw("attributes"), type: type)
         return toxic
     }
 
@@ -46,6 +51,7 @@ public enum ToxicDecoding {
             if let toxicity = try reader.float32("toxicity") { updated.toxicity = toxicity }
             updated.attributes = try decodeAttributes(reader.raw("attributes"), type: toxic.type, base: toxic.attributes)
             if let newTTL = try ttl(reader.raw("ttl")) { updated.ttlMs = newTTL }
+            if let newSeed = try seed(reader.raw("attributes"), type: toxic.type) { updated.seed = newSeed }
         } catch let error as APIError {
             throw error
         } catch {
@@ -77,6 +83,20 @@ public enum ToxicDecoding {
             values[attribute.name] = value
         }
         return values
+    }
+
+    /// chaosctl's `seed` attribute (0 … 2^53 - 1), or nil when the body has none.
+    static func seed(_ raw: JSONValue?, type: ToxicType) throws -> UInt64? {
+        guard let raw, case .object = raw else { return nil }
+        let reader = GoFieldReader(nested: raw, structName: "\(type.goStructName).attributes")
+        let value: Int64?
+        do { value = try reader.int64(seedAttribute, goType: "uint64") } catch { throw APIError.badRequestBody(error) }
+        guard let value else { return nil }
+        guard value >= 0, value <= maximumSeed else {
+            throw APIError(status: 400, message:
+                "invalid attribute \(seedAttribute)=\(value) for \(type.rawValue) toxic: must be between 0 and \(maximumSeed)")
+        }
+        return UInt64(value)
     }
 
     /// chaosctl's `ttl`: a number of milliseconds, or a duration string ("30s", "5m").

@@ -31,6 +31,8 @@ struct FlagEnableCommand: ParsableCommand {
     @Option(name: .customLong("max-hits"), help: "Stop firing after this many hits in each reading process.") var maxHits: Int?
     @Option(name: .customLong("param"), help: ArgumentHelp("Service-specific parameter (repeatable).", valueName: "key=value"))
     var params: [String] = []
+    @Option(help: ArgumentHelp("Seed of this flag's own percent/jitter sequence (0 to 2^53-1): readers without a seed of their own replay the same decisions.", valueName: "n"))
+    var seed: UInt64?
     @Option(name: .customLong("for"), help: ArgumentHelp("Turn the flag off after this long (15m, 90s, 1h30m).", valueName: "duration"))
     var duration: String?
     @ArgumentParser.Flag(help: "Stay in the foreground and revert on expiry, SIGINT or SIGTERM.") var wait = false
@@ -44,6 +46,7 @@ struct FlagEnableCommand: ParsableCommand {
             setting.mode = mode
             setting.severity = severity
             setting.maxHits = maxHits
+            setting.seed = seed
             for param in params {
                 guard let eq = param.firstIndex(of: "="), eq != param.startIndex else {
                     throw ChaosError("flag \"\(name)\": --param '\(param)' must be key=value", exitCode: .usage)
