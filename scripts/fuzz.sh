@@ -43,7 +43,11 @@ scratch=.build-fuzz
 # lld: with ld.gold the sanitizer-coverage sections of an ASan build are dropped and
 # libFuzzer runs blind ("no interesting inputs"). CHAOS_FUZZING drops each target's
 # replay main, since libFuzzer brings its own.
-build=(swift build --scratch-path "$scratch" --sanitize=fuzzer --sanitize=address
+# One -sanitize=fuzzer,address for swiftc, not SwiftPM's --sanitize twice: SwiftPM passes
+# each as its own -sanitize= flag in an order that varies from run to run, and swiftc keeps
+# only the last, so half the builds lost their coverage (or ASan). --sanitize=fuzzer still
+# makes SwiftPM instrument the C shims and link libFuzzer.
+build=(swift build --scratch-path "$scratch" --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address
        -Xswiftc -use-ld=lld -Xswiftc -DCHAOS_FUZZING)
 bin="$("${build[@]}" --show-bin-path)"
 export SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0:handle_abort=1
@@ -58,7 +62,7 @@ if [ "$build_first" = 1 ]; then
   echo "built in $((SECONDS - build_start)) s"
 fi
 # A binary without coverage counters for the code under test fuzzes blind and finds
-# nothing; that happened once with builds racing in one scratch path. Refuse to run it.
+# nothing; that is how a lost -sanitize=fuzzer showed. Refuse to run it.
 for t in "${targets[@]}"; do
   counters=$("$bin/fuzz-$t" -runs=0 </dev/null 2>&1 | sed -nE 's/.*Loaded 1 modules +\(([0-9]+) inline.*/\1/p' | head -1)
   if [ "${counters:-0}" -lt 1000 ]; then

@@ -111,7 +111,10 @@ final class ControlFileReaderTests: XCTestCase {
 
     // MARK: - Change propagation
 
-    func testInotifySeesAWriteWithin50Milliseconds() throws {
+    /// Behaviour only: with a 60 s poll interval, a change seen within 2 s came through
+    /// inotify. How fast (the 50 ms target) is a figure of scripts/bench-control.sh
+    /// (PropagationBenchmark), not a timed assert on a shared machine.
+    func testInotifyDeliversWritesLongBeforeThePollInterval() throws {
         try writer.update { $0.flags["warm-up"] = Flag() }
         // A 60 s poll interval: only inotify can deliver the change in time.
         let reader = ControlFileReader(path: path, pollInterval: .seconds(60))
@@ -119,15 +122,12 @@ final class ControlFileReaderTests: XCTestCase {
         let changes = Recorder<(UInt64, UInt64)>()
         reader.onChange = { changes.append(($0, $1)) }
         let slow = reader.flag("slow-db")
-        var worst: TimeInterval = 0
         for round in 0..<5 {
             let enable = round % 2 == 0
             try writer.update { $0.flags["slow-db"] = Flag(enabled: enable) }
-            let elapsed = try XCTUnwrap(waitUntil(timeout: 2, pollEvery: 0.0002) { slow.fires() == enable },
-                                        "change never seen")
-            worst = max(worst, elapsed)
+            XCTAssertNotNil(waitUntil(timeout: 2, pollEvery: 0.0002) { slow.fires() == enable },
+                            "round \(round): change not seen within 2 s of a 60 s poll interval")
         }
-        XCTAssertLessThanOrEqual(worst, 0.050, "worst write → visible latency \(worst * 1000) ms")
         XCTAssertNotNil(waitUntil(timeout: 1) { changes.values.count == 5 })
         XCTAssertEqual(changes.values.map(\.0), [1, 2, 3, 4, 5])
         XCTAssertEqual(changes.values.map(\.1), [2, 3, 4, 5, 6])

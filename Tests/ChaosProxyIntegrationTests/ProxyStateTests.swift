@@ -81,7 +81,10 @@ final class ProxyStateTests: IntegrationTestCase {
         XCTAssertEqual(group.wait(timeout: .now() + 60), .success)
         XCTAssertEqual(bad.value, 0, "every saturating transfer stayed byte-exact")
         XCTAssertGreaterThan(calls, 20)
-        XCTAssertLessThan(slowest, 0.5, "slowest of \(calls) API calls under load")
+        // Behaviour: every call was answered while the data plane was saturated. The bound
+        // is generous (a stuck API would take the client's full timeout); latency figures
+        // belong to scripts/bench-proxy.sh, not to a timed assert on a shared machine.
+        XCTAssertLessThan(slowest, 3, "slowest of \(calls) API calls under load")
     }
 
     func testTenThousandSequentialConnectionsLeaveNoDescriptorBehind() throws {
