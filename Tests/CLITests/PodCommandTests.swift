@@ -7,13 +7,13 @@ import XCTest
 final class PodCommandTests: XCTestCase {
     private var temp: TempDir!
     private var cli: Chaosctl!
-    private var server: Process?
+    private var double: KubeDoubleProcess?
 
     override func setUpWithError() throws {
         temp = try TempDir()
         cli = Chaosctl(controlPath: temp.path + "/control.json", stateDir: temp.path + "/state")
-        try makeCertificates()
         let port = try startDouble()
+        // The double's kubeconfig again, plus a context whose token the double rejects.
         try """
         apiVersion: v1
         kind: Config
@@ -35,27 +35,9 @@ final class PodCommandTests: XCTestCase {
     }
 
     override func tearDown() {
-        if let server, server.isRunning {
-            kill(server.processIdentifier, SIGTERM)
-            server.waitUntilExit()
-        }
-        server = nil
+        double?.stop()
+        double = nil
         temp = nil
-    }
-
-    private func makeCertificates() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", """
-        set -e; cd '\(temp.path)'
-        printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext
-        openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1 -subj /CN=ca 2>/dev/null
-        openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=apiserver 2>/dev/null
-        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 1 -extfile san.ext 2>/dev/null
-        """]
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw fixtureUnavailable("openssl could not make certificates") }
     }
 
     private func startDouble() throws -> Int {
@@ -87,21 +69,9 @@ final class PodCommandTests: XCTestCase {
             "pdbs": [["namespace": "chaos", "name": "web-pdb", "matchLabels": ["app": "web"], "minAvailable": 2]],
             "kubeletNodes": ["node-1"],
         ]
-        try JSONSerialization.data(withJSONObject: scenario).write(to: URL(fileURLWithPath: temp.path + "/scenario.json"))
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../ChaosKubernetesTests/Fixtures/kube_apiserver_double.py").standardizedFileURL.path
-        let p = Process()
-        let out = Pipe()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", fixture, "--cert", temp.path + "/server.pem", "--key", temp.path + "/server.key",
-                       "--client-ca", temp.path + "/ca.pem", "--scenario", temp.path + "/scenario.json"]
-        p.standardOutput = out
-        try p.run()
-        server = p
-        let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
-        guard line.hasPrefix("READY "), let port = Int(line.dropFirst(6).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw fixtureUnavailable("kube-apiserver double did not start: \(line)")
-        }
+        let started = try KubeDoubleProcess(directory: temp.path, scenario: scenario)
+        double = started
+        let port = started.port
         return port
     }
 
