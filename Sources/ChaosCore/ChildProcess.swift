@@ -14,8 +14,10 @@ public enum ChildProcess {
     static let resetToDefault: [Int32] = [SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP]
 
     /// Spawn `argv` (looked up in PATH) with stdin from /dev/null and the given stdout/stderr
-    /// descriptors, in `directory` if given. Returns its pid, which is also its process group.
-    public static func spawn(argv: [String], directory: String? = nil, stdout: Int32, stderr: Int32) throws -> pid_t {
+    /// descriptors, in `directory` if given, with `environment` (nil: this process's).
+    /// Returns its pid, which is also its process group.
+    public static func spawn(argv: [String], directory: String? = nil, environment: [String: String]? = nil,
+                             stdout: Int32, stderr: Int32) throws -> pid_t {
         precondition(!argv.isEmpty, "ChildProcess.spawn needs a program")
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -42,8 +44,12 @@ public enum ChildProcess {
 
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for arg in cArgs { free(arg) } }
+        var cEnv: [UnsafeMutablePointer<CChar>?] = (environment ?? [:]).map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for entry in cEnv { free(entry) } }
         var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, argv[0], &actions, &attributes, &cArgs, environ)
+        let rc = environment == nil
+            ? posix_spawnp(&pid, argv[0], &actions, &attributes, &cArgs, environ)
+            : posix_spawnp(&pid, argv[0], &actions, &attributes, &cArgs, &cEnv)
         guard rc == 0 else {
             let place = directory.map { " in \($0)" } ?? ""
             throw ProcessRunError("cannot run \(argv[0])\(place): \(String(cString: strerror(rc)))")

@@ -34,7 +34,8 @@ public enum ProcessRunner {
     /// after, so two probes spawning at once must not leak each other's pipe ends.
     private static let spawnLock = NSLock()
 
-    public static func run(argv: [String], timeout: Double) throws -> Outcome {
+    /// Run `argv` with `environment` (nil: this process's), killing its whole group at `timeout`.
+    public static func run(argv: [String], timeout: Double, environment: [String: String]? = nil) throws -> Outcome {
         let start = DispatchTime.now().uptimeNanoseconds
         let deadline = start + UInt64(max(0, timeout) * 1e9)
         var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
@@ -49,7 +50,7 @@ public enum ProcessRunner {
             }
             for fd in out + err { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
             do {
-                pid = try ChildProcess.spawn(argv: argv, stdout: out[1], stderr: err[1])
+                pid = try ChildProcess.spawn(argv: argv, environment: environment, stdout: out[1], stderr: err[1])
             } catch {
                 for fd in out + err { close(fd) }
                 throw error

@@ -94,7 +94,7 @@ final class SignalRouter: @unchecked Sendable {
         var byte: UInt8 = 0
         while true {
             let n = read(fd, &byte, 1)
-            if n == 1 { dispatch(Int32(byte)) } else if n < 0 && errno != EINTR { return }
+            if n == 1 { dispatch(Int32(byte)) } else if n == 0 || errno != EINTR { return }
         }
     }
 
@@ -117,9 +117,9 @@ final class SignalRouter: @unchecked Sendable {
 
     /// The first signal already given to a trap that is still live: an enclosing command was
     /// interrupted, so whatever starts inside it now must end at once.
-    func signalTakenByLiveTrap() -> Int32? {
+    func signalTakenByLiveTrap(among signals: [Int32]) -> Int32? {
         lock.lock(); defer { lock.unlock() }
-        return delivered.sorted { $0.key < $1.key }.first?.value
+        return delivered.sorted { $0.key < $1.key }.first { signals.contains($0.value) }?.value
     }
 
     private func forwardedNow(_ sig: Int32) -> Bool {

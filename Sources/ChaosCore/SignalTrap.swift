@@ -56,7 +56,7 @@ public final class FaultHold: @unchecked Sendable {
         }
         // A signal an enclosing trap already took (e.g. between a command's rounds, just
         // before this hold began) counts as this hold's own: it must not start holding.
-        if let sig = SignalRouter.shared.signalTakenByLiveTrap() {
+        if let sig = SignalRouter.shared.signalTakenByLiveTrap(among: [SIGINT, SIGTERM]) {
             caught.set(sig)
             done.signal()
         }

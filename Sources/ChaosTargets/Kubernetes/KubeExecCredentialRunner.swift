@@ -48,39 +48,29 @@ public final class KubeExecCredentialRunner: @unchecked Sendable {
         guard let executable = Self.locate(config.command) else {
             throw failure(config, "was not found (not executable or not in PATH)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = config.args
         var environment = ProcessInfo.processInfo.environment
         for pair in config.env { environment[pair.name] = pair.value }
         // client-go passes the request context; plugins may read it (we are never interactive).
         environment["KUBERNETES_EXEC_INFO"] =
             #"{"apiVersion":"\#(config.apiVersion)","kind":"ExecCredential","spec":{"interactive":false}}"#
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch {
+        // ProcessRunner (not Foundation's Process, which passes on chaosctl's blocked SIGINT/SIGTERM
+        // and ignored signals): the plugin starts with a clean signal state in its own group.
+        let outcome: ProcessRunner.Outcome
+        do {
+            outcome = try ProcessRunner.run(argv: [executable] + config.args, timeout: timeout, environment: environment)
+        } catch {
             throw failure(config, "could not start: \(error)")
         }
-        // Read both pipes while the plugin runs so a chatty plugin cannot block on a full pipe.
-        let group = DispatchGroup()
-        let stdoutBox = DataBox(), stderrBox = DataBox()
-        DispatchQueue.global().async(group: group) { stdoutBox.set(out.fileHandleForReading.readDataToEndOfFile()) }
-        DispatchQueue.global().async(group: group) { stderrBox.set(err.fileHandleForReading.readDataToEndOfFile()) }
-        let finished = group.wait(timeout: .now() + timeout) == .success
-        let stdout = stdoutBox.get(), stderr = stderrBox.get()
-        if !finished {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        guard let status = outcome.exitStatus else {
             throw failure(config, "did not finish within \(DurationParser.format(timeout))")
         }
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let why = String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw failure(config, "exited with status \(process.terminationStatus)" + (why.isEmpty ? "" : ": \(why.prefix(300))"))
+        guard status == .exited(0) else {
+            let why = outcome.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+            let how: String
+            if case .exited(let code) = status { how = "exited with status \(code)" } else { how = "was \(status)" }
+            throw failure(config, how + (why.isEmpty ? "" : ": \(why.prefix(300))"))
         }
+        let stdout = Data(outcome.stdout.utf8)
         return try Self.parse(stdout, config: config, failure: failure)
     }
 
@@ -104,14 +94,6 @@ public final class KubeExecCredentialRunner: @unchecked Sendable {
             throw failure(config, "printed an ExecCredential with neither status.token nor clientCertificateData+clientKeyData")
         }
         return credential
-    }
-
-    /// Holds what a reader thread collected.
-    private final class DataBox: @unchecked Sendable {
-        private let lock = NSLock()
-        private var data = Data()
-        func set(_ d: Data) { lock.lock(); data = d; lock.unlock() }
-        func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
     }
 
     /// An absolute path, or the first PATH entry holding an executable of that name.
