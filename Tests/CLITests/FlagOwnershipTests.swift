@@ -49,6 +49,8 @@ final class FlagOwnershipTests: XCTestCase {
         let recover = try cli.run(["recover"])
         XCTAssertEqual(recover.status, 0, recover.stderr)
         XCTAssertTrue(recover.stderr.contains("superseded"), recover.stderr)
+        XCTAssertTrue(recover.stdout.hasPrefix("ended (changed since, left as it is) "), recover.stdout)
+        XCTAssertFalse(recover.stdout.contains("reverted"), "nothing was put back: \(recover.stdout)")
         XCTAssertEqual(try flags()["x"]?["percent"] as? Double, 30, "the teammate's definition must stay")
         // status agrees with the file: one line for x, in force.
         let after = try statusLines()

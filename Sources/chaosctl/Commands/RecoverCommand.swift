@@ -40,7 +40,12 @@ struct RecoverCommand: ParsableCommand {
                 return
             }
             let outcome = lifecycle.recover(all: all, kinds: kinds)
-            for r in outcome.reverted { print("reverted \(r.id) \(r.kind) \(r.target): \(r.summary)") }
+            let touchedBySomeoneElse = Set(outcome.leftAlone.map { $0.0.id })
+            for r in outcome.reverted {
+                // A record whose change was since replaced did not put anything back there.
+                let verb = touchedBySomeoneElse.contains(r.id) ? "ended (changed since, left as it is)" : "reverted"
+                print("\(verb) \(r.id) \(r.kind) \(r.target): \(r.summary)")
+            }
             // A revert undoes only its own change: say what it found changed and left alone.
             for (r, notes) in outcome.leftAlone {
                 for note in notes { Failures.printError("record \(r.id): \(note)") }
