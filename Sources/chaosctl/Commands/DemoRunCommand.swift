@@ -34,11 +34,10 @@ struct DemoRunCommand: ParsableCommand {
             let dir = reportDir ?? RunCommand.defaultReportDirectory(for: experiment)
             // The demo's faults are journaled in its own state directory: they die with it.
             let runner = ExperimentRunner(experiment: parsed, lifecycle: Lifecycle.make(journal: FaultJournal(directory: work + "/state")),
-                                          options: .init(reportDirectory: dir))
+                                          options: .init(reportDirectory: dir, seed: seed))
             return try runner.run()
         }
-        print("\n\(result.outcome.text): \(result.report.title)")
-        for verdict in result.report.analysis.verdicts { print("  [\(verdict.passed ? "pass" : "FAIL")] \(verdict.detail)") }
+        VerdictLines.print(result.report)
         let html = result.files.first { $0.hasSuffix(".html") } ?? ""
         print("\nReport: \((html as NSString).deletingLastPathComponent)/ (open \(html) in a browser)")
         if result.outcome != .passed { throw ArgumentParser.ExitCode(result.outcome.exitCode.rawValue) }

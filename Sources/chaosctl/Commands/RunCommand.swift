@@ -37,14 +37,7 @@ struct RunCommand: ParsableCommand {
                                           options: .init(reportDirectory: dir, seed: seed))
             return try runner.run()
         }
-        print("\n\(result.report.verdict.text)  [\(result.report.title)]")
-        for verdict in result.report.analysis.verdicts {
-            if let why = verdict.notMeasured { print("  [not measured] \(why)"); continue }
-            print("  [\(verdict.passed ? "pass" : "FAIL")] \(verdict.detail)")
-        }
-        if let load = result.report.load {
-            print("  load: \(load.command) → \(load.ending)")
-        }
+        VerdictLines.print(result.report)
         print("Reports: \(result.files.joined(separator: ", "))")
         if result.outcome != .passed { throw ArgumentParser.ExitCode(result.outcome.exitCode.rawValue) }
     }
