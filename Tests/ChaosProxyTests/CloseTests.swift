@@ -94,8 +94,10 @@ final class CloseTests: ProxyTestCase {
         for _ in 0..<5 {
             let first = try TestSockets.connect(port: port)
             let second = try TestSockets.connect(port: port)
+            // The proxy may dial upstream for `second` first, and the serial server
+            // would then wait on it; send both bytes before reading either.
+            for fd in [first, second] { XCTAssertTrue(TestSockets.writeAll(fd, [7])) }
             for fd in [first, second] {
-                XCTAssertTrue(TestSockets.writeAll(fd, [7]))
                 XCTAssertEqual(TestSockets.readExactly(fd, 1), [7])
                 XCTAssertEqual(TestSockets.readAll(fd) { _ in }.end, .eof)
                 close(fd)
