@@ -5,7 +5,10 @@ import PackageDescription
 //   ChaosControl   control-file protocol — the light library services link
 //   ChaosCore      durations, randomness, fault lifecycle journal, errors
 //   ChaosProxy     epoll data plane (no HTTP, no JSON, no files)
+//   ChaosJSON      the one JSON value type, with a Go-compatible parser and writer
+//   ChaosProxyModel Toxiproxy's vocabulary shared by server and client (toxic types, names)
 //   ChaosProxyAPI  Toxiproxy-compatible HTTP control API over ChaosProxy
+//   ChaosProxyClient Toxiproxy client, the proxy/toxic faults and their experiment steps
 //   ChaosNet       netem / tbf through libnl, network namespaces
 //   ChaosHTTP      libcurl client
 //   ChaosTargets   Docker and Kubernetes adapters
@@ -37,7 +40,10 @@ let package = Package(
         .systemLibrary(name: "CNetlink", pkgConfig: "libnl-route-3.0",
                        providers: [.apt(["libnl-3-dev", "libnl-route-3-dev"])]),
 
-        .target(name: "ChaosControl"),
+        // The one JSONValue (control file and Toxiproxy API alike); no dependencies, so
+        // ChaosControl stays light for the services that link it.
+        .target(name: "ChaosJSON"),
+        .target(name: "ChaosControl", dependencies: ["ChaosJSON"]),
         .target(name: "ChaosCore", dependencies: [
             "CChaosLinux",
             .product(name: "Logging", package: "swift-log"),
@@ -51,7 +57,11 @@ let package = Package(
         .target(name: "ChaosHTTPServer", dependencies: ["CChaosLinux"]),
         // The demo service and its TCP dependency, for `chaosctl demo` and end-to-end tests.
         .target(name: "ChaosDemo", dependencies: ["ChaosControl", "ChaosHTTPServer"]),
-        .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosCore", "ChaosHTTPServer", "ChaosHTTP"]),
+        // What the Toxiproxy server and client both need lives here, not in either of them:
+        // the server must not link libcurl, the client must not link the epoll data plane.
+        .target(name: "ChaosProxyModel"),
+        .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosCore", "ChaosHTTPServer", "ChaosJSON", "ChaosProxyModel"]),
+        .target(name: "ChaosProxyClient", dependencies: ["ChaosHTTP", "ChaosCore", "ChaosConfig", "ChaosJSON", "ChaosProxyModel"]),
         .target(name: "ChaosNet", dependencies: ["ChaosCore", "CNetlink", "CChaosLinux"]),
         .target(name: "ChaosHTTP", dependencies: ["CCurl", "CCurlShim", "ChaosCore"]),
         .target(name: "ChaosTargets", dependencies: [
@@ -67,12 +77,12 @@ let package = Package(
         .target(name: "ChaosReport", dependencies: ["ChaosProbe", "ChaosCore"]),
         .target(name: "ChaosExperiment", dependencies: [
             "ChaosCore", "ChaosControl", "ChaosConfig", "ChaosFlags", "ChaosProbe", "ChaosReport", "ChaosHTTP",
-            "ChaosProxyAPI", "ChaosNet", "ChaosTargets",
+            "ChaosProxyClient", "ChaosNet", "ChaosTargets",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "chaosctl", dependencies: [
-            "ChaosCore", "ChaosControl", "ChaosConfig", "ChaosFlags", "ChaosProxy", "ChaosProxyAPI", "ChaosNet",
-            "ChaosHTTP", "ChaosTargets", "ChaosProbe", "ChaosReport", "ChaosExperiment", "ChaosDemo", "ChaosHTTPServer",
+            "ChaosCore", "ChaosControl", "ChaosConfig", "ChaosFlags", "ChaosProxy", "ChaosProxyAPI", "ChaosProxyClient", "ChaosProxyModel",
+            "ChaosNet", "ChaosHTTP", "ChaosTargets", "ChaosProbe", "ChaosReport", "ChaosExperiment", "ChaosDemo", "ChaosHTTPServer",
             "CChaosLaunch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
@@ -102,7 +112,7 @@ let package = Package(
         .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"),
         .executableTarget(name: "fuzz-http-request", dependencies: ["ChaosHTTPServer", "FuzzSupport"],
                           path: "Fuzz/HTTPRequest"),
-        .executableTarget(name: "fuzz-proxy-json", dependencies: ["ChaosProxyAPI", "FuzzSupport"],
+        .executableTarget(name: "fuzz-proxy-json", dependencies: ["ChaosProxyAPI", "ChaosJSON", "FuzzSupport"],
                           path: "Fuzz/ProxyJSON"),
         .executableTarget(name: "fuzz-api-router", dependencies: ["ChaosProxyAPI", "ChaosProxy", "ChaosHTTPServer", "FuzzSupport"],
                           path: "Fuzz/APIRouter"),
@@ -134,9 +144,13 @@ let package = Package(
         .testTarget(name: "ChaosProxyTests", dependencies: ["ChaosProxy", "ChaosTestSupport"]),
         .testTarget(name: "ChaosExperimentTests", dependencies: [
             "ChaosExperiment", "ChaosControl", "ChaosCore", "ChaosConfig", "ChaosFlags", "ChaosReport", "ChaosHTTPServer",
-            "ChaosProbe", "ChaosProxy", "ChaosProxyAPI", "ChaosTestSupport",
+            "ChaosProbe", "ChaosProxy", "ChaosProxyAPI", "ChaosProxyClient", "ChaosTestSupport",
         ], exclude: ["Fixtures"]),
-        .testTarget(name: "ChaosProxyAPITests", dependencies: ["ChaosProxyAPI", "ChaosHTTPServer", "ChaosTestSupport"]),
+        .testTarget(name: "ChaosProxyAPITests", dependencies: ["ChaosProxyAPI", "ChaosProxyClient", "ChaosHTTPServer", "ChaosTestSupport"]),
+        // The client against the real ToxiproxyServer on 127.0.0.1, and the step parsers.
+        .testTarget(name: "ChaosProxyClientTests", dependencies: [
+            "ChaosProxyClient", "ChaosProxyAPI", "ChaosProxy", "ChaosConfig", "ChaosCore", "ChaosTestSupport",
+        ]),
         // The Kubernetes adapter against a kube-apiserver double (Fixtures/, python3 + TLS).
         .testTarget(name: "ChaosKubernetesTests", dependencies: ["ChaosTargets", "ChaosCore", "ChaosConfig", "ChaosTestSupport"],
                     exclude: ["Fixtures"]),
@@ -151,7 +165,10 @@ let package = Package(
             "ChaosTestSupport", "fuzz-http-request", "fuzz-proxy-json", "fuzz-api-router", "fuzz-control-document",
             "fuzz-experiment", "fuzz-kubeconfig", "fuzz-tc-units",
         ]),
-        .testTarget(name: "ChaosProxyIntegrationTests", dependencies: ["ChaosProxy", "ChaosProxyAPI", "ChaosCore", "ChaosHTTP", "chaosctl", "ChaosTestSupport"]),
+        .testTarget(name: "ChaosProxyIntegrationTests", dependencies: [
+            "ChaosProxy", "ChaosProxyAPI", "ChaosProxyClient", "ChaosCore", "ChaosHTTP", "chaosctl",
+            "ChaosTestSupport",
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )

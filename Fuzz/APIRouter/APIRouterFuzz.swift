@@ -24,7 +24,7 @@ func fuzzAPIRouter(_ input: [UInt8]) {
         var headers: [(name: String, value: String)] = [("Host", "127.0.0.1")]
         if words.count == 3 { headers.append(("Authorization", "Bearer " + words[2])) }
         let body = newline < record.endIndex ? Array(record[(newline + 1)...]) : []
-        let response = router.handle(HTTPRequest(method: words[0], target: words[1], headers: headers, body: body))
+        let response = router.handle(HTTPServerRequest(method: words[0], target: words[1], headers: headers, body: body))
         _ = response.serialized(date: "Thu, 01 Jan 2026 00:00:00 GMT")
     }
 }

@@ -1,3 +1,4 @@
+import ChaosJSON
 import ChaosProxyAPI
 import FuzzSupport
 

@@ -45,7 +45,7 @@ enum ControlDocumentDecoder {
         guard let flagsValue = fields[DocumentField.flags] else {
             throw ControlFileError(.invalidValue, field: DocumentField.flags, reason: "is required")
         }
-        guard case .object(let flagObjects) = flagsValue else {
+        guard let flagObjects = flagsValue.objectMembers else {
             throw ControlFileError(.invalidValue, field: DocumentField.flags, value: flagsValue.jsonText,
                                    reason: "must be an object mapping flag names to flags")
         }
@@ -59,7 +59,7 @@ enum ControlDocumentDecoder {
 
     static func decodeFlag(_ value: JSONValue, name: String) throws -> Flag {
         try FlagValidation.validateName(name)
-        guard case .object(let fields) = value else {
+        guard let fields = value.objectMembers else {
             throw ControlFileError(.invalidValue, flag: name, value: value.jsonText, reason: "must be an object")
         }
         guard let enabled = fields[FlagField.enabled] else {
@@ -114,14 +114,14 @@ enum ControlDocumentDecoder {
         case FlagField.seed:
             flag.seed = UInt64(try integer(value, field: field, flag: name, range: 0...Int64(FlagLimits.maxSeed)))
         case FlagField.params:
-            guard case .object(let entries) = value else { throw fail("must be an object") }
+            guard let entries = value.objectMembers else { throw fail("must be an object") }
             var params: [String: FlagParam] = [:]
             for key in entries.keys.sorted() {
                 let entry = entries[key]!
                 switch entry {
                 case .string(let text): params[key] = .string(text)
                 case .bool(let bool): params[key] = .bool(bool)
-                case .integer, .double: params[key] = .number(entry.numberValue!)
+                case .number: params[key] = .number(entry.numberValue ?? .nan)
                 default:
                     throw ControlFileError(.invalidValue, flag: name, field: "params.\(key)", value: entry.jsonText,
                                            reason: "must be a string, number or boolean")
@@ -137,11 +137,11 @@ enum ControlDocumentDecoder {
     static func integer(_ value: JSONValue, field: String, flag: String?, range: ClosedRange<Int64>) throws -> Int64 {
         let integer: Int64
         switch value {
-        case .integer(let number):
-            integer = number
-        case .double(let number) where number.rounded() == number && abs(number) < 9.2e18:
-            integer = Int64(number)
-        case .double:
+        case .number(let text) where Int64(text) != nil:
+            integer = Int64(text)!
+        case .number(let text) where Double(text).map { $0.rounded() == $0 && abs($0) < 9.2e18 } == true:
+            integer = Int64(Double(text)!)
+        case .number:
             throw ControlFileError(.invalidValue, flag: flag, field: field, value: value.jsonText,
                                    reason: "is not an integer")
         default:

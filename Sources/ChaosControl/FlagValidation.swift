@@ -33,8 +33,7 @@ public enum FlagValidation {
             throw fail("max_hits", .integer(Int64(maxHits)), "is out of range 1-\(FlagLimits.maxHits)")
         }
         if let seed = flag.seed, seed > FlagLimits.maxSeed {
-            let shown: JSONValue = seed <= UInt64(Int64.max) ? .integer(Int64(seed)) : .double(Double(seed))
-            throw fail("seed", shown, "is out of range 0-\(FlagLimits.maxSeed)")
+            throw fail("seed", .number(String(seed)), "is out of range 0-\(FlagLimits.maxSeed)")
         }
         for (key, value) in flag.params {
             guard !key.isEmpty, key.utf8.count <= FlagLimits.maxNameLength else {

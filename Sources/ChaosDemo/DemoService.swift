@@ -46,7 +46,7 @@ public final class DemoService: @unchecked Sendable {
         control.stop()
     }
 
-    func handle(_ request: HTTPRequest) -> HTTPResponse {
+    func handle(_ request: HTTPServerRequest) -> HTTPServerResponse {
         guard request.path == "/" || request.path == "/health" else {
             return json(404, #"{"ok":false,"error":"not found"}"#)
         }
@@ -75,7 +75,7 @@ public final class DemoService: @unchecked Sendable {
         return json(200, #"{"ok":true,"auth":"\#(auth)","database":"\#(database)","generation":\#(control.currentGeneration)}"#)
     }
 
-    private func json(_ status: Int, _ body: String) -> HTTPResponse {
-        HTTPResponse(status: status, headers: [(name: "Content-Type", value: "application/json")], text: body + "\n")
+    private func json(_ status: Int, _ body: String) -> HTTPServerResponse {
+        HTTPServerResponse(status: status, headers: [(name: "Content-Type", value: "application/json")], text: body + "\n")
     }
 }

@@ -1,4 +1,5 @@
 import ChaosConfig
+import ChaosProxyClient
 
 /// Step kinds by their key in the file (`flag:`, `profile:`, `command:`, `toxic:`, …). Each
 /// fault module contributes a parser; the runner only sees `PlannedStep.Action`s, so it does
@@ -24,8 +25,8 @@ public struct ActionRegistry {
         r.register("flags", FlagActions.parseFlags)
         r.register("profile", FlagActions.parseProfile)
         r.register("command", CommandActions.parse)
-        r.register("toxic", ProxyActions.parseToxic)
-        r.register("proxy", ProxyActions.parseProxy)
+        r.register("toxic") { node, duration, context in ToxiproxySteps.toxic(node, runSeed: context.seed).map { .fault($0, duration: duration) } }
+        r.register("proxy") { node, duration, _ in ToxiproxySteps.proxyDown(node).map { .fault($0, duration: duration) } }
         return r
     }
 }

@@ -81,7 +81,7 @@ struct ChunkedBodyDecoder {
         guard !digits.isEmpty, digits.count <= 16 else { throw HTTPParseError.badRequest }
         var size: UInt64 = 0
         for byte in digits {
-            guard let value = HTTPRequest.hexValue(byte) else { throw HTTPParseError.badRequest }
+            guard let value = HTTPServerRequest.hexValue(byte) else { throw HTTPParseError.badRequest }
             size = size << 4 | UInt64(value)
         }
         guard size <= UInt64(max(0, room)) else { throw HTTPParseError.bodyTooLarge }

@@ -5,7 +5,7 @@
 /// line folded onto the previous one (obs-fold) is refused, as RFC 9112 §5.2 allows.
 /// Bytes above 0x7F are allowed in targets and values (obs-text) and decoded leniently.
 enum HTTPHeadSyntax {
-    static func parse(_ head: ArraySlice<UInt8>, maximumHeaderCount: Int) throws -> HTTPRequest {
+    static func parse(_ head: ArraySlice<UInt8>, maximumHeaderCount: Int) throws -> HTTPServerRequest {
         var lines = splitLines(head)
         guard !lines.isEmpty else { throw HTTPParseError.badRequest }
         let requestLine = lines.removeFirst()
@@ -30,7 +30,7 @@ enum HTTPHeadSyntax {
         return lines
     }
 
-    static func parseRequestLine(_ line: ArraySlice<UInt8>) throws -> HTTPRequest {
+    static func parseRequestLine(_ line: ArraySlice<UInt8>) throws -> HTTPServerRequest {
         let parts = line.split(separator: 32, maxSplits: 3, omittingEmptySubsequences: false)
         guard parts.count == 3 else { throw HTTPParseError.badRequest }
         let method = parts[0], target = parts[1], version = parts[2]
@@ -42,7 +42,7 @@ enum HTTPHeadSyntax {
         }
         let versionText = String(decoding: version, as: UTF8.self)
         guard versionText == "HTTP/1.1" || versionText == "HTTP/1.0" else { throw HTTPParseError.badRequest }
-        return HTTPRequest(method: String(decoding: method, as: UTF8.self), target: targetText, version: versionText)
+        return HTTPServerRequest(method: String(decoding: method, as: UTF8.self), target: targetText, version: versionText)
     }
 
     static func parseField(_ line: ArraySlice<UInt8>) throws -> (name: String, value: String) {

@@ -37,7 +37,7 @@ public struct HTTPRequestParser {
 
     enum Framing { case none, length(Int), chunked }
     struct Head {
-        var request: HTTPRequest
+        var request: HTTPServerRequest
         var framing: Framing
         var headLength: Int
     }
@@ -71,7 +71,7 @@ public struct HTTPRequestParser {
     public var bufferedByteCount: Int { buffer.count }
 
     /// The next complete request, or `nil` if more bytes are needed.
-    public mutating func next() throws -> HTTPRequest? {
+    public mutating func next() throws -> HTTPServerRequest? {
         if head == nil {
             guard let parsed = try parseHead() else { return nil }
             head = parsed
@@ -146,7 +146,7 @@ public struct HTTPRequestParser {
     /// is ignored on HTTP/1.0; Content-Length values must agree and be plain digits.
     /// Unlike Go, Transfer-Encoding together with Content-Length is refused (400), as
     /// RFC 9112 §6.1 allows, since such a request is a smuggling attempt.
-    func framing(of request: HTTPRequest) throws -> Framing {
+    func framing(of request: HTTPServerRequest) throws -> Framing {
         let encodings = request.headers.filter { $0.name.lowercased() == "transfer-encoding" }.map(\.value)
         let lengths = request.headers.filter { $0.name.lowercased() == "content-length" }.map(\.value)
         if !encodings.isEmpty, request.version != "HTTP/1.0" {

@@ -9,7 +9,7 @@ import Glibc
 /// (then the slowest) connection makes room for a new one instead of the new one being
 /// refused. See docs/proxy-api.md, "The HTTP server".
 public final class HTTPServer: @unchecked Sendable {
-    public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
+    public typealias Handler = @Sendable (HTTPServerRequest) -> HTTPServerResponse
 
     public struct Options: Sendable {
         public var limits = HTTPRequestParser.Limits()

@@ -162,7 +162,7 @@ final class HTTPServerLoop: @unchecked Sendable {
                 }
             }
             if connections.count >= options.maximumConnections, !evictOne() {
-                let busy = HTTPResponse(status: 503, text: "too many connections\n").serialized(closing: true)
+                let busy = HTTPServerResponse(status: 503, text: "too many connections\n").serialized(closing: true)
                 _ = busy.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                 close(fd)
                 continue
@@ -261,7 +261,7 @@ final class HTTPServerLoop: @unchecked Sendable {
                 return
             }
         } catch let error as HTTPParseError {
-            let response = HTTPResponse(status: error.status, headers: [("Content-Type", "text/plain; charset=utf-8")],
+            let response = HTTPServerResponse(status: error.status, headers: [("Content-Type", "text/plain; charset=utf-8")],
                                         text: "\(error.status) \(error.reason)")
             send(response.serialized(closing: true), on: connection, closeAfter: true)
             return
@@ -286,7 +286,7 @@ final class HTTPServerLoop: @unchecked Sendable {
         setInterest(connection, Events.input)
     }
 
-    private func dispatch(_ request: HTTPRequest, on connection: HTTPConnection) {
+    private func dispatch(_ request: HTTPServerRequest, on connection: HTTPConnection) {
         connection.phase = .handling
         connection.requestsServed += 1
         connection.requestStartedNs = connection.parser.hasPartialRequest ? cchaos_monotonic_ns() : nil
@@ -413,7 +413,7 @@ final class HTTPServerLoop: @unchecked Sendable {
 
     /// A request that did not arrive in time: 408, then close.
     private func timeOut(_ connection: HTTPConnection) {
-        let response = HTTPResponse(status: 408, headers: [("Content-Type", "text/plain; charset=utf-8")],
+        let response = HTTPServerResponse(status: 408, headers: [("Content-Type", "text/plain; charset=utf-8")],
                                     text: "408 Request Timeout")
         send(response.serialized(closing: true), on: connection, closeAfter: true)
     }

@@ -1,4 +1,4 @@
-/// Small text helpers for HTTP heads, shared by the server and the client.
+/// Small text helpers for HTTP heads.
 extension StringProtocol {
     /// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
     public var trimmedOWS: String {

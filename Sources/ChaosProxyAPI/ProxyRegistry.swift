@@ -1,3 +1,4 @@
+import ChaosJSON
 import ChaosProxy
 import Dispatch
 import Foundation

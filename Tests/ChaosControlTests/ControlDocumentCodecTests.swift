@@ -41,7 +41,7 @@ final class ControlDocumentCodecTests: XCTestCase {
         XCTAssertEqual(auth.severity, .hard)
         XCTAssertEqual(auth.percent, 12.5)
         XCTAssertEqual(document.unknownFields["x-owner"],
-                       .object(["team": .string("payments"),
+                       .sortedObject(["team": .string("payments"),
                                 "tags": .array([.string("a"), .integer(1), .bool(true), .null])]))
     }
 

@@ -20,25 +20,25 @@ final class FlaggedTestService: @unchecked Sendable {
         handle = reader.flag("broken")
         self.recoveryDelay = recoveryDelay
         let box = WeakBox()
-        server = HTTPServer { request in box.value?.respond() ?? HTTPResponse(status: 503, text: "gone") }
+        server = HTTPServer { request in box.value?.respond() ?? HTTPServerResponse(status: 503, text: "gone") }
         box.value = self
         try server.start(host: "127.0.0.1", port: 0)
     }
 
-    private func respond() -> HTTPResponse {
+    private func respond() -> HTTPServerResponse {
         let now = Date()
         lock.lock(); defer { lock.unlock() }
         if handle.fires() {
             lastBroken = now
-            return HTTPResponse(status: 500, text: "broken")
+            return HTTPServerResponse(status: 500, text: "broken")
         }
         if let last = lastBroken, now.timeIntervalSince(last) < recoveryDelay {
-            return HTTPResponse(status: 503, text: "warming up")
+            return HTTPServerResponse(status: 503, text: "warming up")
         }
         if lastBroken != nil && trueRecovery == nil {
             trueRecovery = lastBroken!.addingTimeInterval(recoveryDelay)
         }
-        return HTTPResponse(status: 200, text: "ok")
+        return HTTPServerResponse(status: 200, text: "ok")
     }
 
     /// When the service became healthy again, as it knows it.

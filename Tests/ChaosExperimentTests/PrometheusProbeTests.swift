@@ -1,8 +1,9 @@
-import ChaosTestSupport
 import ChaosExperiment
 import ChaosProbe
 import ChaosProxy
 import ChaosProxyAPI
+import ChaosProxyClient
+import ChaosTestSupport
 import Foundation
 import XCTest
 

@@ -1,5 +1,6 @@
 import ChaosProxy
 import ChaosProxyAPI
+import ChaosProxyClient
 import XCTest
 
 /// chaosctl's additions to the Toxiproxy API and the data-plane calls behind each route.

@@ -12,7 +12,7 @@ final class HTTPHostileInputTests: XCTestCase {
 
     override func setUpWithError() throws {
         server = HTTPServer { request in
-            HTTPResponse(status: 200, headers: [("Content-Type", "text/plain")],
+            HTTPServerResponse(status: 200, headers: [("Content-Type", "text/plain")],
                          text: "\(request.path) body=\(request.body.count)")
         }
         try server.start(host: "127.0.0.1", port: 0)
@@ -132,10 +132,10 @@ final class HTTPHostileInputTests: XCTestCase {
     }
 
     func testStrictPercentDecodingAndSegments() {
-        XCTAssertEqual(HTTPRequest(method: "GET", target: "/a%+fb").path, "/a%+fb", "a sign is not a hex digit")
-        XCTAssertEqual(HTTPRequest(method: "GET", target: "/a%2").path, "/a%2")
-        XCTAssertEqual(HTTPRequest(method: "GET", target: "/proxies/a%2Fb/toxics/%2E%2E").pathSegments,
+        XCTAssertEqual(HTTPServerRequest(method: "GET", target: "/a%+fb").path, "/a%+fb", "a sign is not a hex digit")
+        XCTAssertEqual(HTTPServerRequest(method: "GET", target: "/a%2").path, "/a%2")
+        XCTAssertEqual(HTTPServerRequest(method: "GET", target: "/proxies/a%2Fb/toxics/%2E%2E").pathSegments,
                        ["proxies", "a/b", "toxics", ".."])
-        XCTAssertEqual(HTTPRequest(method: "GET", target: "/%FF").path, "/\u{FFFD}")
+        XCTAssertEqual(HTTPServerRequest(method: "GET", target: "/%FF").path, "/\u{FFFD}")
     }
 }

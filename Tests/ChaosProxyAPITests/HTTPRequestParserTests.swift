@@ -4,9 +4,9 @@ import XCTest
 
 /// The incremental request parser on its own: framing, limits and odd arrivals.
 final class HTTPRequestParserTests: XCTestCase {
-    private func feedByteByByte(_ text: String, limits: HTTPRequestParser.Limits = .init()) throws -> [HTTPRequest] {
+    private func feedByteByByte(_ text: String, limits: HTTPRequestParser.Limits = .init()) throws -> [HTTPServerRequest] {
         var parser = HTTPRequestParser(limits: limits)
-        var requests: [HTTPRequest] = []
+        var requests: [HTTPServerRequest] = []
         for byte in Array(text.utf8) {
             parser.append([byte][...])
             while let request = try parser.next() { requests.append(request) }

@@ -12,7 +12,7 @@ final class HTTPServerLimitsTests: XCTestCase {
         var options = HTTPServer.Options()
         configure(&options)
         let server = HTTPServer(options: options) { request in
-            HTTPResponse(status: 200, headers: [("Content-Type", "text/plain")], text: request.path)
+            HTTPServerResponse(status: 200, headers: [("Content-Type", "text/plain")], text: request.path)
         }
         try server.start(host: "127.0.0.1", port: 0)
         return server
@@ -47,7 +47,7 @@ final class HTTPServerLimitsTests: XCTestCase {
         options.maximumConnections = 2
         let server = HTTPServer(options: options) { request in
             if request.path == "/block" { entered.signal(); release.wait() }
-            return HTTPResponse(status: 200, text: request.path)
+            return HTTPServerResponse(status: 200, text: request.path)
         }
         try server.start(host: "127.0.0.1", port: 0)
         defer { server.stop() }
@@ -97,7 +97,7 @@ final class HTTPServerLimitsTests: XCTestCase {
     func testBindingABusyPortFails() throws {
         let server = try makeServer { _ in }
         defer { server.stop() }
-        let second = HTTPServer { _ in HTTPResponse(status: 200) }
+        let second = HTTPServer { _ in HTTPServerResponse(status: 200) }
         XCTAssertThrowsError(try second.start(host: "127.0.0.1", port: server.port)) {
             XCTAssertEqual(($0 as? ChaosHTTPServerError)?.errno, EADDRINUSE)
         }

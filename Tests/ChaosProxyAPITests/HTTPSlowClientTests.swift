@@ -17,7 +17,7 @@ final class HTTPSlowClientTests: XCTestCase {
     private func makeServer(_ configure: (inout HTTPServer.Options) -> Void = { _ in }) throws -> HTTPServer {
         var options = HTTPServer.Options()
         configure(&options)
-        let server = HTTPServer(options: options) { request in HTTPResponse(status: 200, text: request.path) }
+        let server = HTTPServer(options: options) { request in HTTPServerResponse(status: 200, text: request.path) }
         try server.start(host: "127.0.0.1", port: 0)
         return server
     }

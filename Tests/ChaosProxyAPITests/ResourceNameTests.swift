@@ -1,5 +1,6 @@
 import ChaosProxy
 @testable import ChaosProxyAPI
+import ChaosProxyClient
 import XCTest
 
 /// Proxy and toxic names: which are refused, which are escaped on the way out, and that
@@ -60,13 +61,6 @@ final class ResourceNameTests: XCTestCase {
         }
         XCTAssertTrue(text.contains("proxy=\"a\\nb\u{FFFD}\\nX-Injected: 1\""), text)
         XCTAssertTrue(text.contains("upstream=\"u\u{FFFD}v\\\"\\\\\""), text)
-    }
-
-    func testCLILinesKeepOneLineAndFiveColumnsPerProxy() {
-        let proxy = RemoteProxy(name: "a\nb\tc", listen: "127.0.0.1:1", upstream: "u\r\nv", enabled: true, toxics: [])
-        let text = ToxiproxyCLIText.list([proxy])
-        XCTAssertEqual(text, "a\\nb\\tc\t127.0.0.1:1\tu\\r\\nv\tenabled\t0\n")
-        XCTAssertEqual(ToxiproxyCLIText.deleted("x\u{1b}[2J"), "Deleted proxy x\\u{1b}[2J\n")
     }
 
     func testConfigFileNamesAreCheckedWithTheirField() {

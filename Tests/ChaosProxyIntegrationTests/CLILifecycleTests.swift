@@ -1,6 +1,7 @@
-import ChaosTestSupport
 import ChaosCore
 import ChaosProxyAPI
+import ChaosProxyClient
+import ChaosTestSupport
 import Foundation
 import Glibc
 import XCTest
@@ -135,7 +136,7 @@ final class CLILifecycleTests: IntegrationTestCase {
     func testTokenIsNeverJournaledAndIsTakenFromTheEnvironmentAtRevert() throws {
         let record = FaultRecord(kind: ToxicFault.kindName, target: "t", summary: "s",
                                  revertData: try ToxicFault(endpoint: ToxiproxyEndpoint(api: "127.0.0.1:1", token: "s3cret"),
-                                                            proxy: "p", name: nil, type: "noop").revertData())
+                                                            options: ToxicOptions(proxy: "p", type: "noop")).revertData())
         XCTAssertEqual(record.revertData, ["api": "http://127.0.0.1:1", "token": "required",
                                            "proxy": "p", "toxic": "noop_downstream",
                                            "toxic_type": "noop", "toxic_stream": "downstream",

@@ -1,5 +1,6 @@
-import ChaosTestSupport
 import ChaosProxyAPI
+import ChaosProxyClient
+import ChaosTestSupport
 import Foundation
 import Glibc
 import XCTest

@@ -1,5 +1,6 @@
 import ChaosCore
 import ChaosProxyAPI
+import ChaosProxyClient
 import ChaosTestSupport
 import Foundation
 import XCTest

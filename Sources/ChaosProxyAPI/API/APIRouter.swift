@@ -1,4 +1,5 @@
 import ChaosHTTPServer
+import ChaosJSON
 import Foundation
 
 /// Maps requests to registry operations with Toxiproxy 2.12's routing rules: exact
@@ -34,7 +35,7 @@ public final class APIRouter: @unchecked Sendable {
 
     /// Matches on the path split first and decoded per segment, so a name holding an
     /// encoded "/" ("a%2Fb") is one segment, as gorilla/mux matches Toxiproxy's routes.
-    private func match(_ request: HTTPRequest) -> Route? {
+    private func match(_ request: HTTPServerRequest) -> Route? {
         guard request.rawPath.hasPrefix("/") else { return nil }
         let segments = request.pathSegments
         guard !segments.contains(where: \.isEmpty) else { return nil }
@@ -53,7 +54,7 @@ public final class APIRouter: @unchecked Sendable {
     }
 
     /// The response to one request; never throws and never blocks on traffic.
-    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+    public func handle(_ request: HTTPServerRequest) -> HTTPServerResponse {
         guard let route = match(request) else { return ToxiproxyResponses.notFound }
         guard route.methods.contains(request.method) else { return ToxiproxyResponses.methodNotAllowed }
         let requestID = requestIDs.next()
@@ -75,7 +76,7 @@ public final class APIRouter: @unchecked Sendable {
     }
 
     /// Compares the bearer token in constant time, so timing does not reveal a prefix.
-    static func authorized(_ request: HTTPRequest, token: String) -> Bool {
+    static func authorized(_ request: HTTPServerRequest, token: String) -> Bool {
         guard let header = request.header("Authorization"), header.lowercased().hasPrefix("bearer ") else {
             return false
         }
@@ -88,13 +89,13 @@ public final class APIRouter: @unchecked Sendable {
         return difference == 0
     }
 
-    private func body(_ request: HTTPRequest) throws -> JSONValue {
+    private func body(_ request: HTTPServerRequest) throws -> JSONValue {
         do { return try JSONParser.parse(request.body) } catch { throw APIError.badRequestBody(error) }
     }
 
-    private func dispatch(_ route: Route, _ request: HTTPRequest, requestID: String) throws -> HTTPResponse {
+    private func dispatch(_ route: Route, _ request: HTTPServerRequest, requestID: String) throws -> HTTPServerResponse {
         let now = MonotonicClock.nowNs()
-        func ok(_ json: String, status: Int = 200) -> HTTPResponse {
+        func ok(_ json: String, status: Int = 200) -> HTTPServerResponse {
             ToxiproxyResponses.json(status, json, requestID: requestID)
         }
         switch (route, request.method) {
@@ -111,7 +112,7 @@ public final class APIRouter: @unchecked Sendable {
             try registry.reset()
             return ToxiproxyResponses.noContent(requestID: requestID)
         case (.metrics, _):
-            return HTTPResponse(status: 200, headers: [("Content-Type", PrometheusRenderer.contentType)],
+            return HTTPServerResponse(status: 200, headers: [("Content-Type", PrometheusRenderer.contentType)],
                                 text: PrometheusRenderer.render(registry.countersSnapshot(),
                                                                  understudyTakeovers: registry.understudyTakeovers))
         case (.proxy(let name), "GET"):
@@ -146,7 +147,7 @@ public final class APIRouter: @unchecked Sendable {
     /// Go's name for the element type `/populate` decodes into, shown in its type errors.
     static let populateElementType = "struct { toxiproxy.Proxy; Enabled *bool \"json:\\\"enabled\\\"\" }"
 
-    private func populate(_ request: HTTPRequest, requestID: String) -> HTTPResponse {
+    private func populate(_ request: HTTPServerRequest, requestID: String) -> HTTPServerResponse {
         do {
             let value: JSONValue
             do { value = try JSONParser.parse(request.body) } catch { throw APIError.badRequestBody(error) }

@@ -1,3 +1,4 @@
+import ChaosJSON
 import ChaosProxy
 
 /// JSON for `GET /proxies/{name}/connections` (chaosctl extension).

@@ -1,4 +1,5 @@
 import ChaosProxy
+import ChaosProxyModel
 
 /// `GET /metrics` in Prometheus text format 0.0.4. Byte counters use Toxiproxy's names
 /// and labels (direction, listener, proxy, upstream) so its dashboards keep working;

@@ -1,4 +1,6 @@
 import ChaosCore
+import ChaosJSON
+import ChaosProxyModel
 import Foundation
 
 /// A config file problem naming the file, the field (`[1].toxics[0].attributes.latency`)

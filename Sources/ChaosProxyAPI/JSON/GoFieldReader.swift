@@ -1,3 +1,5 @@
+import ChaosJSON
+
 /// A JSON type mismatch worded like Go's `json.UnmarshalTypeError`, e.g.
 /// "json: cannot unmarshal number into Go struct field Proxy.name of type string".
 public struct JSONTypeError: Error, Equatable, CustomStringConvertible {

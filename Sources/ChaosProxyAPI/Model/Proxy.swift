@@ -1,4 +1,6 @@
+import ChaosJSON
 import ChaosProxy
+import ChaosProxyModel
 
 /// A proxy as the API stores and shows it (Toxiproxy's model).
 public struct ProxyState: Sendable, Equatable {

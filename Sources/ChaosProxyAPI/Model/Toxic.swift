@@ -1,4 +1,6 @@
+import ChaosJSON
 import ChaosProxy
+import ChaosProxyModel
 
 /// A toxic as the API stores and shows it (Toxiproxy's model).
 public struct Toxic: Sendable, Equatable {
@@ -43,7 +45,7 @@ public struct Toxic: Sendable, Equatable {
     /// only when a ttl is set, so Toxiproxy clients never see a new field otherwise.
     public func json(nowNs: UInt64) -> String {
         let attributeJSON = JSONWriter.object(type.attributes.map { ($0.name, String(attributes[$0.name] ?? 0)) }
-                                              + (seed.map { [(ToxicDecoding.seedAttribute, String($0))] } ?? []))
+                                              + (seed.map { [(ToxicSeed.attribute, String($0))] } ?? []))
         var members: [(String, String)] = [
             ("attributes", attributeJSON),
             ("name", JSONWriter.string(name)),

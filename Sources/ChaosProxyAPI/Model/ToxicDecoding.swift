@@ -1,15 +1,13 @@
 import ChaosCore
+import ChaosJSON
 import ChaosProxy
+import ChaosProxyModel
 
 /// Turns request bodies into toxics with Toxiproxy's defaults, check order and error
 /// texts, plus chaosctl's range checks and `ttl`.
 public enum ToxicDecoding {
     /// Longest accepted ttl: a forgotten toxic should not outlive a week.
     public static let maximumTTLMs: Int64 = 7 * 86_400_000
-    /// chaosctl's extension attribute: the toxic's own seed (Toxiproxy ignores unknown attributes).
-    public static let seedAttribute = "seed"
-    /// Largest seed: 2^53 - 1, so every JSON client keeps it exact.
-    public static let maximumSeed: Int64 = 9_007_199_254_740_991
 
     /// A new toxic, checked in Toxiproxy's order: body types, stream, default name,
     /// type, name already taken (`exists`), attributes; then chaosctl's ranges and ttl.
@@ -76,10 +74,7 @@ public enum ToxicDecoding {
                 throw APIError.badRequestBody(error)
             }
             guard let value else { continue }
-            guard value >= 0, value <= attribute.maximum else {
-                throw APIError(status: 400, message:
-                    "invalid attribute \(attribute.name)=\(value) for \(type.rawValue) toxic: must be between 0 and \(attribute.maximum) (\(attribute.unit))")
-            }
+            if let problem = attribute.rangeProblem(value, type: type) { throw APIError(status: 400, message: problem) }
             values[attribute.name] = value
         }
         return values
@@ -90,11 +85,11 @@ public enum ToxicDecoding {
         guard let raw, case .object = raw else { return nil }
         let reader = GoFieldReader(nested: raw, structName: "\(type.goStructName).attributes")
         let value: Int64?
-        do { value = try reader.int64(seedAttribute, goType: "uint64") } catch { throw APIError.badRequestBody(error) }
+        do { value = try reader.int64(ToxicSeed.attribute, goType: "uint64") } catch { throw APIError.badRequestBody(error) }
         guard let value else { return nil }
-        guard value >= 0, value <= maximumSeed else {
+        guard value >= 0, value <= ToxicSeed.maximum else {
             throw APIError(status: 400, message:
-                "invalid attribute \(seedAttribute)=\(value) for \(type.rawValue) toxic: must be between 0 and \(maximumSeed)")
+                "invalid attribute \(ToxicSeed.attribute)=\(value) for \(type.rawValue) toxic: must be between 0 and \(ToxicSeed.maximum)")
         }
         return UInt64(value)
     }

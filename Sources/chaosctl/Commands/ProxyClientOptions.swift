@@ -1,6 +1,6 @@
 import ArgumentParser
 import ChaosCore
-import ChaosProxyAPI
+import ChaosProxyClient
 import Foundation
 
 /// Where the Toxiproxy-compatible API is (chaosctl's own or a real Toxiproxy).

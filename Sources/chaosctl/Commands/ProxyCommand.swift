@@ -1,6 +1,6 @@
 import ArgumentParser
 import ChaosCore
-import ChaosProxyAPI
+import ChaosProxyClient
 
 /// `chaosctl proxy`: the Toxiproxy-compatible proxy server and toxiproxy-cli's proxy
 /// commands (same output lines, so scripts keep working).

@@ -1,6 +1,6 @@
 import ArgumentParser
 import ChaosCore
-import ChaosProxyAPI
+import ChaosProxyClient
 import Foundation
 
 /// `chaosctl toxic add|update|remove`: toxiproxy-cli's toxic commands.
@@ -47,9 +47,9 @@ struct ToxicAddCommand: ParsableCommand {
                 if pair.hasPrefix("ttl=") { ttl = String(pair.dropFirst(4)) } else { plain.append(pair) }
             }
             holdSeconds = try holdFor.map { try DurationParser.seconds($0, field: "--for") }
-            fault = ToxicFault(endpoint: connection.endpoint, proxy: proxy, name: name, type: type,
-                               stream: upstream ? "upstream" : "downstream", toxicity: toxicity,
-                               attributes: try ToxiproxyCLIText.attributes(plain), ttl: ttl)
+            fault = ToxicFault(endpoint: connection.endpoint, options: ToxicOptions(
+                proxy: proxy, name: name, type: type, stream: upstream ? "upstream" : "downstream",
+                toxicity: toxicity, attributes: try ToxiproxyCLIText.attributes(plain), ttl: ttl))
         } catch {
             throw failProxyCommand(ToxiproxyCLIText.addToxicFailed(error, proxy: proxy), error)
         }
@@ -63,7 +63,7 @@ struct ToxicAddCommand: ParsableCommand {
             _ = hold?.finish()
             throw failProxyCommand(ToxiproxyCLIText.addToxicFailed(error, proxy: proxy), error)
         }
-        printProxyText("Added \(fault.stream) \(fault.type) toxic '\(fault.name.escapingControlCharacters)' on proxy '\(proxy.escapingControlCharacters)'\n")
+        printProxyText("Added \(fault.options.stream) \(fault.options.type) toxic '\(fault.name.escapingControlCharacters)' on proxy '\(proxy.escapingControlCharacters)'\n")
         guard let hold else { return }
         let (ending, failures) = hold.wait(until: expiresAt)
         for (_, error) in failures {

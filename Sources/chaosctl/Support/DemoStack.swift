@@ -1,6 +1,7 @@
 import ChaosDemo
 import ChaosProxy
 import ChaosProxyAPI
+import ChaosProxyClient
 import Foundation
 
 /// The demo's moving parts, all in this process on loopback: a TCP "database", chaosctl's

@@ -2,7 +2,7 @@ import ChaosCore
 import ChaosExperiment
 import ChaosFlags
 import ChaosNet
-import ChaosProxyAPI
+import ChaosProxyClient
 import ChaosTargets
 
 /// One place that knows every fault kind's reverter, so `recover` can revert anything

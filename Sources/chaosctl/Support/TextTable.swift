@@ -1,4 +1,4 @@
-import ChaosProxyAPI
+import ChaosProxyModel
 
 /// Left-aligned columns for human output. Control characters in cells are made visible,
 /// so a name from a file or a server cannot break a row.

@@ -1,6 +1,7 @@
 import ChaosHTTP
 import ChaosProxy
 import ChaosProxyAPI
+import ChaosProxyClient
 import Foundation
 import Glibc
 import XCTest
@@ -43,11 +44,11 @@ final class ProxyStack {
     }
 
     /// A raw API call (for routes the client has no method for, such as /populate).
-    func call(_ method: String, _ path: String, body: String? = nil) throws -> ChaosHTTP.HTTPResponse {
+    func call(_ method: String, _ path: String, body: String? = nil) throws -> HTTPResponse {
         var configuration = HTTPClientConfiguration(baseURL: "http://127.0.0.1:\(server.port)")
         configuration.timeout = 5
-        return try ChaosHTTP.HTTPClient(configuration).send(
-            ChaosHTTP.HTTPRequest(method: method, path, headers: [("Content-Type", "application/json")], body: body.map { Data($0.utf8) }))
+        return try HTTPClient(configuration).send(
+            HTTPRequest(method: method, path, headers: [("Content-Type", "application/json")], body: body.map { Data($0.utf8) }))
     }
 
     struct TransferResult {

@@ -1,5 +1,5 @@
 /// One parsed HTTP/1.x request.
-public struct HTTPRequest: Sendable, Equatable {
+public struct HTTPServerRequest: Sendable, Equatable {
     public var method: String
     /// The request target as sent ("/proxies/has%20space?x=1").
     public var target: String
@@ -18,7 +18,7 @@ public struct HTTPRequest: Sendable, Equatable {
         self.body = body
     }
 
-    public static func == (lhs: HTTPRequest, rhs: HTTPRequest) -> Bool {
+    public static func == (lhs: HTTPServerRequest, rhs: HTTPServerRequest) -> Bool {
         lhs.method == rhs.method && lhs.target == rhs.target && lhs.version == rhs.version
             && lhs.headers.map(\.name) == rhs.headers.map(\.name)
             && lhs.headers.map(\.value) == rhs.headers.map(\.value) && lhs.body == rhs.body

@@ -1,18 +1,20 @@
-import ChaosProxyAPI
+import ChaosProxyClient
 import XCTest
 
 /// `ToxiproxyClient` plus `ToxiproxyCLIText` replay the toxiproxy-cli session of the
-/// transcript against chaosctl's server, printing the same lines.
+/// transcript (/work/shared/reference) against chaosctl's real server on 127.0.0.1,
+/// printing the same lines.
 final class ClientTests: XCTestCase {
     func testCLISessionFromTranscript() throws {
-        let harness = try APIHarness()
-        let client = try ToxiproxyClient(baseURL: "http://127.0.0.1:\(harness.port)")
-        let listen = harness.listen(26379)
+        let server = try LiveToxiproxy()
+        let client = server.client
         XCTAssertEqual(ToxiproxyCLIText.list(try client.proxies()), "")
 
-        let created = try client.createProxy(name: "redis", listen: listen, upstream: "127.0.0.1:17000")
+        let created = try client.createProxy(name: "redis", listen: "127.0.0.1:0", upstream: "127.0.0.1:17000")
+        let listen = created.listen
+        XCTAssertNotEqual(listen, "127.0.0.1:0", "the server reports the bound port")
         XCTAssertEqual(ToxiproxyCLIText.created(created.name), "Created new proxy redis\n")
-        XCTAssertThrowsError(try client.createProxy(name: "redis", listen: listen, upstream: "127.0.0.1:17000")) {
+        XCTAssertThrowsError(try client.createProxy(name: "redis", listen: "127.0.0.1:0", upstream: "127.0.0.1:17000")) {
             XCTAssertEqual(ToxiproxyCLIText.createFailed($0), "Failed to create proxy: Create: HTTP 409: proxy already exists\n\n")
         }
 
@@ -58,18 +60,37 @@ final class ClientTests: XCTestCase {
     }
 
     func testNamesNeedingEscapesAndTTLRoundTrip() throws {
-        let harness = try APIHarness()
-        let client = try ToxiproxyClient(baseURL: "http://127.0.0.1:\(harness.port)/")
+        let server = try LiveToxiproxy()
+        let client = try ToxiproxyClient(baseURL: server.api + "/")
         _ = try client.createProxy(name: "has space", listen: "127.0.0.1:0", upstream: "u:1", enabled: false)
         XCTAssertEqual(try client.proxy("has space").enabled, false)
-        XCTAssertEqual(try harness.send("POST", "/proxies/has%20space/toxics", body: "{\"type\":\"latency\",\"ttl\":60000}").status, 200)
+        let added = try client.addToxic(proxy: "has space", name: nil, type: "latency", ttl: "60000")
+        XCTAssertEqual(added.name, "latency_downstream")
         let toxic = try XCTUnwrap(try client.proxy("has space").toxics.first)
         XCTAssertEqual(toxic.name, "latency_downstream")
         XCTAssertTrue((59_000...60_000).contains(toxic.ttlRemainingMs ?? 0), "\(String(describing: toxic.ttlRemainingMs))")
+        _ = try client.addToxic(proxy: "has space", name: "a/b", type: "noop", ttl: "30s")
+        XCTAssertEqual(try client.proxy("has space").toxics.map(\.name).sorted(), ["a/b", "latency_downstream"],
+                       "a \"/\" in a name is sent escaped and kept")
+        try client.removeToxic(proxy: "has space", name: "a/b")
+        XCTAssertEqual(try client.proxy("has space").toxics.map(\.name), ["latency_downstream"])
+    }
+
+    func testTokenIsSentAndRequired() throws {
+        let server = try LiveToxiproxy(token: "s3cret")
+        XCTAssertEqual(try server.client.proxies(), [])
+        let anonymous = try ToxiproxyClient(baseURL: server.api)
+        XCTAssertThrowsError(try anonymous.proxies()) {
+            XCTAssertEqual(($0 as? ToxiproxyClientError)?.status, 401)
+            XCTAssertEqual(($0 as? ToxiproxyClientError)?.exitCode, .unauthorized)
+        }
     }
 
     func testUnreachableServerIsATransportError() throws {
-        let client = try ToxiproxyClient(baseURL: "http://127.0.0.1:\(APIHarness.freePort())", timeoutSeconds: 2)
+        let server = try LiveToxiproxy()
+        let api = server.api
+        server.stop()
+        let client = try ToxiproxyClient(baseURL: api, timeoutSeconds: 2)
         XCTAssertThrowsError(try client.proxies()) {
             let error = $0 as? ToxiproxyClientError
             XCTAssertNil(error?.status)

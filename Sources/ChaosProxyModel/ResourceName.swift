@@ -13,21 +13,7 @@ public enum ResourceName {
     }
 
     /// C0 controls, DEL and C1 controls.
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
-    }
-
-    /// 400 `invalid proxy name "a\nb": control characters are not allowed`.
-    static func check(_ text: String, as what: String) throws {
-        if let problem = problem(text) {
-            throw APIError(status: 400, message: "invalid \(what) \"\(text.escapingControlCharacters)\": \(problem)")
-        }
-    }
-
-    /// Upstreams are not names, but they reach the same outputs.
-    static func checkUpstream(_ text: String) throws {
-        if text.unicodeScalars.contains(where: isControl) {
-            throw APIError(status: 400, message: "invalid upstream \"\(text.escapingControlCharacters)\": control characters are not allowed")
-        }
     }
 }

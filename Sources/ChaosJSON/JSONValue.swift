@@ -1,6 +1,7 @@
-/// A parsed JSON document that keeps object keys in document order and numbers as
-/// their source text, so Toxiproxy's Go-style decoding rules and error texts can be
-/// reproduced exactly (Foundation's JSONSerialization loses both).
+/// The one JSON value type of the project: a document that keeps object keys in document
+/// order and numbers as their source text. The Toxiproxy server and client need both to
+/// reproduce Go's decoding rules and error texts exactly (Foundation's JSONSerialization
+/// loses them); the control file keeps unknown fields in it so they survive a rewrite.
 public indirect enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
@@ -25,7 +26,7 @@ public indirect enum JSONValue: Equatable, Sendable {
     }
 
     /// The word Go's encoding/json uses for this kind in "cannot unmarshal X into ..." errors.
-    var goKindName: String {
+    public var goKindName: String {
         switch self {
         case .null: return "null"
         case .bool: return "bool"
@@ -43,5 +44,27 @@ public indirect enum JSONValue: Equatable, Sendable {
         if let exact = members.last(where: { $0.0 == key }) { return exact.1 }
         let lowered = key.lowercased()
         return members.last(where: { $0.0.lowercased() == lowered })?.1
+    }
+
+    /// The number's value when it is one (`.number("1e3")` is 1000), nil otherwise.
+    public var numberValue: Double? {
+        guard case .number(let text) = self else { return nil }
+        return Double(text)
+    }
+
+    /// A number from an integer, written as Go and JSONSerialization write it ("7").
+    public static func integer(_ value: Int64) -> JSONValue { .number(String(value)) }
+
+    /// A number from a double: integral values without ".0" ("7", not "7.0"), so files
+    /// stay stable across rewrites; others in Swift's shortest round-trip form ("0.5").
+    public static func double(_ value: Double) -> JSONValue {
+        if value.rounded() == value, abs(value) < 1e15 { return .number(String(Int64(value))) }
+        return .number(String(value))
+    }
+
+    /// An object from a dictionary, members sorted by key so equal dictionaries give
+    /// equal values (a dictionary has no order of its own).
+    public static func sortedObject(_ members: [String: JSONValue]) -> JSONValue {
+        .object(members.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }
 }

@@ -8,41 +8,26 @@ public struct ToxicFault: PreflightFault {
 
     /// The API that adds (and later removes) the toxic.
     public var endpoint: ToxiproxyEndpoint
-    /// The proxy the toxic goes on.
-    public var proxy: String
-    /// The toxic's name, always set (see the type's comment).
-    public var name: String
-    /// Toxiproxy toxic type ("latency", "bandwidth", …) and "upstream" or "downstream".
-    public var type: String
-    public var stream: String
-    /// Probability (0…1) that a connection is affected.
-    public var toxicity: Double
-    /// The type's integer attributes (e.g. latency, jitter in ms).
-    public var attributes: [String: Int64]
-    /// chaosctl's server-side ttl extension ("30s", "60000"), independent of any hold.
-    public var ttl: String?
+    /// The toxic as asked for (by the CLI or an experiment step).
+    public var options: ToxicOptions
 
-    public init(endpoint: ToxiproxyEndpoint, proxy: String, name: String?, type: String,
-                stream: String = "downstream", toxicity: Double = 1, attributes: [String: Int64] = [:],
-                ttl: String? = nil) {
+    public init(endpoint: ToxiproxyEndpoint, options: ToxicOptions) {
         self.endpoint = endpoint
-        self.proxy = proxy
-        self.name = (name?.isEmpty ?? true) ? "\(type)_\(stream)" : name!
-        self.type = type
-        self.stream = stream
-        self.toxicity = toxicity
-        self.attributes = attributes
-        self.ttl = ttl
+        self.options = options
     }
+
+    /// The toxic's name, always set (see the type's comment).
+    public var name: String { options.resolvedName }
+    public var proxy: String { options.proxy }
 
     public var kind: String { Self.kindName }
     public var target: String { "proxy \(proxy) at \(endpoint.api)" }
     public var summary: String {
-        let attrs = attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        var text = "\(name): \(type) \(stream)"
-        if toxicity != 1 { text += " toxicity \(toxicity)" }
+        let attrs = options.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        var text = "\(name): \(options.type) \(options.stream)"
+        if options.toxicity != 1 { text += " toxicity \(options.toxicity)" }
         if !attrs.isEmpty { text += " " + attrs }
-        if let ttl { text += " ttl \(ttl)" }
+        if let ttl = options.ttl { text += " ttl \(ttl)" }
         return text
     }
 
@@ -50,7 +35,7 @@ public struct ToxicFault: PreflightFault {
     /// toxic someone else has since put under the same name.
     public func revertData() throws -> [String: String] {
         endpoint.revertData().merging(["proxy": proxy, "toxic": name]) { $1 }
-            .merging(ToxicDefinition(type: type, stream: stream, toxicity: toxicity, attributes: attributes).revertData) { $1 }
+            .merging(ToxicDefinition(options).revertData) { $1 }
     }
 
     /// Refuses a missing proxy or a taken toxic name before journaling, so the revert of a
@@ -66,8 +51,8 @@ public struct ToxicFault: PreflightFault {
 
     /// Adds the toxic and returns it as the server reports it.
     public func add() throws -> RemoteToxic {
-        try endpoint.client().addToxic(proxy: proxy, name: name, type: type, stream: stream,
-                                       toxicity: toxicity, attributes: attributes, ttl: ttl)
+        try endpoint.client().addToxic(proxy: proxy, name: name, type: options.type, stream: options.stream,
+                                       toxicity: options.toxicity, attributes: options.attributes, ttl: options.ttl)
     }
 }
 

@@ -1,4 +1,5 @@
-import ChaosHTTPServer
+import ChaosJSON
+import ChaosProxyModel
 import Foundation
 
 /// The lines toxiproxy-cli 2.12 prints when stdout is not a terminal, so scripts
@@ -66,10 +67,10 @@ public enum ToxiproxyCLIText {
         var result: [String: Int64] = [:]
         for pair in pairs {
             let parts = pair.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, let value = Int64(parts[1].trimmedOWS) else {
+            guard parts.count == 2, let value = Int64(parts[1].trimmingCharacters(in: .whitespaces)) else {
                 throw ToxiproxyClientError(status: nil, message: "invalid attribute '\(pair)' (expected key=integer)")
             }
-            result[parts[0].trimmedOWS] = value
+            result[parts[0].trimmingCharacters(in: .whitespaces)] = value
         }
         return result
     }

@@ -1,5 +1,3 @@
-import ChaosProxy
-
 /// One numeric attribute of a toxic type, with Toxiproxy's name and Go type, and the
 /// range chaosctl accepts (Toxiproxy accepts anything; a negative latency is a typo).
 public struct ToxicAttribute: Sendable, Equatable {
@@ -8,6 +6,13 @@ public struct ToxicAttribute: Sendable, Equatable {
     public var goType: String
     public var unit: String
     public var maximum: Int64
+
+    /// Why `value` is out of this attribute's range for a `type` toxic, or nil. The server
+    /// answers 400 with this text; clients can refuse the same value before sending it.
+    public func rangeProblem(_ value: Int64, type: ToxicType) -> String? {
+        guard value < 0 || value > maximum else { return nil }
+        return "invalid attribute \(name)=\(value) for \(type.rawValue) toxic: must be between 0 and \(maximum) (\(unit))"
+    }
 
     static let oneDayMs: Int64 = 86_400_000
     static func milliseconds(_ name: String) -> ToxicAttribute {
@@ -54,25 +59,6 @@ public enum ToxicType: String, Sendable, CaseIterable {
                     ToxicAttribute(name: "delay", goType: "int", unit: "us", maximum: ToxicAttribute.oneDayMs * 1000)]
         case .limitData: return [ToxicAttribute(name: "bytes", goType: "int64", unit: "bytes", maximum: Int64.max)]
         case .noop, .refuseConnections, .resetConnections: return []
-        }
-    }
-
-    /// The data plane's form; `nil` for `noop`, which does nothing and is not sent.
-    public func kind(_ values: [String: Int64]) -> ToxicKind? {
-        func value(_ name: String) -> Int64 { values[name] ?? 0 }
-        switch self {
-        case .latency: return .latency(latencyMs: value("latency"), jitterMs: value("jitter"))
-        case .bandwidth: return .bandwidth(rateKBps: value("rate"))
-        case .slowClose: return .slowClose(delayMs: value("delay"))
-        case .timeout: return .timeout(timeoutMs: value("timeout"))
-        case .resetPeer: return .resetPeer(timeoutMs: value("timeout"))
-        case .slicer:
-            return .slicer(averageSize: value("average_size"), sizeVariation: value("size_variation"),
-                           delayUs: value("delay"))
-        case .limitData: return .limitData(bytes: value("bytes"))
-        case .noop: return nil
-        case .refuseConnections: return .refuseConnections
-        case .resetConnections: return .resetConnections
         }
     }
 }

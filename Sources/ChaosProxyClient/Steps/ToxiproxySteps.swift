@@ -1,10 +1,12 @@
 import ChaosConfig
 import ChaosCore
-import ChaosProxyAPI
+import ChaosProxyModel
 import Foundation
 
-/// `toxic:` and `proxy:` steps: Toxiproxy-compatible faults (chaosctl's server or a real
-/// Toxiproxy) as held faults, reverted when the step's `duration` ends.
+/// The experiment steps of this module: Toxiproxy-compatible faults (chaosctl's server or a
+/// real Toxiproxy) as held faults, reverted when the step's `duration` ends. ChaosExperiment
+/// registers each parser under its key; a parser returns nil after reporting its problems
+/// on the node.
 ///
 /// ```yaml
 /// - toxic: {api: http://127.0.0.1:8474, proxy: pg, type: latency, stream: downstream,
@@ -14,18 +16,19 @@ import Foundation
 ///   duration: 10s
 /// ```
 /// The bearer token, if the server needs one, comes from `CHAOSCTL_PROXY_TOKEN`.
-enum ProxyActions {
-    static let defaultAPI = "http://127.0.0.1:8474"
-    static let streams = ["upstream", "downstream"]
+public enum ToxiproxySteps {
+    public static let defaultAPI = "http://127.0.0.1:8474"
 
-    static func parseToxic(_ node: ConfigNode, _ duration: Double?, _ context: ExperimentContext) -> PlannedStep.Action? {
+    /// A `toxic:` step. Unless the step sets `attributes.seed`, the toxic gets a seed derived
+    /// from `runSeed` and the step's place in the file, so a run can be repeated.
+    public static func toxic(_ node: ConfigNode, runSeed: UInt64?) -> ToxicFault? {
         guard node.entries() != nil else { return nil }
         node.checkKeys(["api", "proxy", "name", "type", "stream", "toxicity", "attributes"])
         let proxy = node["proxy"]?.string()
         let type = node["type"]?.string()
         if proxy == nil { node.problem("a toxic step needs 'proxy' (the proxy's name)") }
         if type == nil { node.problem("a toxic step needs 'type' (latency, bandwidth, …)") }
-        let stream = node["stream"].map { $0.choice(streams) } ?? "downstream"
+        let stream = node["stream"].map { $0.choice(ToxicOptions.streams) } ?? "downstream"
         let toxicity = node["toxicity"].map { $0.double(in: 0...1) } ?? 1
         var attributes: [String: Int64] = [:]
         var attributesValid = true
@@ -36,18 +39,22 @@ enum ProxyActions {
             }
         }
         guard let proxy, let type, let stream, let toxicity, attributesValid else { return nil }
-        // The toxic's own seed (chaosctl's extension attribute; Toxiproxy ignores it), derived
-        // from the run's seed and the step's place in the file unless the step sets one.
-        if attributes[ToxicDecoding.seedAttribute] == nil, let runSeed = context.seed {
-            let seed = SeedDerivation.seed(runSeed, for: node.path) & UInt64(ToxicDecoding.maximumSeed)
-            attributes[ToxicDecoding.seedAttribute] = Int64(seed)
+        if attributes[ToxicSeed.attribute] == nil, let runSeed {
+            attributes[ToxicSeed.attribute] = Int64(SeedDerivation.seed(runSeed, for: node.path) & UInt64(ToxicSeed.maximum))
         }
-        let fault = ToxicFault(endpoint: endpoint(node), proxy: proxy, name: node["name"]?.string(), type: type,
-                               stream: stream, toxicity: toxicity, attributes: attributes)
-        return .fault(fault, duration: duration)
+        let options = ToxicOptions(proxy: proxy, name: node["name"]?.string(), type: type, stream: stream,
+                                   toxicity: toxicity, attributes: attributes)
+        let problems = options.problems()
+        for problem in problems {
+            // Reported on the field itself ("method.[0].toxic.attributes.latecy") when it is in the file.
+            let field = problem.field.split(separator: ".").reduce(Optional(node)) { $0?[String($1)] }
+            (field ?? node).problem(problem.message)
+        }
+        return problems.isEmpty ? ToxicFault(endpoint: endpoint(node), options: options) : nil
     }
 
-    static func parseProxy(_ node: ConfigNode, _ duration: Double?, _ context: ExperimentContext) -> PlannedStep.Action? {
+    /// A `proxy:` step: only `enabled: false` (the proxy down for the step's duration).
+    public static func proxyDown(_ node: ConfigNode) -> ProxyDownFault? {
         guard node.entries() != nil else { return nil }
         node.checkKeys(["api", "name", "enabled"])
         let name = node["name"]?.string()
@@ -59,7 +66,7 @@ enum ProxyActions {
             node.problem("a proxy step needs 'enabled: false'")
         }
         guard let name, enabled == false else { return nil }
-        return .fault(ProxyDownFault(endpoint: endpoint(node), name: name), duration: duration)
+        return ProxyDownFault(endpoint: endpoint(node), name: name)
     }
 
     private static func endpoint(_ node: ConfigNode) -> ToxiproxyEndpoint {

@@ -1,7 +1,7 @@
-import ChaosHTTP
-import Foundation
-import ChaosHTTPServer
 import ChaosCore
+import ChaosHTTP
+import ChaosJSON
+import Foundation
 
 /// A proxy as a Toxiproxy server (chaosctl's or the real one) reports it.
 public struct RemoteProxy: Sendable, Equatable {
@@ -46,7 +46,7 @@ public struct ToxiproxyClientError: ChaosFailure {
 /// A client for Toxiproxy's HTTP API over ChaosHTTP's libcurl client, for `chaosctl proxy`
 /// and `chaosctl toxic`. Works against chaosctl's server and a real Toxiproxy alike.
 public struct ToxiproxyClient: Sendable {
-    private let http: ChaosHTTP.HTTPClient
+    private let http: HTTPClient
     public var token: String?
 
     /// - Parameter baseURL: "http://127.0.0.1:8474", "127.0.0.1:8474" or "http://[::1]:8474".
@@ -73,7 +73,7 @@ public struct ToxiproxyClient: Sendable {
         configuration.timeout = Double(timeoutSeconds)
         configuration.connectTimeout = Double(timeoutSeconds)
         configuration.userAgent = "chaosctl"
-        http = ChaosHTTP.HTTPClient(configuration)
+        http = HTTPClient(configuration)
         self.token = token
     }
 
@@ -166,9 +166,9 @@ public struct ToxiproxyClient: Sendable {
         var headers: [(String, String)] = [("Accept", "application/json")]
         if body != nil { headers.append(("Content-Type", "application/json")) }
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
-        let response: ChaosHTTP.HTTPResponse
+        let response: HTTPResponse
         do {
-            response = try http.send(ChaosHTTP.HTTPRequest(method: method, path, headers: headers, body: body.map { Data($0.utf8) }))
+            response = try http.send(HTTPRequest(method: method, path, headers: headers, body: body.map { Data($0.utf8) }))
         } catch {
             throw ToxiproxyClientError(status: nil, message: "\(error)")
         }
@@ -178,8 +178,8 @@ public struct ToxiproxyClient: Sendable {
             if case .string(let message)? = parsed?["error"] {
                 throw ToxiproxyClientError(status: response.status, message: message)
             }
-            let text = response.text.trimmedOWS.split(separator: "\n").first.map(String.init) ?? ""
-            throw ToxiproxyClientError(status: response.status, message: text.isEmpty ? ChaosHTTPServer.HTTPResponse.reason(response.status) : text)
+            let text = response.text.trimmingCharacters(in: .whitespaces).split(separator: "\n").first.map(String.init) ?? ""
+            throw ToxiproxyClientError(status: response.status, message: text.isEmpty ? "empty reply" : text)
         }
         if response.body.isEmpty { return .null }
         do { return try JSONParser.parse(Array(response.body)) } catch {

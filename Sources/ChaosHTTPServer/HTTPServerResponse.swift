@@ -2,7 +2,7 @@ import Glibc
 
 /// An HTTP response, serialised like Go's net/http: handler headers in the given order,
 /// then Date, then Content-Length.
-public struct HTTPResponse: Sendable, Equatable {
+public struct HTTPServerResponse: Sendable, Equatable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
@@ -21,7 +21,7 @@ public struct HTTPResponse: Sendable, Equatable {
         self.init(status: status, headers: headers, body: Array(text.utf8))
     }
 
-    public static func == (lhs: HTTPResponse, rhs: HTTPResponse) -> Bool {
+    public static func == (lhs: HTTPServerResponse, rhs: HTTPServerResponse) -> Bool {
         lhs.status == rhs.status && lhs.body == rhs.body && lhs.sendsContentLength == rhs.sendsContentLength
             && lhs.headers.map(\.name) == rhs.headers.map(\.name)
             && lhs.headers.map(\.value) == rhs.headers.map(\.value)
@@ -34,7 +34,7 @@ public struct HTTPResponse: Sendable, Equatable {
 
     /// The wire form. For HEAD the body is left out (and, like Go for an empty handler
     /// reply, the Content-Length too).
-    public func serialized(forHead: Bool = false, closing: Bool = false, date: String = HTTPResponse.dateNow()) -> [UInt8] {
+    public func serialized(forHead: Bool = false, closing: Bool = false, date: String = HTTPServerResponse.dateNow()) -> [UInt8] {
         var head = "HTTP/1.1 \(status) \(Self.reason(status))\r\n"
         for header in headers { head += "\(header.name): \(header.value)\r\n" }
         if closing { head += "Connection: close\r\n" }

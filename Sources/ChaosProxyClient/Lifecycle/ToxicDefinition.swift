@@ -1,4 +1,4 @@
-import ChaosCore
+import ChaosJSON
 
 /// What a toxic fault added — type, stream, toxicity and the attributes it set — as
 /// journaled, and the check that a toxic found under the same name is still that one.
@@ -14,6 +14,10 @@ struct ToxicDefinition: Equatable {
         self.stream = stream
         self.toxicity = toxicity
         self.attributes = attributes
+    }
+
+    init(_ options: ToxicOptions) {
+        self.init(type: options.type, stream: options.stream, toxicity: options.toxicity, attributes: options.attributes)
     }
 
     /// Nil for records journaled before definitions were kept (those revert by name).
