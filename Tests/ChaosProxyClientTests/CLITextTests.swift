@@ -10,3 +10,18 @@ final class CLITextTests: XCTestCase {
         XCTAssertEqual(ToxiproxyCLIText.deleted("x\u{1b}[2J"), "Deleted proxy x\\u{1b}[2J\n")
     }
 }
+
+extension CLITextTests {
+    func testToxicAddFlagsBecomeOptions() throws {
+        let options = try ToxiproxyCLIText.toxicOptions(proxy: "db", name: nil, type: "latency", upstream: true, toxicity: 0.5,
+                                                        attributePairs: ["latency=100", " jitter = 5", "ttl=30s"], ttl: "1m")
+        XCTAssertEqual(options, ToxicOptions(proxy: "db", type: "latency", stream: "upstream", toxicity: 0.5,
+                                             attributes: ["latency": 100, "jitter": 5], ttl: "30s"),
+                       "-a ttl= is the ttl extension and wins over --ttl; the rest are integer attributes")
+        XCTAssertEqual(options.resolvedName, "latency_upstream")
+        XCTAssertThrowsError(try ToxiproxyCLIText.toxicOptions(proxy: "db", name: nil, type: "latency", upstream: false,
+                                                               toxicity: 1, attributePairs: ["latency=abc"], ttl: nil)) {
+            XCTAssertEqual("\($0)", "invalid attribute 'latency=abc' (expected key=integer)")
+        }
+    }
+}

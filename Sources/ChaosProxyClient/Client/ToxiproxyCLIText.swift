@@ -62,6 +62,19 @@ public enum ToxiproxyCLIText {
     }
     public static func listFailed(_ error: Error) -> String { "Failed to retrieve proxies: \(error)\n\n" }
 
+    /// `toxic add`'s flags as the options model. `-a ttl=DURATION` is chaosctl's ttl
+    /// extension, not a toxic attribute (its value is a duration); it overrides `ttl`.
+    public static func toxicOptions(proxy: String, name: String?, type: String, upstream: Bool, toxicity: Double,
+                                    attributePairs: [String], ttl: String?) throws -> ToxicOptions {
+        var ttl = ttl
+        var plain: [String] = []
+        for pair in attributePairs {
+            if pair.hasPrefix("ttl=") { ttl = String(pair.dropFirst(4)) } else { plain.append(pair) }
+        }
+        return ToxicOptions(proxy: proxy, name: name, type: type, stream: upstream ? "upstream" : "downstream",
+                            toxicity: toxicity, attributes: try attributes(plain), ttl: ttl)
+    }
+
     /// Parses "-a key=value" pairs; values are integers as toxiproxy-cli requires.
     public static func attributes(_ pairs: [String]) throws -> [String: Int64] {
         var result: [String: Int64] = [:]

@@ -40,16 +40,10 @@ struct ToxicAddCommand: ParsableCommand {
         let fault: ToxicFault
         let holdSeconds: Double?
         do {
-            // `-a ttl=…` is the ttl extension, not a toxic attribute (its value is a duration).
-            var ttl = self.ttl
-            var plain: [String] = []
-            for pair in attributes {
-                if pair.hasPrefix("ttl=") { ttl = String(pair.dropFirst(4)) } else { plain.append(pair) }
-            }
             holdSeconds = try holdFor.map { try DurationParser.seconds($0, field: "--for") }
-            fault = ToxicFault(endpoint: connection.endpoint, options: ToxicOptions(
-                proxy: proxy, name: name, type: type, stream: upstream ? "upstream" : "downstream",
-                toxicity: toxicity, attributes: try ToxiproxyCLIText.attributes(plain), ttl: ttl))
+            fault = ToxicFault(endpoint: connection.endpoint, options: try ToxiproxyCLIText.toxicOptions(
+                proxy: proxy, name: name, type: type, upstream: upstream, toxicity: toxicity,
+                attributePairs: attributes, ttl: ttl))
         } catch {
             throw failProxyCommand(ToxiproxyCLIText.addToxicFailed(error, proxy: proxy), error)
         }
