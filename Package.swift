@@ -42,7 +42,7 @@ let package = Package(
 
         // The one JSONValue (control file and Toxiproxy API alike); no dependencies, so
         // ChaosControl stays light for the services that link it.
-        .target(name: "ChaosJSON"),
+        .target(name: "ChaosJSON", swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "ChaosControl", dependencies: ["ChaosJSON"]),
         .target(name: "ChaosCore", dependencies: [
             "CChaosLinux",
@@ -59,9 +59,10 @@ let package = Package(
         .target(name: "ChaosDemo", dependencies: ["ChaosControl", "ChaosHTTPServer"]),
         // What the Toxiproxy server and client both need lives here, not in either of them:
         // the server must not link libcurl, the client must not link the epoll data plane.
-        .target(name: "ChaosProxyModel"),
+        .target(name: "ChaosProxyModel", swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosCore", "ChaosHTTPServer", "ChaosJSON", "ChaosProxyModel"]),
-        .target(name: "ChaosProxyClient", dependencies: ["ChaosHTTP", "ChaosCore", "ChaosConfig", "ChaosJSON", "ChaosProxyModel"]),
+        .target(name: "ChaosProxyClient", dependencies: ["ChaosHTTP", "ChaosCore", "ChaosConfig", "ChaosJSON", "ChaosProxyModel"],
+                swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "ChaosNet", dependencies: ["ChaosCore", "CNetlink", "CChaosLinux"]),
         .target(name: "ChaosHTTP", dependencies: ["CCurl", "CCurlShim", "ChaosCore"]),
         .target(name: "ChaosTargets", dependencies: [
