@@ -45,12 +45,21 @@ let package = Package(
         .target(name: "ChaosConfig", dependencies: [
             "ChaosCore", .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "ChaosFlags", dependencies: ["ChaosControl", "ChaosCore", "ChaosConfig"]),
+        // The shipped fault profiles are compiled in, so `profile apply NAME` works anywhere.
+        .target(name: "ChaosFlags", dependencies: ["ChaosControl", "ChaosCore", "ChaosConfig"],
+                resources: [
+                    .embedInCode("../../fault-profiles/flaky-storage.yaml"),
+                    .embedInCode("../../fault-profiles/hard-backpressure.yaml"),
+                    .embedInCode("../../fault-profiles/mixed-soak.yaml"),
+                    .embedInCode("../../fault-profiles/slow-dependencies.yaml"),
+                ]),
         .target(name: "ChaosProxy", dependencies: ["ChaosCore", "CChaosLinux"]),
         // A small HTTP/1.1 server on plain sockets: the proxy API and the demo service use it.
         .target(name: "ChaosHTTPServer", dependencies: ["CChaosLinux"]),
-        // The demo service and its TCP dependency, for `chaosctl demo` and end-to-end tests.
-        .target(name: "ChaosDemo", dependencies: ["ChaosControl", "ChaosHTTPServer"]),
+        // The demo service and its TCP dependency, for `chaosctl demo` and end-to-end tests;
+        // the demo experiment is compiled in, so `chaosctl demo` works from any directory.
+        .target(name: "ChaosDemo", dependencies: ["ChaosControl", "ChaosHTTPServer"],
+                resources: [.embedInCode("../../experiments/demo.yaml")]),
         .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosCore", "ChaosHTTPServer", "ChaosHTTP"]),
         .target(name: "ChaosNet", dependencies: ["ChaosCore", "CNetlink", "CChaosLinux"]),
         .target(name: "ChaosHTTP", dependencies: ["CCurl", "CCurlShim", "ChaosCore"]),
