@@ -1,18 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Module layering (dependencies point one way; see docs/architecture.md):
-//   ChaosControl   control-file protocol — the light library services link
-//   ChaosCore      durations, randomness, fault lifecycle journal, errors
-//   ChaosProxy     epoll data plane (no HTTP, no JSON, no files)
-//   ChaosProxyAPI  Toxiproxy-compatible HTTP control API over ChaosProxy
-//   ChaosNet       netem / tbf through libnl, network namespaces
-//   ChaosHTTP      libcurl client
-//   ChaosTargets   Docker and Kubernetes adapters
-//   ChaosProbe     probes and the steady-state probe loop
-//   ChaosReport    run reports and the live status line, over ChaosProbe's results
-//   ChaosExperiment experiment files, runner, reports
-//   chaosctl       the CLI: parsing and printing only
+// Every module, its job and its dependencies: docs/architecture.md (a test compares that
+// table with this file: Tests/CLITests/ArchitectureDocTests.swift).
 let package = Package(
     name: "chaosctl",
     products: [
@@ -124,14 +114,10 @@ let package = Package(
         .executableTarget(name: "fuzz-tc-units", dependencies: ["ChaosNet", "FuzzSupport"],
                           path: "Fuzz/TcUnits"),
 
-        // Test-only front end for ChaosNet: chaosctl's netem/tbf commands (symlinked) plus a
-        // qdisc `recover`, for the XCTest SIGKILL test and the netem VM (scripts/test-netem-vm.sh).
-
         // Shared by the test targets that drive the real chaosctl binary.
         .target(name: "ChaosTestSupport", path: "Tests/ChaosTestSupport"),
         // The helpers' own tests (a missing fixture fails under CI=true).
         .testTarget(name: "ChaosTestSupportTests", dependencies: ["ChaosTestSupport"]),
-        // Test targets: one per module, added with the module's tests.
         .testTarget(name: "ChaosCoreTests", dependencies: ["ChaosCore"]),
         // Drives the real chaosctl binary (the dependency makes `swift test` build it).
         .testTarget(name: "CLITests", dependencies: ["chaosctl", "ChaosTestSupport"]),
@@ -153,13 +139,13 @@ let package = Package(
         .testTarget(name: "ChaosNetTests", dependencies: ["ChaosNet", "ChaosCore", "chaosctl", "ChaosTestSupport"]),
         .testTarget(name: "ChaosTargetsTests", dependencies: ["ChaosTargets", "ChaosHTTP", "ChaosCore", "ChaosTestSupport"],
                     exclude: ["Fixtures"]),
-        // Real sockets on 127.0.0.1: ToxiproxyServer over EpollProxyEngine, plus the chaosctl
-        // binary for the CLI round trip and the SIGKILL/recover test.
         // Replays every input in fuzz/regressions/ through its fuzz target's replay tool.
         .testTarget(name: "FuzzRegressionTests", dependencies: [
             "ChaosTestSupport", "fuzz-http-request", "fuzz-proxy-json", "fuzz-api-router", "fuzz-control-document",
             "fuzz-experiment", "fuzz-kubeconfig", "fuzz-tc-units",
         ]),
+        // Real sockets on 127.0.0.1: ToxiproxyServer over EpollProxyEngine, plus the chaosctl
+        // binary for the CLI round trip and the SIGKILL/recover test.
         .testTarget(name: "ChaosProxyIntegrationTests", dependencies: ["ChaosProxy", "ChaosProxyAPI", "ChaosCore", "ChaosHTTP", "chaosctl", "ChaosTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
