@@ -1,21 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Module layering (dependencies point one way; see docs/architecture.md):
-//   ChaosControl   control-file protocol — the light library services link
-//   ChaosCore      durations, randomness, fault lifecycle journal, errors
-//   ChaosProxy     epoll data plane (no HTTP, no JSON, no files)
-//   ChaosJSON      the one JSON value type, with a Go-compatible parser and writer
-//   ChaosProxyModel Toxiproxy's vocabulary shared by server and client (toxic types, names)
-//   ChaosProxyAPI  Toxiproxy-compatible HTTP control API over ChaosProxy
-//   ChaosProxyClient Toxiproxy client, the proxy/toxic faults and their experiment steps
-//   ChaosNet       netem / tbf through libnl, network namespaces
-//   ChaosHTTP      libcurl client
-//   ChaosTargets   Docker and Kubernetes adapters
-//   ChaosProbe     probes and the steady-state probe loop
-//   ChaosReport    run reports and the live status line, over ChaosProbe's results
-//   ChaosExperiment experiment files, runner, reports
-//   chaosctl       the CLI: parsing and printing only
+// Every module, its job and its dependencies: docs/architecture.md (a test compares that
+// table with this file: Tests/CLITests/ArchitectureDocTests.swift).
 let package = Package(
     name: "chaosctl",
     products: [
@@ -51,12 +38,21 @@ let package = Package(
         .target(name: "ChaosConfig", dependencies: [
             "ChaosCore", .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "ChaosFlags", dependencies: ["ChaosControl", "ChaosCore", "ChaosConfig"]),
+        // The shipped fault profiles are compiled in, so `profile apply NAME` works anywhere.
+        .target(name: "ChaosFlags", dependencies: ["ChaosControl", "ChaosCore", "ChaosConfig"],
+                resources: [
+                    .embedInCode("../../fault-profiles/flaky-storage.yaml"),
+                    .embedInCode("../../fault-profiles/hard-backpressure.yaml"),
+                    .embedInCode("../../fault-profiles/mixed-soak.yaml"),
+                    .embedInCode("../../fault-profiles/slow-dependencies.yaml"),
+                ]),
         .target(name: "ChaosProxy", dependencies: ["ChaosCore", "CChaosLinux"]),
         // A small HTTP/1.1 server on plain sockets: the proxy API and the demo service use it.
         .target(name: "ChaosHTTPServer", dependencies: ["CChaosLinux"]),
-        // The demo service and its TCP dependency, for `chaosctl demo` and end-to-end tests.
-        .target(name: "ChaosDemo", dependencies: ["ChaosControl", "ChaosHTTPServer"]),
+        // The demo service and its TCP dependency, for `chaosctl demo` and end-to-end tests;
+        // the demo experiment is compiled in, so `chaosctl demo` works from any directory.
+        .target(name: "ChaosDemo", dependencies: ["ChaosControl", "ChaosHTTPServer"],
+                resources: [.embedInCode("../../experiments/demo.yaml")]),
         // What the Toxiproxy server and client both need lives here, not in either of them:
         // the server must not link libcurl, the client must not link the epoll data plane.
         .target(name: "ChaosProxyModel", swiftSettings: [.swiftLanguageMode(.v6)]),
@@ -126,14 +122,10 @@ let package = Package(
         .executableTarget(name: "fuzz-tc-units", dependencies: ["ChaosNet", "FuzzSupport"],
                           path: "Fuzz/TcUnits"),
 
-        // Test-only front end for ChaosNet: chaosctl's netem/tbf commands (symlinked) plus a
-        // qdisc `recover`, for the XCTest SIGKILL test and the netem VM (scripts/test-netem-vm.sh).
-
         // Shared by the test targets that drive the real chaosctl binary.
         .target(name: "ChaosTestSupport", path: "Tests/ChaosTestSupport"),
         // The helpers' own tests (a missing fixture fails under CI=true).
         .testTarget(name: "ChaosTestSupportTests", dependencies: ["ChaosTestSupport"]),
-        // Test targets: one per module, added with the module's tests.
         .testTarget(name: "ChaosCoreTests", dependencies: ["ChaosCore"]),
         // Drives the real chaosctl binary (the dependency makes `swift test` build it).
         .testTarget(name: "CLITests", dependencies: ["chaosctl", "ChaosTestSupport"]),
@@ -159,13 +151,13 @@ let package = Package(
         .testTarget(name: "ChaosNetTests", dependencies: ["ChaosNet", "ChaosCore", "chaosctl", "ChaosTestSupport"]),
         .testTarget(name: "ChaosTargetsTests", dependencies: ["ChaosTargets", "ChaosHTTP", "ChaosCore", "ChaosTestSupport"],
                     exclude: ["Fixtures"]),
-        // Real sockets on 127.0.0.1: ToxiproxyServer over EpollProxyEngine, plus the chaosctl
-        // binary for the CLI round trip and the SIGKILL/recover test.
         // Replays every input in fuzz/regressions/ through its fuzz target's replay tool.
         .testTarget(name: "FuzzRegressionTests", dependencies: [
             "ChaosTestSupport", "fuzz-http-request", "fuzz-proxy-json", "fuzz-api-router", "fuzz-control-document",
             "fuzz-experiment", "fuzz-kubeconfig", "fuzz-tc-units",
         ]),
+        // Real sockets on 127.0.0.1: ToxiproxyServer over EpollProxyEngine, plus the chaosctl
+        // binary for the CLI round trip and the SIGKILL/recover test.
         .testTarget(name: "ChaosProxyIntegrationTests", dependencies: [
             "ChaosProxy", "ChaosProxyAPI", "ChaosProxyClient", "ChaosCore", "ChaosHTTP", "chaosctl",
             "ChaosTestSupport",

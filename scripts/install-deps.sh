@@ -1,18 +1,31 @@
 #!/usr/bin/env bash
-# Installs every Debian package chaosctl needs to build and test.
-# Idempotent: packages already present are skipped by apt-get.
+# Installs the Debian (and PyPI) packages chaosctl needs. Idempotent: packages already
+# present are skipped.
+#
+#   scripts/install-deps.sh --build    building and running chaosctl and its demo (scripts/demo.sh)
+#   scripts/install-deps.sh [--test]   that, plus what the test suites drive (scripts/test.sh, .ci/run)
+#   add --print to list the packages of that set instead of installing them
+#
+# Where a new package goes: a library chaosctl links, or a tool chaosctl or the demo runs for
+# a user, goes in build_packages. Anything only a test, benchmark or fixture uses goes in
+# test_packages (Debian) or test_pip_packages (PyPI). A user trying the demo never installs
+# the test packages; Tests/CLITests/InstallDepsTests checks the build set stays lean.
 set -euo pipefail
 
-packages=(
-  pkg-config
+build_packages=(
+  pkg-config                # the .systemLibrary targets CCurl and CNetlink are found through it
   libcurl4-openssl-dev      # ChaosHTTP: libcurl client (Docker, Kubernetes, HTTP probes)
   libnl-3-dev libnl-route-3-dev  # ChaosNet: netem and tbf through rtnetlink
+  curl                      # the demo experiment's load generator (experiments/demo.yaml `load:`)
+)
+
+test_packages=(
   iproute2                  # tests: ip netns / veth / tc qdisc show
   procps                    # tests: ps / pkill-free process checks
   docker.io                 # ChaosTargets tests: a private dockerd (scripts/docker-engine.sh), runc, containerd
   busybox-static            # ChaosTargets tests: the registry-free test image's only binary
   podman conmon runc        # ChaosTargets tests: Podman's Docker-compatible API (scripts/podman-engine.sh)
-  curl openssl              # docker-engine.sh readiness probe; ChaosHTTP TLS tests make certificates
+  openssl                   # ChaosHTTP TLS tests make certificates (curl, for docker-engine.sh, is a build package)
   python3                   # ChaosNet tests: TCP sender/receiver across test namespaces
   util-linux                # ChaosNet tests: setpriv drops root for the CAP_NET_ADMIN error test
   qemu-system-x86           # netem VM (scripts/netem-vm.sh): the host kernel may lack sch_netem
@@ -21,7 +34,34 @@ packages=(
   chromium fonts-dejavu-core  # ChaosReport tests: the HTML report rendered headless and checked
 )
 
-if [ "${1:-}" = "--print" ]; then printf '%s\n' "${packages[@]}"; exit 0; fi
+# PyPI, for tests only: "module-to-import=requirement".
+test_pip_packages=(
+  "toxiproxy=toxiproxy-python==0.1.1"  # ChaosProxyIntegrationTests: the toxiproxy-python client drives chaosctl's server
+)
+
+set_name=test
+print=0
+for arg in "$@"; do
+  case "$arg" in
+    --build) set_name=build ;;
+    --test) set_name=test ;;
+    --print) print=1 ;;
+    *) echo "install-deps.sh: unknown argument $arg (use --build, --test, --print)" >&2; exit 2 ;;
+  esac
+done
+
+packages=("${build_packages[@]}")
+pip_packages=()
+if [ "$set_name" = test ]; then
+  packages+=("${test_packages[@]}")
+  pip_packages+=("${test_pip_packages[@]}")
+fi
+
+if [ "$print" = 1 ]; then
+  printf '%s\n' "${packages[@]}"
+  for entry in ${pip_packages[@]+"${pip_packages[@]}"}; do echo "pip:${entry#*=}"; done
+  exit 0
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -39,8 +79,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# Integration tests: the toxiproxy-python client (PyPI) drives chaosctl's server; the
-# tests skip it when python3 or pip is missing.
-if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import toxiproxy' 2>/dev/null; then
-  python3 -m pip install --quiet toxiproxy-python==0.1.1 || echo "install-deps: toxiproxy-python not installed (its test will be skipped)" >&2
-fi
+# A missing PyPI package fails its test under CI=true (fixtureUnavailable); locally it is skipped.
+for entry in ${pip_packages[@]+"${pip_packages[@]}"}; do
+  module=${entry%%=*} requirement=${entry#*=}
+  if command -v python3 >/dev/null 2>&1 && ! python3 -c "import $module" 2>/dev/null; then
+    python3 -m pip install --quiet "$requirement" || echo "install-deps: $requirement not installed (its test will be skipped)" >&2
+  fi
+done

@@ -170,7 +170,7 @@ final class ControlFileFollower: @unchecked Sendable {
                 reportError(ControlFileError(.io, path: path, reason: "\(error)"), notifications: &notifications)
             }
         }
-        notifications.forEach { $0() }
+        for notify in notifications { notify() }
     }
 
     private func reportError(_ error: ControlFileError, notifications: inout [() -> Void]) {

@@ -168,7 +168,7 @@ final class HTTPSlowClientTests: XCTestCase {
         }
         XCTAssertTrue(closedByServer, "the connection holding the most unfinished bytes is closed")
         // The others keep their bodies (500 KiB; finishing one makes 1.25 MiB, within budget).
-        let rest = String(repeating: "b", count: 1048576 - 250 * 1024)
+        let rest = String(repeating: "b", count: 1_048_576 - 250 * 1024)
         RawHTTP.write(holders[0], rest)
         var pending: [UInt8] = []
         let response = try RawHTTP.readResponse(holders[0], pending: &pending)

@@ -12,7 +12,7 @@ final class ConnectionPlacementTests: ProxyTestCase {
         let loads = engine.loops.map { $0.assignedConnections.load(ordering: .relaxed) }
         XCTAssertEqual(loads.reduce(0, +), 20)
         XCTAssertLessThanOrEqual(loads.max()! - loads.min()!, 1, "loads \(loads)")
-        clients.forEach { close($0) }
+        for client in clients { close(client) }
         XCTAssertTrue(TestSockets.waitUntil(seconds: 5) {
             self.engine.loops.allSatisfy { $0.assignedConnections.load(ordering: .relaxed) == 0 }
         }, "closed connections are no longer counted")

@@ -7,6 +7,8 @@ public struct Chaosctl {
     public let controlPath: String
     public let stateDir: String
     public var extraEnvironment: [String: String]
+    /// The directory chaosctl runs in (default: the test's own, the package root).
+    public var workingDirectory: String?
 
     public init(controlPath: String? = nil, stateDir: String, extraEnvironment: [String: String] = [:]) {
         self.controlPath = controlPath ?? stateDir + "/control.json"
@@ -44,6 +46,7 @@ public struct Chaosctl {
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = args
         p.environment = environment
+        if let workingDirectory { p.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
         p.standardOutput = stdout ?? FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
@@ -56,6 +59,7 @@ public struct Chaosctl {
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = args
         p.environment = environment
+        if let workingDirectory { p.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

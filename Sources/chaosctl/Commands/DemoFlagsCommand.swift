@@ -39,7 +39,7 @@ struct DemoFlagsCommand: ParsableCommand {
             sample(handles, reader: reader)
 
             step("3. chaosctl profile apply \(profiles)/mixed-soak.yaml (one atomic write, \(names.count) flags)")
-            let profile = try FaultProfile.load(file: profiles + "/mixed-soak.yaml")
+            let profile = try ProfileLookup.load("mixed-soak", directory: profiles).profile
             try apply(profile.flags, lifecycle: lifecycle, path: path, reader: reader)
             sample(handles, reader: reader)
 

@@ -1,16 +1,20 @@
 import ArgumentParser
 import ChaosCore
+import ChaosDemo
 import ChaosExperiment
+import ChaosFlags
 import ChaosReport
 import Foundation
 
 /// `chaosctl demo`: start the demo stack, run experiments/demo.yaml against it, print where
-/// the report is. Needs nothing but this binary and the repository's files.
+/// the report is. Needs nothing but this binary: the experiment and its profiles are built in.
 struct DemoRunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Run the demo experiment against the embedded demo service (the default).")
 
-    @Option(help: "The experiment to run.") var experiment = "experiments/demo.yaml"
+    @Option(help: ArgumentHelp("The experiment to run (default experiments/demo.yaml if that file is here, else the copy built into chaosctl).",
+                               valueName: "file"))
+    var experiment: String?
     @Option(help: ArgumentHelp("Where the reports go (default results/<time>-demo).", valueName: "dir")) var reportDir: String?
     @Option(help: "Seed for reproducible runs.") var seed: UInt64 = 7
 
@@ -20,6 +24,7 @@ struct DemoRunCommand: ParsableCommand {
             try AtomicFile.ensureDirectory(work)
             defer { try? FileManager.default.removeItem(atPath: work) }
             let controlPath = work + "/control.json"
+            let experiment = try self.experiment ?? Self.defaultExperiment(work: work)
             let stack = try DemoStack(controlPath: controlPath, seed: seed)
             defer { stack.stop() }
             print("demo service \(stack.serviceURL) → proxy \(DemoStack.proxyName) (API \(stack.apiURL)) → database; control file \(controlPath)")
@@ -41,6 +46,15 @@ struct DemoRunCommand: ParsableCommand {
         let html = result.files.first { $0.hasSuffix(".html") } ?? ""
         print("\nReport: \((html as NSString).deletingLastPathComponent)/ (open \(html) in a browser)")
         if result.outcome != .passed { throw ArgumentParser.ExitCode(result.outcome.exitCode.rawValue) }
+    }
+
+    /// experiments/demo.yaml where the user is (their edits win), else the built-in copy
+    /// laid out in the demo's scratch directory.
+    private static func defaultExperiment(work: String) throws -> String {
+        if FileManager.default.fileExists(atPath: DemoExperiment.path) { return DemoExperiment.path }
+        let file = try DemoExperiment.write(into: work, profiles: ShippedProfiles.files)
+        print("experiment: the built-in \(DemoExperiment.path) (no such file in \(FileManager.default.currentDirectoryPath))")
+        return file
     }
 }
 
