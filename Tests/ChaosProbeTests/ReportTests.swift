@@ -74,7 +74,8 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(html.components(separatedBy: "<svg").count - 1, 1)
         XCTAssertEqual(html.components(separatedBy: "class=\"sample ").count - 1, report.run.samples.count)
         XCTAssertEqual(html.components(separatedBy: "class=\"sample fail\"").count - 1, report.run.samples.filter { !$0.ok }.count)
-        XCTAssertEqual(html.components(separatedBy: "class=\"fault-window\"").count - 1, 1)
+        // One fault, shaded on both panels.
+        XCTAssertEqual(html.components(separatedBy: "class=\"fault-window\"").count - 1, 2)
         XCTAssertTrue(html.contains("API survives &quot;latency&quot; &amp; &lt;loss&gt;"))
 
         // The SVG alone is well-formed XML.
@@ -85,7 +86,8 @@ final class ReportTests: XCTestCase {
         let parser = XMLParser(data: Data(svg.utf8))
         parser.delegate = counter
         XCTAssertTrue(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
-        XCTAssertEqual(counter.counts["circle"], report.run.samples.count)
+        // A dot per healthy sample, plus the legend's; failures are crosses in their own lane.
+        XCTAssertEqual(counter.counts["circle"], report.run.samples.filter(\.ok).count + 1)
     }
 
     func testChartThinsSuccessesButKeepsFailures() {
@@ -93,7 +95,7 @@ final class ReportTests: XCTestCase {
         s.add(Array(repeating: true, count: 300) + [false, false] + Array(repeating: true, count: 300))
         var chart = TimelineChart()
         chart.maxPoints = 100
-        let svg = chart.render(s.run)
+        let svg = chart.render(RunReport(title: "thinned", run: s.run, analysis: RunAnalysis(s.run)))
         let drawn = svg.components(separatedBy: "class=\"sample ").count - 1
         XCTAssertLessThanOrEqual(drawn, 100)
         XCTAssertGreaterThan(drawn, 50)
