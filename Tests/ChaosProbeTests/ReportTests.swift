@@ -1,4 +1,5 @@
 import XCTest
+import ChaosCore
 @testable import ChaosProbe
 @testable import ChaosReport
 #if canImport(FoundationXML)
@@ -47,6 +48,19 @@ final class ReportTests: XCTestCase {
         let top = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/journal.json"))) as? [String: Any]
         XCTAssertEqual(top?["format"] as? String, "chaosctl-journal/1")
         XCTAssertEqual(top?["passed"] as? Bool, false)
+    }
+
+    func testAFolderBehindAFileIsRefusedNamingWhatIsInTheWay() throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: folder + "/plain"))
+        XCTAssertThrowsError(try ReportWriter.write(sampleReport(), to: folder + "/plain/reports")) { error in
+            let failure = error as? ChaosError
+            XCTAssertEqual(failure?.exitCode, .usage)
+            XCTAssertEqual(failure?.message, "--report-dir: cannot create results folder '\(folder)/plain/reports': '\(folder)/plain' is not a directory")
+        }
+        XCTAssertNoThrow(try ReportWriter.prepare(folder + "/new/deeper"))
     }
 
     func testJUnitIsWellFormedWithOneCasePerVerdict() throws {
