@@ -43,12 +43,10 @@ public struct TimelineChart {
 
         let legend = legend(run, marks, series)
         let (legendSVG, legendBottom) = legend.render(left: left, top: 4, width: plotWidth)
-        let laneTop = legendBottom + 22
-        let layout = Layout(legend: legendSVG, laneTop: laneTop, latencyTop: laneTop + laneHeight,
-                            latencyBottom: laneTop + laneHeight + latencyHeight,
-                            rateTop: laneTop + laneHeight + latencyHeight + 36,
-                            rateBottom: laneTop + laneHeight + latencyHeight + 36 + rateHeight,
-                            height: laneTop + laneHeight + latencyHeight + 36 + rateHeight + 44)
+        let laneTop = legendBottom + 22, latencyBottom = laneTop + laneHeight + latencyHeight
+        let rateTop = latencyBottom + 36, rateBottom = rateTop + rateHeight
+        let layout = Layout(legend: legendSVG, laneTop: laneTop, latencyTop: laneTop + laneHeight, latencyBottom: latencyBottom,
+                            rateTop: rateTop, rateBottom: rateBottom, height: rateBottom + 44)
 
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\" width=\"\(Int(width))\" height=\"\(Int(layout.height))\" "
         svg += "viewBox=\"0 0 \(Int(width)) \(Int(layout.height))\" role=\"img\" aria-label=\"probe latency, errors and request rate over time\">\n"

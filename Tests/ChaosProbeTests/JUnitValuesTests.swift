@@ -14,11 +14,7 @@ final class JUnitValuesTests: XCTestCase {
     private func report(objectives: [ServiceLevelObjectives]) -> RunReport {
         var s = SyntheticRun()
         s.add([true, true, true, true, true], latencyMs: 12)
-        s.mark(.phase, "during", atTick: 5)
-        s.mark(.faultStart, "cut the link", atTick: 5)
-        s.add([true, false, false, true, true], latencyMs: 180)
-        s.mark(.faultEnd, "cut the link", atTick: 10)
-        s.mark(.phase, "post", atTick: 10)
+        s.addFault("cut the link", [true, false, false, true, true], latencyMs: 180)
         s.add([false, true, true, true, true, true], latencyMs: 14)
         return RunReport(title: "values", run: s.run, analysis: RunAnalysis(s.run, objectives: objectives))
     }

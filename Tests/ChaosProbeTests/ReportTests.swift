@@ -10,11 +10,7 @@ final class ReportTests: XCTestCase {
     private func sampleReport() -> RunReport {
         var s = SyntheticRun()
         s.add([true, true, true, true, true], latencyMs: 12)
-        s.mark(.phase, "during", atTick: 5)
-        s.mark(.faultStart, "latency <200ms> & loss", atTick: 5)
-        s.add([true, false, false, true, true], latencyMs: 180)
-        s.mark(.faultEnd, "latency <200ms> & loss", atTick: 10)
-        s.mark(.phase, "post", atTick: 10)
+        s.addFault("latency <200ms> & loss", [true, false, false, true, true], latencyMs: 180)
         s.add([false, true, true, true, true, true], latencyMs: 14)
         let run = s.run
         let analysis = RunAnalysis(run, objectives: [

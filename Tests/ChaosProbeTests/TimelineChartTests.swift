@@ -10,11 +10,7 @@ final class TimelineChartTests: XCTestCase {
     private func report(recoverWithin: Double = 5, series: [TimeSeries]? = nil) -> RunReport {
         var s = SyntheticRun()
         s.add([true, true, true, true, true], latencyMs: 12)
-        s.mark(.phase, "during", atTick: 5)
-        s.mark(.faultStart, "drop packets", atTick: 5)
-        s.add([true, false, false, false, true], latencyMs: 0.2)
-        s.mark(.faultEnd, "drop packets", atTick: 10)
-        s.mark(.phase, "post", atTick: 10)
+        s.addFault("drop packets", [true, false, false, false, true], latencyMs: 0.2)
         s.add([true, true, true, true, true, true], latencyMs: 14)
         let analysis = RunAnalysis(s.run, objectives: [
             ServiceLevelObjectives(maxErrorRate: 0.5, p95Milliseconds: 40, recoverWithin: recoverWithin),
