@@ -35,7 +35,8 @@ public struct TimelineChart {
     public func render(_ report: RunReport) -> String {
         let run = report.run
         let marks = ChartMarks(report)
-        let series = ProbeRates.series(run) + (report.series ?? [])
+        // A series with no value at all has nothing to draw, and so no place in the legend.
+        let series = (ProbeRates.series(run) + (report.series ?? [])).filter { $0.points.contains { $0.value != nil } }
         let drawn = thinned(run.samples)
         let end = Double(ChartMarks.end(of: run))
         let plotWidth = width - left - right
@@ -65,6 +66,11 @@ public struct TimelineChart {
         svg += events(run, layout, x)
         svg += faultLabels(marks, layout, x)
 
+        if run.samples.isEmpty {
+            svg += SVG.text("no probe sample was taken: nothing measured", x: left + plotWidth / 2,
+                            y: layout.latencyTop + latencyHeight / 2, fill: ChartPalette.muted, anchor: "middle",
+                            attributes: "class=\"not-measured\"")
+        }
         if drawn.count < run.samples.count {
             svg += SVG.text("\(drawn.count) of \(run.samples.count) samples drawn (all failures)", x: left + plotWidth,
                             y: layout.height - 6, fill: ChartPalette.muted, anchor: "end")

@@ -154,4 +154,12 @@ final class TimelineChartTests: XCTestCase {
         // The rate axis grew to fit 120/s (rounded up to 200).
         XCTAssertTrue(labels.contains("200/s"), "\(labels)")
     }
+
+    func testARunWithoutSamplesDrawsNoLineAndSaysNothingWasMeasured() throws {
+        let run = ProbeRun(intervalNanoseconds: 100_000_000, startedAt: Date(), durationNanoseconds: 2_000_000_000, samples: [], events: [])
+        let chart = try svg(RunReport(title: "empty", run: run, analysis: RunAnalysis(run)))
+        XCTAssertTrue(chart.withClass("series").isEmpty, "no line through data that does not exist")
+        XCTAssertTrue(chart.withClass("legend-item").isEmpty)
+        XCTAssertEqual(chart.withClass("not-measured").first?.text, "no probe sample was taken: nothing measured")
+    }
 }
