@@ -8,39 +8,18 @@ import ChaosCore
 public enum ReportWriter {
     public static let files = ["journal.json", "report.md", "junit.xml", "report.html"]
 
-    /// Create the results folder and check it can be written to. Errors name the folder and
-    /// what is in the way: a path that is not writable exits 10, any other unusable path (a
-    /// file where a folder should be) exits 2.
+    /// Create the results folder and check it can be written to, naming the folder in any
+    /// error: a missing permission exits 10, any other unusable path (a file in the way) 2.
     public static func prepare(_ folder: String) throws {
+        let what = "--report-dir: results folder '\(folder)'"
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw obstacle(to: folder, error)
+            try AtomicFile.ensureDirectory(folder)
+        } catch let failure as ChaosFailure {
+            throw ChaosError("\(what): \(failure.description)", exitCode: failure.exitCode == .permission ? .permission : .usage)
         }
         guard access(folder, W_OK | X_OK) == 0 else {
-            throw ChaosError("--report-dir: cannot write into results folder '\(folder)': \(String(cString: strerror(errno)))",
-                             exitCode: .permission)
+            throw ChaosError("\(what): cannot write into it: \(String(cString: strerror(errno)))", exitCode: .permission)
         }
-    }
-
-    /// Why `folder` could not be created, found from the deepest part of it that exists
-    /// (Foundation's own error does not say which part was in the way).
-    private static func obstacle(to folder: String, _ error: Error) -> ChaosError {
-        var existing = folder
-        while !FileManager.default.fileExists(atPath: existing) {
-            let parent = (existing as NSString).deletingLastPathComponent
-            if parent.isEmpty || parent == existing { break }
-            existing = parent
-        }
-        let prefix = "--report-dir: cannot create results folder '\(folder)'"
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: existing, isDirectory: &isDirectory), !isDirectory.boolValue {
-            return ChaosError("\(prefix): '\(existing)' is not a directory", exitCode: .usage)
-        }
-        if access(existing, W_OK) != 0 {
-            return ChaosError("\(prefix): '\(existing)' is not writable", exitCode: .permission)
-        }
-        return ChaosError("\(prefix): \(error.localizedDescription)", exitCode: .usage)
     }
 
     /// Returns the paths written, in the order of ``files``.

@@ -54,7 +54,7 @@ final class ReportTests: XCTestCase {
         XCTAssertThrowsError(try ReportWriter.write(sampleReport(), to: folder + "/plain/reports")) { error in
             let failure = error as? ChaosError
             XCTAssertEqual(failure?.exitCode, .usage)
-            XCTAssertEqual(failure?.message, "--report-dir: cannot create results folder '\(folder)/plain/reports': '\(folder)/plain' is not a directory")
+            XCTAssertEqual(failure?.message, "--report-dir: results folder '\(folder)/plain/reports': cannot create directory \(folder)/plain: a file is in the way")
         }
         XCTAssertNoThrow(try ReportWriter.prepare(folder + "/new/deeper"))
     }
