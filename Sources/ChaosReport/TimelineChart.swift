@@ -126,91 +126,6 @@ public struct TimelineChart {
         return svg
     }
 
-    private func latencyPanel(_ run: ProbeRun, _ drawn: [ProbeSample], _ marks: ChartMarks, _ series: [TimeSeries],
-                              _ layout: Layout, _ x: (UInt64) -> Double) -> String {
-        let latencies = run.samples.filter(\.ok).compactMap(\.latencyMilliseconds)
-            + series.filter { $0.quantity == .latency }.flatMap { $0.points.compactMap(\.value) }
-            + marks.limits.filter { $0.quantity == .latency }.map(\.value)
-        let yMax = ChartScale.niceCeiling(max((latencies.max() ?? 1) * 1.1, 0.1))
-        func y(_ ms: Double) -> Double { layout.latencyBottom - min(ms, yMax) / yMax * latencyHeight }
-        var svg = axis(ChartScale.ticks(upTo: yMax), unit: " ms", onLeft: true, y)
-        for s in indexed(series) where s.series.quantity == .latency {
-            svg += SVG.path(s.series.points.map { p in p.value.map { (x(p.atNanoseconds), y($0)) } },
-                            stroke: ChartPalette.series(.latency, index: s.index), attributes: "class=\"series\"")
-        }
-        for sample in drawn {
-            let cx = x(sample.startNanoseconds)
-            if sample.ok, let ms = sample.latencyMilliseconds {
-                svg += "<circle class=\"sample ok\" cx=\"\(SVG.n(cx))\" cy=\"\(SVG.n(y(ms)))\" r=\"2\" fill=\"\(ChartPalette.okSample)\"/>\n"
-            } else if !sample.ok {
-                let cy = layout.laneTop + laneHeight / 2
-                let latency = sample.latencyMilliseconds.map { String(format: " after %.1f ms", $0) } ?? " (not run: the previous check was still running)"
-                svg += "<path class=\"sample fail\" d=\"M\(SVG.n(cx - 3)) \(SVG.n(cy - 4)) L\(SVG.n(cx + 3)) \(SVG.n(cy + 4)) M\(SVG.n(cx - 3)) \(SVG.n(cy + 4)) L\(SVG.n(cx + 3)) \(SVG.n(cy - 4))\" "
-                svg += "stroke=\"\(ChartPalette.failedSample)\" stroke-width=\"1.5\"><title>\(XMLText.escape(sample.probe)): "
-                svg += "\(XMLText.escape(sample.reason ?? "failed"))\(latency)</title></path>\n"
-            }
-        }
-        svg += limitLines(marks.limits.filter { $0.quantity == .latency }, y, x)
-        for deadline in marks.deadlines {
-            svg += SVG.line(x(deadline.at), layout.latencyTop, x(deadline.at), layout.latencyBottom, stroke: ChartPalette.sloLimit,
-                            attributes: "class=\"slo-deadline\" stroke-width=\"2\" stroke-dasharray=\"8 4\"")
-            svg += SVG.text(deadline.label, x: x(deadline.at) + 3, y: layout.latencyBottom - 18, fill: ChartPalette.sloLimit)
-        }
-        for recovery in marks.recoveries {
-            svg += SVG.line(x(recovery.at), layout.latencyTop, x(recovery.at), layout.latencyBottom, stroke: ChartPalette.recovered,
-                            attributes: "class=\"recovery-mark\" stroke-width=\"2\"")
-            svg += SVG.text(recovery.label, x: x(recovery.at) + 3, y: layout.latencyBottom - 5, fill: ChartPalette.recovered)
-        }
-        return svg
-    }
-
-    private func ratePanel(_ marks: ChartMarks, _ series: [TimeSeries], _ layout: Layout, _ x: (UInt64) -> Double) -> String {
-        let rates = series.filter { $0.quantity == .requestRate }.flatMap { $0.points.compactMap(\.value) }
-        let rateMax = ChartScale.niceCeiling(max((rates.max() ?? 1) * 1.1, 0.1))
-        func yRate(_ v: Double) -> Double { layout.rateBottom - min(v, rateMax) / rateMax * rateHeight }
-        // Error rate against the right axis, always 0–100 %, so a glance compares runs.
-        func yError(_ ratio: Double) -> Double { layout.rateBottom - min(max(ratio, 0), 1) * rateHeight }
-        var svg = axis(ChartScale.ticks(upTo: rateMax), unit: "/s", onLeft: true, yRate)
-        svg += axis([0, 0.25, 0.5, 0.75, 1], unit: "", onLeft: false, yError, label: { "\(Int($0 * 100))%" })
-        for s in indexed(series) where s.series.quantity != .latency {
-            let y = s.series.quantity == .requestRate ? yRate : yError
-            svg += SVG.path(s.series.points.map { p in p.value.map { (x(p.atNanoseconds), y($0)) } },
-                            stroke: ChartPalette.series(s.series.quantity, index: s.index), attributes: "class=\"series\"")
-        }
-        svg += limitLines(marks.limits.filter { $0.quantity == .errorRate }, yError, x)
-        return svg
-    }
-
-    /// Dashed SLO lines over their spans; each distinct label once, at the right end of its last span.
-    private func limitLines(_ limits: [ChartMarks.Limit], _ y: (Double) -> Double, _ x: (UInt64) -> Double) -> String {
-        var svg = ""
-        for (i, limit) in limits.enumerated() {
-            svg += SVG.line(x(limit.span.start), y(limit.value), x(limit.span.end), y(limit.value), stroke: ChartPalette.sloLimit,
-                            attributes: "class=\"slo-limit\" stroke-width=\"2\" stroke-dasharray=\"8 4\"", title: limit.label)
-            if !limits[(i + 1)...].contains(where: { $0.label == limit.label }) {
-                svg += SVG.text(limit.label, x: x(limit.span.end) - 3, y: y(limit.value) - 4, fill: ChartPalette.sloLimit, anchor: "end")
-            }
-        }
-        return svg
-    }
-
-    private func axis(_ ticks: [Double], unit: String, onLeft: Bool, _ y: (Double) -> Double,
-                      label: ((Double) -> String)? = nil) -> String {
-        var svg = ""
-        for tick in ticks {
-            if onLeft { svg += SVG.line(left, y(tick), width - right, y(tick), stroke: ChartPalette.grid) }
-            let text = label?(tick) ?? ChartScale.label(tick) + unit
-            svg += SVG.text(text, x: onLeft ? left - 6 : width - right + 6, y: y(tick) + 4, anchor: onLeft ? "end" : "start")
-        }
-        return svg
-    }
-
-    private func timeAxis(end: Double, below y: Double, _ x: (UInt64) -> Double) -> String {
-        ChartScale.ticks(upTo: end / 1e9).map { tick in
-            SVG.text("\(ChartScale.label(tick)) s", x: x(UInt64(tick * 1e9)), y: y + 15, anchor: "middle")
-        }.joined()
-    }
-
     private func events(_ run: ProbeRun, _ layout: Layout, _ x: (UInt64) -> Double) -> String {
         var svg = ""
         for event in run.events where event.kind == .phase || event.kind == .oneShot {
@@ -226,7 +141,7 @@ public struct TimelineChart {
     }
 
     /// Each series with its index among those of the same quantity (its colour).
-    private func indexed(_ series: [TimeSeries]) -> [(index: Int, series: TimeSeries)] {
+    func indexed(_ series: [TimeSeries]) -> [(index: Int, series: TimeSeries)] {
         var seen: [TimeSeries.Quantity: Int] = [:]
         return series.map { s in
             defer { seen[s.quantity, default: 0] += 1 }
