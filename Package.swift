@@ -130,7 +130,7 @@ let package = Package(
         // Drives the real chaosctl binary (the dependency makes `swift test` build it).
         .testTarget(name: "CLITests", dependencies: ["chaosctl", "ChaosTestSupport"]),
         .testTarget(name: "ChaosControlTests", dependencies: ["ChaosControl", "control-writer-helper"]),
-        .testTarget(name: "ChaosProbeTests", dependencies: ["ChaosProbe", "ChaosReport", "ChaosCore"],
+        .testTarget(name: "ChaosProbeTests", dependencies: ["ChaosProbe", "ChaosReport", "ChaosCore", "ChaosTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ChaosHTTPTests", dependencies: ["ChaosHTTP", "ChaosCore", "ChaosTestSupport"],
                     exclude: ["Fixtures"]),

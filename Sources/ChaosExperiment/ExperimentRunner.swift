@@ -75,7 +75,7 @@ public final class ExperimentRunner {
     public func run() throws -> Result {
         let trap = SignalTrap { [abort] sig in abort.trigger("signal \(sig)") }
         defer { trap.cancel() }
-        try FileManager.default.createDirectory(atPath: options.reportDirectory, withIntermediateDirectories: true)
+        try ReportWriter.prepare(options.reportDirectory)
 
         let steady = experiment.steadyState
         var load: LoadProcess?

@@ -22,13 +22,13 @@ public enum HTMLReport {
         if let seed = report.seed { h += "<br>Seed: \(seed) (repeat the run's random choices with <code>--seed \(seed)</code>)" }
         h += "</p>\n"
 
-        h += "<h2>Probe latency</h2>\n" + chart.render(report.run) + "\n"
+        h += "<h2>Timeline</h2>\n" + chart.render(report) + "\n"
 
         h += "<h2>Steady state by phase</h2>\n<table><tr><th>phase</th><th>samples</th><th>success</th><th>p50</th><th>p95</th><th>p99</th><th>max</th><th>Δ success vs pre</th><th>Δ p95 vs pre</th></tr>\n"
         let pre = a.phase("pre")
         for s in a.phases + [a.overall] {
             let isPre = s.phase == "pre" || pre == nil
-            h += "<tr><td>\(e(s.phase))</td><td>\(s.count)</td><td>\(ReportFormatting.percent(s.successRate))</td>"
+            h += "<tr><td>\(e(s.phase))</td><td>\(s.count)</td><td>\(ReportFormatting.successRate(s))</td>"
             h += "<td>\(ReportFormatting.milliseconds(s.latency?.p50Milliseconds))</td><td>\(ReportFormatting.milliseconds(s.latency?.p95Milliseconds))</td>"
             h += "<td>\(ReportFormatting.milliseconds(s.latency?.p99Milliseconds))</td><td>\(ReportFormatting.milliseconds(s.latency?.maxMilliseconds))</td>"
             h += "<td>\(isPre ? "–" : ReportFormatting.delta(s.successRate, pre?.successRate, unit: "pp", scale: 100, digits: 2))</td>"

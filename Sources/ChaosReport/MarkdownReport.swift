@@ -21,7 +21,7 @@ public enum MarkdownReport {
         for stats in analysis.phases + [analysis.overall] {
             let l = stats.latency
             let isPre = stats.phase == "pre" || pre == nil
-            md += "| \(stats.phase) | \(stats.count) | \(ReportFormatting.percent(stats.successRate)) "
+            md += "| \(stats.phase) | \(stats.count) | \(ReportFormatting.successRate(stats)) "
             md += "| \(ReportFormatting.milliseconds(l?.p50Milliseconds)) | \(ReportFormatting.milliseconds(l?.p95Milliseconds)) "
             md += "| \(ReportFormatting.milliseconds(l?.p99Milliseconds)) | \(ReportFormatting.milliseconds(l?.maxMilliseconds)) "
             md += "| \(isPre ? "–" : ReportFormatting.delta(stats.successRate, pre?.successRate, unit: "pp", scale: 100, digits: 2)) "

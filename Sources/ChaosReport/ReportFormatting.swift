@@ -9,6 +9,11 @@ enum ReportFormatting {
         return String(format: "%.2f%%", ratio * 100)
     }
 
+    /// A phase's success rate; a phase with no samples was not measured, which is not 0 %.
+    static func successRate(_ stats: PhaseStatistics) -> String {
+        stats.count == 0 ? "not measured" : percent(stats.successRate)
+    }
+
     static func milliseconds(_ value: Double?) -> String {
         guard let value else { return "–" }
         return String(format: "%.1f ms", value)

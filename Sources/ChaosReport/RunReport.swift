@@ -15,6 +15,9 @@ public struct RunReport: Codable, Sendable, Equatable {
     /// The seed every random choice of the run followed (`--seed` replays it); nil when the
     /// run made no seeded choice.
     public var seed: UInt64?
+    /// More quantities over time for the timeline (a load generator's request rate, error
+    /// rate or latency); the probes' own rates are derived from `run` and not stored here.
+    public var series: [TimeSeries]?
 
     /// The run's verdict, as every report states it and the CLI exits with it.
     public var verdict: RunVerdict { RunVerdict(self) }
@@ -23,7 +26,7 @@ public struct RunReport: Codable, Sendable, Equatable {
     public var passed: Bool { verdict.result == .passed }
 
     public init(title: String, steps: [RunStep] = [], run: ProbeRun, analysis: RunAnalysis, load: LoadOutcome? = nil,
-                abortReason: String? = nil, seed: UInt64? = nil) {
+                abortReason: String? = nil, seed: UInt64? = nil, series: [TimeSeries]? = nil) {
         self.title = title
         self.steps = steps
         self.run = run
@@ -31,6 +34,7 @@ public struct RunReport: Codable, Sendable, Equatable {
         self.load = load
         self.abortReason = abortReason
         self.seed = seed
+        self.series = series
     }
 }
 

@@ -1,76 +1,152 @@
 import Foundation
 import ChaosProbe
 
-/// An SVG chart of probe latency over time, generated here so the HTML report renders with
-/// no JavaScript and no external resources. Successful samples are grey-blue dots, failures
-/// red (skipped ticks, which have no latency, sit on the top edge), fault windows are shaded,
-/// one-shot faults are red dashed lines and phase changes grey dashed lines.
+/// The report's timeline as one SVG (no JavaScript, no external resources), read from top
+/// to bottom: a legend; the latency panel, with a "failed" lane above it where every failed
+/// check is a red cross (a failure has no latency worth plotting: a refused connection is
+/// fast, a timeout is the timeout), healthy checks as dots, SLO latency limits as dashed
+/// lines over the phases they apply to, and a green line where recovery was reached; then a
+/// rate panel with checks per second and the error rate (and any series a report adds, see
+/// ``TimeSeries``). Fault windows are shaded across both panels and labelled with their
+/// step name; phase changes and one-shot faults are dashed vertical lines.
 ///
 /// Every sample is drawn while there are at most `maxPoints`; above that, successful samples
 /// are thinned evenly (failures are always all drawn) and the chart says so.
 public struct TimelineChart {
     public var width = 960.0
-    public var height = 320.0
     public var maxPoints = 20_000
 
-    private let left = 64.0, right = 16.0, top = 24.0, bottom = 40.0
+    let left = 64.0, right = 56.0
+    let laneHeight = 22.0, latencyHeight = 200.0, rateHeight = 110.0
 
     public init() {}
 
-    public func render(_ run: ProbeRun) -> String {
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
-        let duration = max(Double(run.durationNanoseconds), Double(run.samples.last?.startNanoseconds ?? 0), 1) / 1e9
-        let maxLatency = run.samples.compactMap(\.latencyMilliseconds).max() ?? 1
-        let yMax = Self.niceCeiling(max(maxLatency * 1.1, 0.1))
-        func x(_ ns: UInt64) -> Double { left + Double(ns) / 1e9 / duration * plotWidth }
-        func y(_ ms: Double) -> Double { top + plotHeight - min(ms, yMax) / yMax * plotHeight }
-        func f(_ v: Double) -> String { String(format: "%.1f", v) }
+    /// Vertical positions, worked out once the legend's height is known.
+    struct Layout {
+        var legend: String
+        var laneTop: Double
+        var latencyTop: Double
+        var latencyBottom: Double
+        var rateTop: Double
+        var rateBottom: Double
+        var height: Double
+    }
 
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
-        svg += "viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"probe latency over time\">\n"
-        svg += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\" fill=\"#fbfbfb\" stroke=\"#ccc\"/>\n"
-
-        for window in Self.faultWindows(run) {
-            let x0 = x(window.start), x1 = x(window.end)
-            svg += "<rect class=\"fault-window\" x=\"\(f(x0))\" y=\"\(f(top))\" width=\"\(f(max(1, x1 - x0)))\" height=\"\(f(plotHeight))\" fill=\"#f6d5d5\" fill-opacity=\"0.7\">"
-            svg += "<title>\(XMLText.escape(window.label))</title></rect>\n"
-        }
-        // Axes and grid.
-        for tick in Self.ticks(upTo: yMax) {
-            svg += "<line x1=\"\(f(left))\" x2=\"\(f(left + plotWidth))\" y1=\"\(f(y(tick)))\" y2=\"\(f(y(tick)))\" stroke=\"#e4e4e4\"/>"
-            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y(tick) + 4))\" font-size=\"11\" text-anchor=\"end\">\(Self.label(tick)) ms</text>\n"
-        }
-        for tick in Self.ticks(upTo: duration) {
-            let px = left + tick / duration * plotWidth
-            svg += "<text x=\"\(f(px))\" y=\"\(f(top + plotHeight + 16))\" font-size=\"11\" text-anchor=\"middle\">\(Self.label(tick)) s</text>\n"
-        }
-        for event in run.events where event.kind == .phase {
-            svg += "<line class=\"phase-change\" x1=\"\(f(x(event.atNanoseconds)))\" x2=\"\(f(x(event.atNanoseconds)))\" y1=\"\(f(top))\" y2=\"\(f(top + plotHeight))\" stroke=\"#888\" stroke-dasharray=\"3 3\"/>"
-            svg += "<text x=\"\(f(x(event.atNanoseconds) + 3))\" y=\"\(f(top - 8))\" font-size=\"11\" fill=\"#555\">\(XMLText.escape(event.label))</text>\n"
-        }
-        for event in run.events where event.kind == .oneShot {
-            svg += "<line class=\"one-shot\" x1=\"\(f(x(event.atNanoseconds)))\" x2=\"\(f(x(event.atNanoseconds)))\" y1=\"\(f(top))\" y2=\"\(f(top + plotHeight))\" stroke=\"#c00\" stroke-width=\"1.5\" stroke-dasharray=\"6 3\">"
-            svg += "<title>\(XMLText.escape(event.label))</title></line>\n"
-        }
-
+    public func render(_ report: RunReport) -> String {
+        let run = report.run
+        let marks = ChartMarks(report)
+        // A series with no value at all has nothing to draw, and so no place in the legend.
+        let series = (ProbeRates.series(run) + (report.series ?? [])).filter { $0.points.contains { $0.value != nil } }
         let drawn = thinned(run.samples)
-        for sample in drawn {
-            let cx = f(x(sample.startNanoseconds))
-            if sample.ok {
-                svg += "<circle class=\"sample ok\" cx=\"\(cx)\" cy=\"\(f(y(sample.latencyMilliseconds ?? 0)))\" r=\"2\" fill=\"#3a6ea5\"/>\n"
-            } else {
-                let cy = sample.latencyMilliseconds.map(y) ?? top
-                svg += "<circle class=\"sample fail\" cx=\"\(cx)\" cy=\"\(f(cy))\" r=\"3\" fill=\"#d11\">"
-                svg += "<title>\(XMLText.escape(sample.probe)): \(XMLText.escape(sample.reason ?? "failed"))</title></circle>\n"
-            }
+        let end = Double(ChartMarks.end(of: run))
+        let plotWidth = width - left - right
+        func x(_ ns: UInt64) -> Double { left + Double(ns) / end * plotWidth }
+
+        let legend = legend(run, marks, series)
+        let (legendSVG, legendBottom) = legend.render(left: left, top: 4, width: plotWidth)
+        let laneTop = legendBottom + 22, latencyBottom = laneTop + laneHeight + latencyHeight
+        let rateTop = latencyBottom + 36, rateBottom = rateTop + rateHeight
+        let layout = Layout(legend: legendSVG, laneTop: laneTop, latencyTop: laneTop + laneHeight, latencyBottom: latencyBottom,
+                            rateTop: rateTop, rateBottom: rateBottom, height: rateBottom + 44)
+
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\" width=\"\(Int(width))\" height=\"\(Int(layout.height))\" "
+        svg += "viewBox=\"0 0 \(Int(width)) \(Int(layout.height))\" role=\"img\" aria-label=\"probe latency, errors and request rate over time\">\n"
+        svg += layout.legend
+        svg += SVG.rect(x: left, y: layout.laneTop, width: plotWidth, height: laneHeight, fill: "#f1f1f1",
+                        attributes: "class=\"failure-lane\" stroke=\"\(ChartPalette.frame)\"")
+        svg += SVG.text("failed", x: left - 6, y: layout.laneTop + 13, fill: ChartPalette.failedSample, anchor: "end")
+        svg += SVG.rect(x: left, y: layout.latencyTop, width: plotWidth, height: latencyHeight, fill: ChartPalette.background,
+                        attributes: "class=\"latency-area\" stroke=\"\(ChartPalette.frame)\"")
+        svg += SVG.rect(x: left, y: layout.rateTop, width: plotWidth, height: rateHeight, fill: ChartPalette.background,
+                        attributes: "class=\"rate-area\" stroke=\"\(ChartPalette.frame)\"")
+        svg += faultWindows(marks, layout, x)
+        svg += latencyPanel(run, drawn, marks, series, layout, x)
+        svg += ratePanel(marks, series, layout, x)
+        svg += timeAxis(end: end, below: layout.latencyBottom, x) + timeAxis(end: end, below: layout.rateBottom, x)
+        svg += events(run, layout, x)
+        svg += faultLabels(marks, layout, x)
+
+        if run.samples.isEmpty {
+            svg += SVG.text("no probe sample was taken: nothing measured", x: left + plotWidth / 2,
+                            y: layout.latencyTop + latencyHeight / 2, fill: ChartPalette.muted, anchor: "middle",
+                            attributes: "class=\"not-measured\"")
         }
         if drawn.count < run.samples.count {
-            svg += "<text x=\"\(f(left + plotWidth))\" y=\"\(f(height - 6))\" font-size=\"11\" text-anchor=\"end\" fill=\"#555\">"
-            svg += "\(drawn.count) of \(run.samples.count) samples drawn (all failures)</text>\n"
+            svg += SVG.text("\(drawn.count) of \(run.samples.count) samples drawn (all failures)", x: left + plotWidth,
+                            y: layout.height - 6, fill: ChartPalette.muted, anchor: "end")
         }
-        svg += "<text x=\"\(f(left))\" y=\"\(f(height - 6))\" font-size=\"11\" fill=\"#555\">time since start; latency per probe run (red: failed)</text>\n"
+        let bucket = ReportFormatting.seconds(Double(ProbeRates.bucketNanoseconds(run)) / 1e9)
+        svg += SVG.text("time since start. Lower panel: checks/s (left axis) and error rate (right axis) per \(bucket); a gap means no data",
+                        x: left, y: layout.height - 6, fill: ChartPalette.muted)
         svg += "</svg>"
         return svg
+    }
+
+    // MARK: parts
+
+    private func legend(_ run: ProbeRun, _ marks: ChartMarks, _ series: [TimeSeries]) -> ChartLegend {
+        var legend = ChartLegend()
+        if !marks.windows.isEmpty { legend.add("fault window (step name)", ChartPalette.fault, .area(opacity: ChartPalette.faultOpacity)) }
+        if run.samples.contains(where: \.ok) { legend.add("healthy check (latency)", ChartPalette.okSample, .dot) }
+        if run.samples.contains(where: { !$0.ok }) { legend.add("failed check", ChartPalette.failedSample, .cross) }
+        if !marks.limits.isEmpty || !marks.deadlines.isEmpty { legend.add("SLO limit", ChartPalette.sloLimit, .line(dashed: true)) }
+        if !marks.recoveries.isEmpty { legend.add("recovery reached", ChartPalette.recovered, .line(dashed: false)) }
+        if run.events.contains(where: { $0.kind == .oneShot }) { legend.add("one-shot fault", ChartPalette.oneShot, .line(dashed: true)) }
+        for s in indexed(series) { legend.add(s.series.name, ChartPalette.series(s.series.quantity, index: s.index), .line(dashed: false)) }
+        return legend
+    }
+
+    private func faultWindows(_ marks: ChartMarks, _ layout: Layout, _ x: (UInt64) -> Double) -> String {
+        var svg = ""
+        for window in marks.windows {
+            let x0 = x(window.start), w = max(1, x(window.end) - x0)
+            for (top, bottom) in [(layout.laneTop, layout.latencyBottom), (layout.rateTop, layout.rateBottom)] {
+                svg += SVG.rect(x: x0, y: top, width: w, height: bottom - top, fill: ChartPalette.fault,
+                                attributes: "class=\"fault-window\" fill-opacity=\"\(ChartPalette.faultOpacity)\"", title: window.label)
+            }
+        }
+        return svg
+    }
+
+    /// Step names inside their windows, below the failed lane; overlapping windows' labels
+    /// go on separate rows. A name too long for a narrow window is cut, the full one is its tooltip.
+    private func faultLabels(_ marks: ChartMarks, _ layout: Layout, _ x: (UInt64) -> Double) -> String {
+        var svg = "", rowEnds: [Double] = []
+        for window in marks.windows.sorted(by: { $0.start < $1.start }) {
+            let x0 = x(window.start) + 3
+            let room = max(x(window.end) - x0 - 3, 90)
+            var text = window.label
+            while ChartLegend.textWidth(text) > room && text.count > 1 { text = String(text.dropLast(2)) + "…" }
+            let row = rowEnds.firstIndex { $0 < x0 } ?? rowEnds.count
+            let end = x0 + ChartLegend.textWidth(text)
+            if row == rowEnds.count { rowEnds.append(end) } else { rowEnds[row] = end }
+            svg += "<text class=\"fault-label\" x=\"\(SVG.n(x0))\" y=\"\(SVG.n(layout.latencyTop + 14 + Double(row) * 13))\" font-size=\"11\" "
+            svg += "font-weight=\"bold\" fill=\"\(ChartPalette.faultLabel)\"><title>\(XMLText.escape(window.label))</title>\(XMLText.escape(text))</text>\n"
+        }
+        return svg
+    }
+
+    private func events(_ run: ProbeRun, _ layout: Layout, _ x: (UInt64) -> Double) -> String {
+        var svg = ""
+        for event in run.events where event.kind == .phase || event.kind == .oneShot {
+            let px = x(event.atNanoseconds), phase = event.kind == .phase
+            for (top, bottom) in [(layout.laneTop, layout.latencyBottom), (layout.rateTop, layout.rateBottom)] {
+                svg += SVG.line(px, top, px, bottom, stroke: phase ? ChartPalette.phaseChange : ChartPalette.oneShot,
+                                attributes: phase ? "class=\"phase-change\" stroke-dasharray=\"3 3\""
+                                    : "class=\"one-shot\" stroke-width=\"1.5\" stroke-dasharray=\"6 3\"", title: event.label)
+            }
+            svg += SVG.text(event.label, x: px + 3, y: layout.laneTop - 6, fill: phase ? ChartPalette.muted : ChartPalette.oneShot)
+        }
+        return svg
+    }
+
+    /// Each series with its index among those of the same quantity (its colour).
+    func indexed(_ series: [TimeSeries]) -> [(index: Int, series: TimeSeries)] {
+        var seen: [TimeSeries.Quantity: Int] = [:]
+        return series.map { s in
+            defer { seen[s.quantity, default: 0] += 1 }
+            return (seen[s.quantity, default: 0], s)
+        }
     }
 
     /// Samples to draw: all of them up to `maxPoints`, else every failure plus evenly spaced successes.
@@ -86,46 +162,5 @@ public struct TimelineChart {
             defer { seen += 1 }
             return seen % stride == 0
         }
-    }
-
-    struct Window { var start: UInt64; var end: UInt64; var label: String }
-
-    /// Each fault start paired with the next fault end (the run's end if none came).
-    static func faultWindows(_ run: ProbeRun) -> [Window] {
-        var windows: [Window] = []
-        var open: [LoopEvent] = []
-        for event in run.events {
-            switch event.kind {
-            case .faultStart: open.append(event)
-            case .faultEnd:
-                // Close the window with the same label, else the oldest open one.
-                let index = open.firstIndex { $0.label == event.label } ?? (open.isEmpty ? nil : 0)
-                if let index {
-                    let start = open.remove(at: index)
-                    windows.append(Window(start: start.atNanoseconds, end: event.atNanoseconds, label: start.label))
-                }
-            default: break
-            }
-        }
-        windows += open.map { Window(start: $0.atNanoseconds, end: run.durationNanoseconds, label: $0.label) }
-        return windows
-    }
-
-    /// Round up to 1, 2 or 5 × 10^n so axis labels are round numbers.
-    static func niceCeiling(_ value: Double) -> Double {
-        let magnitude = pow(10, floor(log10(value)))
-        for step in [1.0, 2.0, 5.0, 10.0] where step * magnitude >= value { return step * magnitude }
-        return 10 * magnitude
-    }
-
-    /// About five round ticks from 0 to `limit`.
-    static func ticks(upTo limit: Double) -> [Double] {
-        guard limit > 0 else { return [0] }
-        let step = niceCeiling(limit / 5)
-        return Swift.stride(from: 0.0, through: limit + step * 1e-9, by: step).map { $0 }
-    }
-
-    static func label(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%g", value)
     }
 }

@@ -62,6 +62,58 @@ final class ProbeCommandTests: XCTestCase {
         XCTAssertEqual(junit.failures + junit.errors, 0)
         XCTAssertEqual(try jsonObject(atPath: reports + "/journal.json")["passed"] as? Bool, true)
     }
+
+    /// `probe --report-dir` writes the kinds of report `run` writes, into a folder of the same
+    /// shape, and says where, as `run` does.
+    func testReportDirGetsTheSameReportsAsRun() throws {
+        let (probed, reports) = try probe { $0 % 4 != 3 }
+        XCTAssertEqual(probed.status, 1, probed.stdout + probed.stderr)
+        let runReports = temp.path + "/run-reports"
+        let experiment = temp.path + "/exp.yaml"
+        try """
+        title: same server, through run
+        steady_state:
+          interval: 50ms
+          before: 300ms
+          after: 300ms
+          probes:
+            - http: {url: "http://127.0.0.1:\(server!.port)/health"}
+        method:
+          - wait: 200ms
+        """.write(toFile: experiment, atomically: true, encoding: .utf8)
+        let ran = try cli.run(["run", experiment, "--report-dir", runReports], timeout: 60)
+        XCTAssertTrue(ran.stdout.contains("Reports: "), ran.stdout + ran.stderr)
+
+        let written = { (dir: String) in Set((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []) }
+        XCTAssertEqual(written(reports), ["journal.json", "report.md", "junit.xml", "report.html"])
+        XCTAssertEqual(written(reports), written(runReports))
+        let line = try XCTUnwrap(probed.stdout.split(separator: "\n").first { $0.hasPrefix("Reports: ") }, probed.stdout)
+        XCTAssertEqual(Set(line.dropFirst("Reports: ".count).components(separatedBy: ", ").map { ($0 as NSString).lastPathComponent }),
+                       written(reports))
+
+        // The same content as run's: a journal in the same format, the timeline with its
+        // failed lane and rate panel, and a check that states its value and limit.
+        XCTAssertEqual(try jsonObject(atPath: reports + "/journal.json")["format"] as? String,
+                       try jsonObject(atPath: runReports + "/journal.json")["format"] as? String)
+        let html = try String(contentsOfFile: reports + "/report.html", encoding: .utf8)
+        for mark in ["class=\"failure-lane\"", "class=\"rate-area\"", "class=\"sample fail\"", "class=\"legend-item\""] {
+            XCTAssertTrue(html.contains(mark), "report.html lacks \(mark)")
+        }
+        let junit = try String(contentsOfFile: reports + "/junit.xml", encoding: .utf8)
+        XCTAssertTrue(junit.contains("<property name=\"limit\" value=\"0\"/>"), junit)
+        XCTAssertTrue(junit.contains("<property name=\"measured\" value=\"0."), junit)
+    }
+
+    /// A folder that cannot take the reports is refused before the watch starts, naming it.
+    func testUnusableReportDirIsRefusedBeforeProbing() throws {
+        let server = try ScriptedHTTPServer(healthy: { _ in true })
+        self.server = server
+        let r = try cli.run(["probe", "http://127.0.0.1:\(server.port)/health", "--interval", "50ms", "--duration", "30s",
+                             "--report-dir", "/dev/null/reports"], timeout: 20)
+        XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+        XCTAssertTrue(r.stderr.contains("/dev/null/reports"), r.stderr)
+        XCTAssertEqual(server.requests, 0, "nothing may be probed for reports that cannot be written")
+    }
 }
 
 /// Counts of a junit.xml, read with a real XML parser.

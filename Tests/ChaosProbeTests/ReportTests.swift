@@ -1,4 +1,5 @@
 import XCTest
+import ChaosCore
 @testable import ChaosProbe
 @testable import ChaosReport
 #if canImport(FoundationXML)
@@ -9,11 +10,7 @@ final class ReportTests: XCTestCase {
     private func sampleReport() -> RunReport {
         var s = SyntheticRun()
         s.add([true, true, true, true, true], latencyMs: 12)
-        s.mark(.phase, "during", atTick: 5)
-        s.mark(.faultStart, "latency <200ms> & loss", atTick: 5)
-        s.add([true, false, false, true, true], latencyMs: 180)
-        s.mark(.faultEnd, "latency <200ms> & loss", atTick: 10)
-        s.mark(.phase, "post", atTick: 10)
+        s.addFault("latency <200ms> & loss", [true, false, false, true, true], latencyMs: 180)
         s.add([false, true, true, true, true, true], latencyMs: 14)
         let run = s.run
         let analysis = RunAnalysis(run, objectives: [
@@ -49,6 +46,19 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(top?["passed"] as? Bool, false)
     }
 
+    func testAFolderBehindAFileIsRefusedNamingWhatIsInTheWay() throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: folder + "/plain"))
+        XCTAssertThrowsError(try ReportWriter.write(sampleReport(), to: folder + "/plain/reports")) { error in
+            let failure = error as? ChaosError
+            XCTAssertEqual(failure?.exitCode, .usage)
+            XCTAssertEqual(failure?.message, "--report-dir: results folder '\(folder)/plain/reports': cannot create directory \(folder)/plain: a file is in the way")
+        }
+        XCTAssertNoThrow(try ReportWriter.prepare(folder + "/new/deeper"))
+    }
+
     func testJUnitIsWellFormedWithOneCasePerVerdict() throws {
         let report = sampleReport()
         let xml = JUnitReport.render(report)
@@ -74,7 +84,8 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(html.components(separatedBy: "<svg").count - 1, 1)
         XCTAssertEqual(html.components(separatedBy: "class=\"sample ").count - 1, report.run.samples.count)
         XCTAssertEqual(html.components(separatedBy: "class=\"sample fail\"").count - 1, report.run.samples.filter { !$0.ok }.count)
-        XCTAssertEqual(html.components(separatedBy: "class=\"fault-window\"").count - 1, 1)
+        // One fault, shaded on both panels.
+        XCTAssertEqual(html.components(separatedBy: "class=\"fault-window\"").count - 1, 2)
         XCTAssertTrue(html.contains("API survives &quot;latency&quot; &amp; &lt;loss&gt;"))
 
         // The SVG alone is well-formed XML.
@@ -85,7 +96,8 @@ final class ReportTests: XCTestCase {
         let parser = XMLParser(data: Data(svg.utf8))
         parser.delegate = counter
         XCTAssertTrue(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
-        XCTAssertEqual(counter.counts["circle"], report.run.samples.count)
+        // A dot per healthy sample, plus the legend's; failures are crosses in their own lane.
+        XCTAssertEqual(counter.counts["circle"], report.run.samples.filter(\.ok).count + 1)
     }
 
     func testChartThinsSuccessesButKeepsFailures() {
@@ -93,7 +105,7 @@ final class ReportTests: XCTestCase {
         s.add(Array(repeating: true, count: 300) + [false, false] + Array(repeating: true, count: 300))
         var chart = TimelineChart()
         chart.maxPoints = 100
-        let svg = chart.render(s.run)
+        let svg = chart.render(RunReport(title: "thinned", run: s.run, analysis: RunAnalysis(s.run)))
         let drawn = svg.components(separatedBy: "class=\"sample ").count - 1
         XCTAssertLessThanOrEqual(drawn, 100)
         XCTAssertGreaterThan(drawn, 50)

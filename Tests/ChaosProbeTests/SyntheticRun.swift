@@ -26,6 +26,16 @@ struct SyntheticRun {
                                 wallClock: Date(timeIntervalSince1970: 1_700_000_000)))
     }
 
+    /// Enter "during" with a fault window over these samples, then "post" (probe "p").
+    mutating func addFault(_ label: String, _ health: [Bool], latencyMs: Double = 5) {
+        let tick = samples.filter { $0.probe == "p" }.count
+        mark(.phase, "during", atTick: tick)
+        mark(.faultStart, label, atTick: tick)
+        add(health, latencyMs: latencyMs)
+        mark(.faultEnd, label, atTick: tick + health.count)
+        mark(.phase, "post", atTick: tick + health.count)
+    }
+
     var run: ProbeRun {
         let end = (samples.map(\.startNanoseconds).max() ?? 0) + interval
         return ProbeRun(intervalNanoseconds: interval, startedAt: Date(timeIntervalSince1970: 1_700_000_000),

@@ -37,12 +37,14 @@ struct ProbeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let report: RunReport = try Failures.reporting {
+        let (report, files): (RunReport, [String]) = try Failures.reporting {
             let every = try DurationParser.seconds(interval, field: "--interval")
             let limit = try DurationParser.seconds(timeout, field: "--timeout")
             let stopAfter = try duration.map { try DurationParser.seconds($0, field: "--duration") }
             guard every >= 0.001 else { throw ChaosError("--interval: '\(interval)' is below 1ms", exitCode: .usage) }
             let probe = try makeProbe(timeout: limit)
+            // Refuse an unusable folder now, not after the whole watch.
+            if let reportDir { try ReportWriter.prepare(reportDir) }
             let loop = ProbeLoop(probes: [probe], interval: every, phase: "watch")
             let progress = ProgressReporter()
             let done = DispatchSemaphore(value: 0)
@@ -69,8 +71,7 @@ struct ProbeCommand: ParsableCommand {
             let analysis = RunAnalysis(run, objectives: [ServiceLevelObjectives(maxErrorRate: 0)],
                                        consecutiveHealthy: healthyAfter)
             let result = RunReport(title: "probe \(probe.name)", run: run, analysis: analysis)
-            if let reportDir { try ReportWriter.write(result, to: reportDir) }
-            return result
+            return (result, try reportDir.map { try ReportWriter.write(result, to: $0) } ?? [])
         }
         let stats = report.analysis.overall
         if let rate = stats.successRate, let p = stats.latency {
@@ -82,6 +83,7 @@ struct ProbeCommand: ParsableCommand {
             print("no samples")
         }
         print(report.verdict.text)
+        if !files.isEmpty { print("Reports: \(files.joined(separator: ", "))") }
         if !report.passed { throw ArgumentParser.ExitCode(ChaosCore.ExitCode.failure.rawValue) }
     }
 

@@ -2,6 +2,8 @@
 """Count the pixels of a PNG screenshot near given colours (stdlib only: zlib + struct).
 
 usage: png_colors.py FILE NAME=RRGGBB[/TOLERANCE] ...   prints {"width":..,"height":..,"NAME":count,...}
+       png_colors.py FILE --rgb OUT                     writes OUT as a binary PPM (P6), for tests that
+                                                        check pixels at given places themselves
 """
 import json, struct, sys, zlib
 
@@ -44,9 +46,19 @@ def read_png(path):
     return width, height, bpp, rows
 
 
+def write_ppm(out, width, height, bpp, rows):
+    with open(out, 'wb') as f:
+        f.write(b'P6 %d %d 255\n' % (width, height))
+        for row in rows:
+            f.write(bytes(row) if bpp == 3 else bytes(b for i, b in enumerate(row) if i % 4 != 3))
+
+
 def main():
     path, specs = sys.argv[1], sys.argv[2:]
     width, height, bpp, rows = read_png(path)
+    if specs[:1] == ['--rgb']:
+        write_ppm(specs[1], width, height, bpp, rows)
+        return
     targets = []
     for spec in specs:
         name, colour = spec.split('=')
