@@ -20,6 +20,8 @@ packages=(
   prometheus                # ChaosExperiment tests: a real Prometheus for the prometheus probe
   chromium fonts-dejavu-core  # ChaosReport tests: the HTML report rendered headless and checked
 )
+# Test deps of the control-file readers in clients/ (scripts/test-clients.sh), issue #14.
+packages+=(golang-go node-typescript default-jdk junit5)
 
 if [ "${1:-}" = "--print" ]; then printf '%s\n' "${packages[@]}"; exit 0; fi
 

@@ -3,11 +3,11 @@ import Foundation
 
 /// The Swift reader reads the real clock, so the runner maps the vector's clock onto it:
 /// the vector's first instant becomes "now", every `expires_at` a document carries is
-/// shifted by the same amount, and a clock step sleeps until its mapped instant (plus a
-/// margin for the reader's expiry wake-up). Vectors keep their clock steps equal to, or
-/// at least 100 ms away from, every expiry so this mapping decides the same way.
+/// shifted by the same amount, and a clock step sleeps until its mapped instant. Vectors
+/// keep their clock steps equal to, or at least 100 ms away from, every expiry so this
+/// mapping decides the same way.
 struct VectorClock {
-    static let settleMilliseconds: Int64 = 25
+    static let settleMilliseconds: Int64 = 2
     private let offsetMilliseconds: Int64
 
     init(start: String) throws {
