@@ -63,7 +63,7 @@ fi
 if [ -f clients/typescript/package.json ]; then
   if command -v tsc >/dev/null && command -v node >/dev/null; then
     if (cd clients/typescript && tsc -p . >/dev/null 2>&1); then
-      check typescript node clients/typescript/dist/conformance.js
+      check typescript node clients/typescript/dist/src/conformance.js
       step "typescript tests" bash -c 'cd clients/typescript && node --test dist/test/ 2>&1'
     else
       failed=$((failed + 1)); echo "FAIL  typescript: tsc failed"; (cd clients/typescript && tsc -p . 2>&1 | tail -20)

@@ -1,0 +1,145 @@
+// Conformance runner: node dist/src/conformance.js VECTOR.json...
+// Runs docs/conformance/ vectors (docs/control-file.md section 8) through a real
+// ControlReader and prints one JSON line per vector.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ControlReader } from "./reader";
+import { parseMillis } from "./rfc3339";
+
+interface Step { op: string; document?: unknown; text?: string; bytes?: number; at?: string; flag?: string; method?: string; expect?: unknown }
+interface Vector { name: string; clock: string; reader_seed?: number; steps: Step[] }
+
+class VectorFiles {
+  readonly directory: string;
+  readonly path: string;
+  private versions = 0;
+
+  constructor(root: string) {
+    this.directory = path.join(root, "chaos");
+    this.path = path.join(this.directory, "control.json");
+  }
+
+  private clear(target: string): void {
+    fs.rmSync(target, { recursive: true, force: true });
+  }
+
+  private replace(data: string): void {
+    fs.mkdirSync(this.directory, { recursive: true });
+    const temp = path.join(this.directory, `.control.json.tmp.${process.pid}`);
+    fs.writeFileSync(temp, data);
+    try {
+      if (!fs.lstatSync(this.path).isFile()) this.clear(this.path);
+    } catch {
+      // nothing there
+    }
+    fs.renameSync(temp, this.path);
+  }
+
+  private configMap(data: string): void {
+    this.versions += 1;
+    const version = `..2026_11_22_17_05_00.${this.versions}`;
+    fs.mkdirSync(path.join(this.directory, version), { recursive: true });
+    fs.writeFileSync(path.join(this.directory, version, "control.json"), data);
+    fs.symlinkSync(version, path.join(this.directory, "..data_tmp"));
+    fs.renameSync(path.join(this.directory, "..data_tmp"), path.join(this.directory, "..data"));
+    let target = "";
+    try {
+      target = fs.readlinkSync(this.path);
+    } catch {
+      // not a symlink yet
+    }
+    if (target !== "..data/control.json") {
+      this.clear(this.path);
+      fs.symlinkSync("..data/control.json", this.path);
+    }
+  }
+
+  /** Performs a file step; false when the step is not one. */
+  apply(step: Step): boolean {
+    switch (step.op) {
+      case "write": this.replace(JSON.stringify(step.document)); return true;
+      case "write_text": this.replace(step.text ?? ""); return true;
+      case "write_large": this.replace('{"version": 1, "generation": 99, "flags": {}}'.padEnd(step.bytes ?? 0)); return true;
+      case "configmap": this.configMap(JSON.stringify(step.document)); return true;
+      case "remove": this.clear(this.path); return true;
+      case "remove_directory": this.clear(this.directory); return true;
+      case "make_directory": this.clear(this.path); fs.mkdirSync(this.path, { recursive: true }); return true;
+      case "symlink_loop":
+        fs.mkdirSync(this.directory, { recursive: true });
+        this.clear(this.path);
+        fs.symlinkSync("control.json", this.path);
+        return true;
+    }
+    return false;
+  }
+}
+
+export function runVector(vector: Vector): unknown[] {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "control-conformance-"));
+  const files = new VectorFiles(root);
+  let now = parseMillis(vector.clock)!;
+  let reader: ControlReader | null = null;
+  const results: unknown[] = [];
+  try {
+    for (const step of vector.steps) {
+      if (files.apply(step)) {
+        reader?.reload();
+        continue;
+      }
+      if (step.op === "clock") {
+        now = parseMillis(step.at)!;
+        continue;
+      }
+      reader ??= new ControlReader(files.path, {
+        follow: false, seed: vector.reader_seed, clockMs: () => now, onError: () => undefined,
+      });
+      if (step.op === "call") {
+        const count = (step.expect as unknown[]).length;
+        const seen: unknown[] = [];
+        for (let i = 0; i < count; i++) {
+          seen.push(step.method === "fires" ? reader.fires(step.flag!) : { ...reader.decide(step.flag!) });
+        }
+        results.push(seen.map((d) => (typeof d === "boolean" ? d : renameDelay(d as Record<string, unknown>))));
+      } else if (step.op === "state") {
+        const expect = step.expect as Record<string, unknown>;
+        const seen: Record<string, unknown> = {};
+        if ("generation" in expect) seen.generation = reader.generation;
+        if ("error" in expect) seen.error = reader.error !== null;
+        if ("params" in expect) {
+          const params: Record<string, unknown> = {};
+          for (const name of Object.keys(expect.params as object)) params[name] = reader.params(name);
+          seen.params = params;
+        }
+        results.push(seen);
+      } else if (step.op !== "start") {
+        throw new Error(`unknown op ${step.op}`);
+      }
+    }
+  } finally {
+    reader?.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+  return results;
+}
+
+function renameDelay(decision: Record<string, unknown>): Record<string, unknown> {
+  return { fires: decision.fires, delay_ns: decision.delayNs, mode: decision.mode, severity: decision.severity };
+}
+
+function main(files: string[]): void {
+  for (const file of files) {
+    const line: Record<string, unknown> = { file };
+    try {
+      const vector = JSON.parse(fs.readFileSync(file, "utf8")) as Vector;
+      line.name = vector.name;
+      line.results = runVector(vector);
+    } catch (error) {
+      line.error = String(error);
+      process.exitCode = 1;
+    }
+    process.stdout.write(JSON.stringify(line) + "\n");
+  }
+}
+
+if (require.main === module) main(process.argv.slice(2));
