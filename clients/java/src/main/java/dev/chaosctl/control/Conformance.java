@@ -1,0 +1,181 @@
+package dev.chaosctl.control;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Conformance runner: {@code java -cp build/classes dev.chaosctl.control.Conformance VECTOR.json...}
+ * runs docs/conformance/ vectors (docs/control-file.md section 8) through a real
+ * ControlReader and prints one JSON line per vector.
+ */
+public final class Conformance {
+    private final Path directory, path;
+    private int versions;
+
+    private Conformance(Path root) {
+        directory = root.resolve("chaos");
+        path = directory.resolve("control.json");
+    }
+
+    private static void clear(Path target) throws IOException {
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) return;
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> walk = Files.walk(target)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+            }
+        } else {
+            Files.delete(target);
+        }
+    }
+
+    private void replace(String text) throws IOException {
+        Files.createDirectories(directory);
+        Path temp = directory.resolve(".control.json.tmp." + ProcessHandle.current().pid());
+        Files.writeString(temp, text, StandardCharsets.UTF_8);
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) clear(path);
+        Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private void configMap(String text) throws IOException {
+        versions++;
+        String version = "..2026_11_22_17_05_00." + versions;
+        Files.createDirectories(directory.resolve(version));
+        Files.writeString(directory.resolve(version).resolve("control.json"), text);
+        Files.createSymbolicLink(directory.resolve("..data_tmp"), Path.of(version));
+        Files.move(directory.resolve("..data_tmp"), directory.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
+        boolean linked = Files.isSymbolicLink(path) && Files.readSymbolicLink(path).toString().equals("..data/control.json");
+        if (!linked) {
+            clear(path);
+            Files.createSymbolicLink(path, Path.of("..data/control.json"));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private boolean apply(Map<String, Object> step) throws IOException {
+        switch ((String) step.get("op")) {
+            case "write" -> replace(Json.write(step.get("document")));
+            case "write_text" -> replace((String) step.get("text"));
+            case "write_large" -> {
+                String text = "{\"version\": 1, \"generation\": 99, \"flags\": {}}";
+                replace(text + " ".repeat(((Double) step.get("bytes")).intValue() - text.length()));
+            }
+            case "configmap" -> configMap(Json.write(step.get("document")));
+            case "remove" -> clear(path);
+            case "remove_directory" -> clear(directory);
+            case "make_directory" -> {
+                clear(path);
+                Files.createDirectories(path);
+            }
+            case "symlink_loop" -> {
+                Files.createDirectories(directory);
+                clear(path);
+                Files.createSymbolicLink(path, Path.of("control.json"));
+            }
+            default -> { return false; }
+        }
+        return true;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Object> run(Map<String, Object> vector) throws IOException {
+        long[] now = {Rfc3339.parseMillis(vector.get("clock"))};
+        ControlReader reader = null;
+        List<Object> results = new ArrayList<>();
+        try {
+            for (Object item : (List<Object>) vector.get("steps")) {
+                Map<String, Object> step = (Map<String, Object>) item;
+                String op = (String) step.get("op");
+                if (apply(step)) {
+                    if (reader != null) reader.reload();
+                    continue;
+                }
+                if (op.equals("clock")) {
+                    now[0] = Rfc3339.parseMillis(step.get("at"));
+                    continue;
+                }
+                if (reader == null) {
+                    ControlReader.Options options = new ControlReader.Options().follow(false)
+                        .clockMillis(() -> now[0]).onError(e -> { });
+                    if (vector.get("reader_seed") instanceof Double seed) options.seed(seed.longValue());
+                    reader = new ControlReader(path.toString(), options);
+                }
+                if (op.equals("call")) {
+                    int count = ((List<Object>) step.get("expect")).size();
+                    String flag = (String) step.get("flag");
+                    List<Object> seen = new ArrayList<>();
+                    for (int i = 0; i < count; i++) {
+                        if ("fires".equals(step.get("method"))) {
+                            seen.add(reader.fires(flag));
+                        } else {
+                            Decision d = reader.decide(flag);
+                            Map<String, Object> out = new LinkedHashMap<>();
+                            out.put("fires", d.fires());
+                            out.put("delay_ns", d.delayNanos());
+                            out.put("mode", d.mode() == null ? Json.NULL : d.mode());
+                            out.put("severity", d.severity() == null ? Json.NULL : d.severity());
+                            seen.add(out);
+                        }
+                    }
+                    results.add(seen);
+                } else if (op.equals("state")) {
+                    Map<String, Object> expect = (Map<String, Object>) step.get("expect");
+                    Map<String, Object> seen = new LinkedHashMap<>();
+                    if (expect.containsKey("generation")) seen.put("generation", reader.generation());
+                    if (expect.containsKey("error")) seen.put("error", reader.error() != null);
+                    if (expect.containsKey("params")) {
+                        Map<String, Object> params = new LinkedHashMap<>();
+                        for (String name : ((Map<String, Object>) expect.get("params")).keySet()) params.put(name, reader.params(name));
+                        seen.put("params", params);
+                    }
+                    results.add(seen);
+                } else if (!op.equals("start")) {
+                    throw new IOException("unknown op " + op);
+                }
+            }
+        } finally {
+            if (reader != null) reader.close();
+        }
+        return results;
+    }
+
+    @SuppressWarnings("unchecked")
+    public static void main(String[] args) {
+        System.setProperty("java.util.logging.config.file", "/dev/null");   // rejected files are expected here
+        java.util.logging.LogManager.getLogManager().reset();
+        int status = 0;
+        for (String file : args) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("file", file);
+            Path root = null;
+            try {
+                Map<String, Object> vector = (Map<String, Object>) Json.parse(Files.readString(Path.of(file)), 100_000);
+                line.put("name", vector.get("name"));
+                root = Files.createTempDirectory("control-conformance-");
+                line.put("results", new Conformance(root).run(vector));
+            } catch (Exception | StackOverflowError e) {
+                line.put("error", e.toString());
+                status = 1;
+            } finally {
+                if (root != null) {
+                    try {
+                        clear(root);
+                    } catch (IOException ignored) {
+                        // a temp directory left behind is harmless
+                    }
+                }
+            }
+            System.out.println(Json.write(line));
+        }
+        System.exit(status);
+    }
+}
