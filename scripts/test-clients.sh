@@ -87,5 +87,13 @@ if [ -f clients/java/build.sh ]; then
   fi
 fi
 
+# Live, across languages: chaosctl writes, every reader process sees each flip; then a
+# rename writer rewrites ~1000 times while they read and none may reject a file.
+if [ -x .build/debug/chaosctl ]; then
+  step "live cross-language (chaosctl writes, every reader sees it, no torn read)" python3 scripts/live-clients.py --flips 10
+else
+  failed=$((failed + 1)); echo "FAIL  live: .build/debug/chaosctl not built"
+fi
+
 echo "clients: $passed passed, $failed failed${skipped[*]:+, skipped: ${skipped[*]}}"
 [ "$failed" = 0 ]

@@ -3,6 +3,11 @@ import Foundation
 // control-conformance VECTOR.json...: runs each conformance vector (docs/conformance/)
 // through the Swift ChaosControl reader and prints one JSON line per vector:
 // {"name": ..., "results": [...]} — scripts/conformance-check.py compares them.
+let arguments = CommandLine.arguments
+if arguments.count == 5, arguments[1] == "--watch" {
+    LiveWatch.run(path: arguments[2], flag: arguments[3], seconds: Double(arguments[4]) ?? 5)
+    exit(0)
+}
 var failed = false
 for file in CommandLine.arguments.dropFirst() {
     var line: [String: Any] = ["file": file]

@@ -128,7 +128,31 @@ def run(vector):
     return results
 
 
+def watch(path, name, seconds):
+    """--watch PATH FLAG SECONDS: the live cross-language test's reader (scripts/live-clients.py).
+    Prints "ready", then "<fires> <epoch ns>" when fires() flips, then "errors N"."""
+    import logging
+    import time
+    logging.disable(logging.WARNING)
+    errors = []
+    reader = ControlReader(path, on_error=errors.append)
+    last = False
+    print("ready", flush=True)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        fires = reader.fires(name)
+        if fires != last:
+            print("%s %d" % ("true" if fires else "false", time.time_ns()), flush=True)
+            last = fires
+        time.sleep(0.0002)
+    print("errors %d" % len(errors), flush=True)
+    reader.stop()
+
+
 def main(argv):
+    if len(argv) == 4 and argv[0] == "--watch":
+        watch(argv[1], argv[2], float(argv[3]))
+        return 0
     import logging
     logging.disable(logging.WARNING)     # rejected files are expected here; results say so
     failed = False

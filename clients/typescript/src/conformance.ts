@@ -142,4 +142,32 @@ function main(files: string[]): void {
   }
 }
 
-if (require.main === module) main(process.argv.slice(2));
+/** --watch PATH FLAG SECONDS: the live cross-language test's reader (scripts/live-clients.py). */
+function watch(file: string, name: string, seconds: number): void {
+  let errors = 0;
+  const reader = new ControlReader(file, { onError: () => { errors += 1; } });
+  let last = false;
+  process.stdout.write("ready\n");
+  const end = Date.now() + seconds * 1000;
+  const tick = (): void => {
+    const fires = reader.fires(name);
+    if (fires !== last) {
+      const ns = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+      process.stdout.write(`${fires} ${ns}\n`);
+      last = fires;
+    }
+    if (Date.now() < end) {
+      setTimeout(tick, 0);
+    } else {
+      process.stdout.write(`errors ${errors}\n`);
+      reader.close();
+    }
+  };
+  tick();
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  if (args.length === 4 && args[0] === "--watch") watch(args[1], args[2], Number(args[3]));
+  else main(args);
+}

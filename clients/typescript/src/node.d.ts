@@ -64,3 +64,4 @@ declare const require: { main: unknown };
 declare const module: unknown;
 declare const __dirname: string;
 declare const console: { log(...args: unknown[]): void; warn(...args: unknown[]): void; error(...args: unknown[]): void };
+declare const performance: { timeOrigin: number; now(): number };

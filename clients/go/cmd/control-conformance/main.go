@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"chaosctl.dev/chaoscontrol"
@@ -217,7 +219,38 @@ func run(v vector) ([]interface{}, error) {
 	return results, nil
 }
 
+// watch is the live cross-language test's reader (scripts/live-clients.py): prints
+// "ready", then "<fires> <epoch ns>" when Fires flips, then "errors N".
+func watch(path, name string, seconds float64) {
+	var mu sync.Mutex
+	errors := 0
+	reader := chaoscontrol.Open(path, chaoscontrol.Options{OnError: func(error) {
+		mu.Lock()
+		errors++
+		mu.Unlock()
+	}})
+	last := false
+	fmt.Println("ready")
+	end := time.Now().Add(time.Duration(seconds * float64(time.Second)))
+	for time.Now().Before(end) {
+		if fires := reader.Fires(name); fires != last {
+			fmt.Printf("%v %d\n", fires, time.Now().UnixNano())
+			last = fires
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
+	mu.Lock()
+	fmt.Printf("errors %d\n", errors)
+	mu.Unlock()
+	reader.Close()
+}
+
 func main() {
+	if len(os.Args) == 5 && os.Args[1] == "--watch" {
+		seconds, _ := strconv.ParseFloat(os.Args[4], 64)
+		watch(os.Args[2], os.Args[3], seconds)
+		return
+	}
 	failed := false
 	for _, path := range os.Args[1:] {
 		line := map[string]interface{}{"file": path}

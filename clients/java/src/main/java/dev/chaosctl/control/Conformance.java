@@ -148,8 +148,33 @@ public final class Conformance {
         return results;
     }
 
+    /** --watch PATH FLAG SECONDS: the live cross-language test's reader (scripts/live-clients.py). */
+    private static void watch(String file, String name, double seconds) throws InterruptedException {
+        java.util.logging.LogManager.getLogManager().reset();
+        java.util.concurrent.atomic.AtomicInteger errors = new java.util.concurrent.atomic.AtomicInteger();
+        try (ControlReader reader = new ControlReader(file, new ControlReader.Options().onError(e -> errors.incrementAndGet()))) {
+            boolean last = false;
+            System.out.println("ready");
+            long end = System.nanoTime() + (long) (seconds * 1e9);
+            while (System.nanoTime() < end) {
+                boolean fires = reader.fires(name);
+                if (fires != last) {
+                    java.time.Instant now = java.time.Instant.now();
+                    System.out.println(fires + " " + (now.getEpochSecond() * 1_000_000_000L + now.getNano()));
+                    last = fires;
+                }
+                Thread.sleep(0, 200_000);
+            }
+            System.out.println("errors " + errors.get());
+        }
+    }
+
     @SuppressWarnings("unchecked")
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length == 4 && args[0].equals("--watch")) {
+            watch(args[1], args[2], Double.parseDouble(args[3]));
+            return;
+        }
         System.setProperty("java.util.logging.config.file", "/dev/null");   // rejected files are expected here
         java.util.logging.LogManager.getLogManager().reset();
         int status = 0;
