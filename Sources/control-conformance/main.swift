@@ -8,6 +8,10 @@ if arguments.count == 5, arguments[1] == "--watch" {
     LiveWatch.run(path: arguments[2], flag: arguments[3], seconds: Double(arguments[4]) ?? 5)
     exit(0)
 }
+if arguments.count == 3, arguments[1] == "--bench" {
+    DecisionBench.run(seconds: Double(arguments[2]) ?? 3)
+    exit(0)
+}
 var failed = false
 for file in CommandLine.arguments.dropFirst() {
     var line: [String: Any] = ["file": file]

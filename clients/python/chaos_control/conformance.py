@@ -149,7 +149,55 @@ def watch(path, name, seconds):
     reader.stop()
 
 
+def bench(seconds):
+    """--bench SECONDS: ns per decision (firing, not firing) against a dict lookup plus one
+    random.random() call, measured in the same run; one JSON line (scripts/bench-clients.sh)."""
+    import random
+    import time
+    root = tempfile.mkdtemp(prefix="control-bench-")
+    path = os.path.join(root, "control.json")
+    with open(path, "w") as out:
+        json.dump({"version": 1, "generation": 1, "flags": {"hot": {"enabled": True, "latency_ms": 5, "jitter_ms": 2},
+                                                          "cold": {"enabled": True, "percent": 0}}}, out)
+    reader = ControlReader(path)
+    percents = {"hot": 100.0, "cold": 0.0}
+
+    def measure(body):
+        body(10000)
+        calls, start = 0, time.perf_counter_ns()
+        end = start + int(seconds / 3 * 1e9)
+        now = start
+        while now < end:
+            body(10000)
+            calls += 10000
+            now = time.perf_counter_ns()
+        return round((now - start) / calls, 1)
+
+    def fire(n):
+        decide = reader.decide
+        for _ in range(n):
+            decide("hot")
+
+    def no_fire(n):
+        decide = reader.decide
+        for _ in range(n):
+            decide("cold")
+
+    def reference(n):
+        rand, get = random.random, percents.get
+        for _ in range(n):
+            rand() * 100 < get("hot", 0.0)
+    result = {"language": "python", "fire_ns": measure(fire), "nofire_ns": measure(no_fire),
+              "reference_ns": measure(reference)}
+    reader.stop()
+    shutil.rmtree(root, ignore_errors=True)
+    print(json.dumps(result))
+
+
 def main(argv):
+    if len(argv) == 2 and argv[0] == "--bench":
+        bench(float(argv[1]))
+        return 0
     if len(argv) == 4 and argv[0] == "--watch":
         watch(argv[1], argv[2], float(argv[3]))
         return 0

@@ -166,8 +166,39 @@ function watch(file: string, name: string, seconds: number): void {
   tick();
 }
 
+/** --bench SECONDS: ns per decision against a Map lookup plus one Math.random() (scripts/bench-clients.sh). */
+function bench(seconds: number): void {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "control-bench-"));
+  const file = path.join(root, "control.json");
+  fs.writeFileSync(file, JSON.stringify({ version: 1, generation: 1, flags: {
+    hot: { enabled: true, latency_ms: 5, jitter_ms: 2 }, cold: { enabled: true, percent: 0 } } }));
+  const reader = new ControlReader(file);
+  const percents = new Map<string, number>([["hot", 100], ["cold", 0]]);
+  let sink = 0;
+  const measure = (body: () => void): number => {
+    for (let i = 0; i < 100_000; i++) body();
+    let calls = 0;
+    const start = process.hrtime.bigint();
+    const end = start + BigInt(Math.round((seconds / 3) * 1e9));
+    let now = start;
+    while (now < end) {
+      for (let i = 0; i < 100_000; i++) body();
+      calls += 100_000;
+      now = process.hrtime.bigint();
+    }
+    return Math.round((Number(now - start) / calls) * 100) / 100;
+  };
+  const fire = measure(() => { sink += reader.decide("hot").delayNs; });
+  const noFire = measure(() => { sink += reader.decide("cold").fires ? 1 : 0; });
+  const reference = measure(() => { if (Math.random() * 100 < (percents.get("hot") ?? 0)) sink += 1; });
+  reader.close();
+  fs.rmSync(root, { recursive: true, force: true });
+  process.stdout.write(JSON.stringify({ language: "typescript", fire_ns: fire, nofire_ns: noFire, reference_ns: reference, sink: sink % 2 }) + "\n");
+}
+
 if (require.main === module) {
   const args = process.argv.slice(2);
-  if (args.length === 4 && args[0] === "--watch") watch(args[1], args[2], Number(args[3]));
+  if (args.length === 2 && args[0] === "--bench") bench(Number(args[1]));
+  else if (args.length === 4 && args[0] === "--watch") watch(args[1], args[2], Number(args[3]));
   else main(args);
 }

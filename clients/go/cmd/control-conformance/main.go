@@ -5,11 +5,13 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"chaosctl.dev/chaoscontrol"
@@ -245,7 +247,48 @@ func watch(path, name string, seconds float64) {
 	reader.Close()
 }
 
+// bench prints ns and allocations per decision (firing, not firing) against a map lookup
+// plus one math/rand call, measured in the same run (scripts/bench-clients.sh).
+func bench() {
+	root, _ := os.MkdirTemp("", "control-bench-")
+	defer os.RemoveAll(root)
+	path := filepath.Join(root, "control.json")
+	_ = os.WriteFile(path, []byte(`{"version": 1, "generation": 1, "flags": {"hot": {"enabled": true, "latency_ms": 5, "jitter_ms": 2}, "cold": {"enabled": true, "percent": 0}}}`), 0o644)
+	reader := chaoscontrol.Open(path, chaoscontrol.Options{})
+	defer reader.Close()
+	percents := map[string]float64{"hot": 100, "cold": 0}
+	var sink int64
+	run := func(body func()) testing.BenchmarkResult {
+		return testing.Benchmark(func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				body()
+			}
+		})
+	}
+	fire := run(func() { sink += int64(reader.Decide("hot").Delay) })
+	noFire := run(func() {
+		if reader.Decide("cold").Fires {
+			sink++
+		}
+	})
+	reference := run(func() {
+		if rand.Float64()*100 < percents["hot"] {
+			sink++
+		}
+	})
+	nsPerOp := func(r testing.BenchmarkResult) float64 { return float64(r.T.Nanoseconds()) / float64(r.N) }
+	out, _ := json.Marshal(map[string]interface{}{"language": "go", "fire_ns": nsPerOp(fire), "nofire_ns": nsPerOp(noFire),
+		"reference_ns": nsPerOp(reference), "fire_allocs": fire.AllocsPerOp(), "nofire_allocs": noFire.AllocsPerOp(),
+		"sink": sink % 2})
+	fmt.Println(string(out))
+}
+
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == "--bench" {
+		bench()
+		return
+	}
 	if len(os.Args) == 5 && os.Args[1] == "--watch" {
 		seconds, _ := strconv.ParseFloat(os.Args[4], 64)
 		watch(os.Args[2], os.Args[3], seconds)

@@ -169,8 +169,60 @@ public final class Conformance {
         }
     }
 
+    private interface Body { long call(); }
+
+    /** Average ns per call over about {@code seconds}, after a warm-up for the JIT. */
+    private static double measure(double seconds, Body body, long[] sink) {
+        for (int i = 0; i < 2_000_000; i++) sink[0] += body.call();
+        long calls = 0, start = System.nanoTime(), end = start + (long) (seconds * 1e9), now = start;
+        while (now < end) {
+            for (int i = 0; i < 100_000; i++) sink[0] += body.call();
+            calls += 100_000;
+            now = System.nanoTime();
+        }
+        return Math.round((now - start) * 100.0 / calls) / 100.0;
+    }
+
+    /** Bytes allocated by this thread per call (com.sun.management's per-thread counter). */
+    private static double allocated(Body body, long[] sink) {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId(), before = threads.getThreadAllocatedBytes(id);
+        for (int i = 0; i < 1_000_000; i++) sink[0] += body.call();
+        return (threads.getThreadAllocatedBytes(id) - before) / 1_000_000.0;
+    }
+
+    /** --bench SECONDS: ns and bytes per decision against HashMap.get plus one RNG call. */
+    private static void bench(double seconds) throws IOException {
+        Path root = Files.createTempDirectory("control-bench-");
+        Path file = root.resolve("control.json");
+        Files.writeString(file, "{\"version\": 1, \"generation\": 1, \"flags\": {\"hot\": {\"enabled\": true, \"latency_ms\": 5},"
+            + " \"cold\": {\"enabled\": true, \"percent\": 0}}}");
+        Map<String, Double> percents = new java.util.HashMap<>(Map.of("hot", 100.0, "cold", 0.0));
+        long[] sink = {0};
+        try (ControlReader reader = new ControlReader(file.toString())) {
+            Body fire = () -> reader.decide("hot").delayNanos();
+            Body noFire = () -> reader.decide("cold").fires() ? 1 : 0;
+            Body reference = () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble() * 100 < percents.get("hot") ? 1 : 0;
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("language", "java");
+            out.put("fire_ns", measure(seconds / 3, fire, sink));
+            out.put("nofire_ns", measure(seconds / 3, noFire, sink));
+            out.put("reference_ns", measure(seconds / 3, reference, sink));
+            out.put("fire_bytes", allocated(fire, sink));
+            out.put("nofire_bytes", allocated(noFire, sink));
+            out.put("sink", (double) (sink[0] % 2));
+            System.out.println(Json.write(out));
+        } finally {
+            clear(root);
+        }
+    }
+
     @SuppressWarnings("unchecked")
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws InterruptedException, IOException {
+        if (args.length == 2 && args[0].equals("--bench")) {
+            bench(Double.parseDouble(args[1]));
+            return;
+        }
         if (args.length == 4 && args[0].equals("--watch")) {
             watch(args[1], args[2], Double.parseDouble(args[3]));
             return;
