@@ -7,6 +7,7 @@ import math
 import re
 from types import MappingProxyType
 
+from .decision import Decision
 from .errors import ControlFileError
 from .rfc3339 import parse_ms
 from .splitmix import threshold
@@ -26,7 +27,7 @@ class Flag:
     """One flag as the reader uses it: plain values, read-only after construction."""
 
     __slots__ = ("name", "enabled", "threshold", "latency_ns", "jitter_ns", "mode", "severity",
-                 "expires_ms", "max_hits", "seed", "params", "definition", "definition_token")
+                 "expires_ms", "max_hits", "seed", "params", "definition", "definition_token", "decision")
 
     def __init__(self, name, fields, definition):
         object.__setattr__(self, "name", name)
@@ -186,5 +187,6 @@ def parse_flag(name, value):
         "jitter_ns": jitter * 1_000_000, "mode": mode, "severity": severity, "expires_ms": expires_ms,
         "max_hits": max_hits, "seed": seed, "params": MappingProxyType(dict(params)),
     }
+    fields["decision"] = Decision(True, latency * 1_000_000, mode, severity)   # the firing decision without jitter
     # The definition, compared to tell a definition change (section 3.1): the flag's whole JSON.
     return Flag(name, fields, json.dumps(value, sort_keys=True, separators=(",", ":")))

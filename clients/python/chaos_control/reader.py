@@ -12,6 +12,7 @@ from .errors import ControlFileError
 from .inotify import DirectoryWatch
 
 LOG = logging.getLogger("chaos_control")
+_new_tuple = tuple.__new__   # Decision's fields without a Python-level __new__ call on the hot path
 
 
 class InjectedFault(Exception):
@@ -115,7 +116,10 @@ class ControlReader:
                 if counters.hits >= flag.max_hits:
                     return NONE
                 counters.hits += 1
-        return Decision(True, splitmix.delay_ns(draw, flag.latency_ns, flag.jitter_ns), flag.mode, flag.severity)
+        if flag.jitter_ns == 0:
+            return flag.decision                 # built once per definition: no allocation per call
+        return _new_tuple(Decision, (True, splitmix.delay_ns(draw, flag.latency_ns, flag.jitter_ns), flag.mode,
+                                     flag.severity))
 
     def _counters_for(self, flag):
         """The counters of this definition of the flag, reset on a definition change. Caller locks."""
