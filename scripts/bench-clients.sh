@@ -38,6 +38,9 @@ for name in ("swift", "python", "go", "typescript", "java"):
     l = live.get(name, {})
     print("%-11s %10.1f %10.1f %10.1f %8.2f %8.2f %12s %10s %10s" % (name, r["fire_ns"], r["nofire_ns"], r["reference_ns"],
           r["fire_ns"] / r["reference_ns"], r["nofire_ns"] / r["reference_ns"], allocs, l.get("p50_ms"), l.get("p99_ms")))
+java = json.load(open(os.path.join(out, "java.json")))
+print("java: fire ns/allocs above are fireDelayNanos(); decide() when firing with jitter: %.1f ns, %g bytes per call"
+      % (java["decide_fire_ns"], java["decide_fire_bytes"]))
 print("reference: map/dict lookup + one standard-RNG call (Swift: Double.random, SystemRandomNumberGenerator;"
       " Python: random.random; Go: math/rand.Float64; TS: Math.random; Java: ThreadLocalRandom)")
 print("latency: chaosctl flag enable/disable -> reader process sees fires() flip, from the new file's mtime (%d flips)"

@@ -195,12 +195,13 @@ public final class Conformance {
     private static void bench(double seconds) throws IOException {
         Path root = Files.createTempDirectory("control-bench-");
         Path file = root.resolve("control.json");
-        Files.writeString(file, "{\"version\": 1, \"generation\": 1, \"flags\": {\"hot\": {\"enabled\": true, \"latency_ms\": 5},"
+        Files.writeString(file, "{\"version\": 1, \"generation\": 1, \"flags\": {\"hot\": {\"enabled\": true, \"latency_ms\": 5, \"jitter_ms\": 2},"
             + " \"cold\": {\"enabled\": true, \"percent\": 0}}}");
         Map<String, Double> percents = new java.util.HashMap<>(Map.of("hot", 100.0, "cold", 0.0));
         long[] sink = {0};
         try (ControlReader reader = new ControlReader(file.toString())) {
-            Body fire = () -> reader.decide("hot").delayNanos();
+            Body fire = () -> reader.fireDelayNanos("hot");
+            Body fireDecide = () -> reader.decide("hot").delayNanos();
             Body noFire = () -> reader.decide("cold").fires() ? 1 : 0;
             Body reference = () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble() * 100 < percents.get("hot") ? 1 : 0;
             Map<String, Object> out = new LinkedHashMap<>();
@@ -209,6 +210,8 @@ public final class Conformance {
             out.put("nofire_ns", measure(seconds / 3, noFire, sink));
             out.put("reference_ns", measure(seconds / 3, reference, sink));
             out.put("fire_bytes", allocated(fire, sink));
+            out.put("decide_fire_ns", measure(seconds / 3, fireDecide, sink));
+            out.put("decide_fire_bytes", allocated(fireDecide, sink));
             out.put("nofire_bytes", allocated(noFire, sink));
             out.put("sink", (double) (sink[0] % 2));
             System.out.println(Json.write(out));

@@ -113,13 +113,37 @@ public final class ControlReader implements AutoCloseable {
         return flag != null && passes(flag);
     }
 
-    /** One call's decision (sections 3.1 and 3.3). Allocates only when firing with jitter. */
+    /** One call's decision (sections 3.1 and 3.3). Allocates one small record when firing with
+     *  jitter (unless the JIT elides it); {@link #fireDelayNanos} never allocates. */
     public Decision decide(String name) {
         Document.Flag flag = snapshot.flags.get(name);
         if (flag == null || !passes(flag)) return Decision.NONE;
         if (flag.jitterNanos == 0) return flag.fixed;
         long delay = SplitMix.delayNanos(LAST_DRAW.get()[0], flag.latencyNanos, flag.jitterNanos);
         return new Decision(true, delay, flag.mode, flag.severity);
+    }
+
+    /**
+     * The zero-allocation form of {@link #decide}: the delay in nanoseconds when this call
+     * fires, -1 when it does not. The flag's mode and severity are {@link #mode} and {@link #severity}.
+     */
+    public long fireDelayNanos(String name) {
+        Document.Flag flag = snapshot.flags.get(name);
+        if (flag == null || !passes(flag)) return -1;
+        return flag.jitterNanos == 0 ? flag.latencyNanos
+            : SplitMix.delayNanos(LAST_DRAW.get()[0], flag.latencyNanos, flag.jitterNanos);
+    }
+
+    /** The flag's mode in force ("fail", "fallback"), or null. */
+    public String mode(String name) {
+        Document.Flag flag = snapshot.flags.get(name);
+        return flag == null ? null : flag.mode;
+    }
+
+    /** The flag's severity in force ("soft", "hard"), or null. */
+    public String severity(String name) {
+        Document.Flag flag = snapshot.flags.get(name);
+        return flag == null ? null : flag.severity;
     }
 
     /** The draw of this thread's last firing call with jitter, so passes() can stay a boolean. */

@@ -163,6 +163,19 @@ class ControlReaderTest {
     }
 
     @Test
+    void fireDelayNanosDecidesExactlyAsDecide() throws IOException {
+        writeFlags(file(), 1, "{\"j\": {\"enabled\": true, \"percent\": 50, \"latency_ms\": 100, \"jitter_ms\": 80, \"mode\": \"fail\"}}");
+        ControlReader decide = new ControlReader(file().toString(), new ControlReader.Options().follow(false).seed(42));
+        ControlReader delays = new ControlReader(file().toString(), new ControlReader.Options().follow(false).seed(42));
+        for (int i = 0; i < 200; i++) {
+            Decision d = decide.decide("j");
+            assertEquals(d.fires() ? d.delayNanos() : -1, delays.fireDelayNanos("j"), "call " + i);
+        }
+        assertEquals("fail", delays.mode("j"));
+        assertNull(delays.severity("j"));
+    }
+
+    @Test
     void maxHitsIsExactAcrossThreads() throws Exception {
         writeFlags(file(), 1, "{\"m\": {\"enabled\": true, \"max_hits\": 1000}}");
         ControlReader reader = new ControlReader(file().toString(), new ControlReader.Options().follow(false));
