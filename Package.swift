@@ -94,6 +94,8 @@ let package = Package(
             // (see Sources/chaos-bench/MallocCounter.swift).
             .unsafeFlags(["-Xlinker", "--export-dynamic"]),
         ]),
+        // Runs docs/conformance/ vectors through ChaosControl (scripts/test-clients.sh).
+        .executableTarget(name: "control-conformance", dependencies: ["ChaosControl"]),
         // Test helper: a separate process that writes the control file (concurrency tests).
         .executableTarget(name: "control-writer-helper", dependencies: ["ChaosControl"],
                           path: "Tests/ControlWriterHelper"),

@@ -32,6 +32,7 @@ test_packages=(
   xz-utils zstd             # netem VM: unpack compressed kernel modules
   prometheus                # ChaosExperiment tests: a real Prometheus for the prometheus probe
   chromium fonts-dejavu-core  # ChaosReport tests: the HTML report rendered headless and checked
+  golang-go node-typescript default-jdk junit5  # clients/: the Go, TypeScript and Java readers (scripts/test-clients.sh)
 )
 
 # PyPI, for tests only: "module-to-import=requirement".

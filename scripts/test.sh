@@ -73,6 +73,15 @@ read -r fuzz_passed fuzz_failed < <(grep -E '^fuzz: [0-9]+ passed, [0-9]+ failed
 fuzz_passed=${fuzz_passed:-0}; fuzz_failed=${fuzz_failed:-0}
 [ "$fuzz_status" = 0 ] || [ "$fuzz_failed" -gt 0 ] || fuzz_failed=1
 
+# Control-file readers in every language against the conformance vectors (issue #14).
+echo "== clients: conformance vectors and each reader's tests (scripts/test-clients.sh)"
+bash scripts/test-clients.sh 2>&1 | tee "$log.clients"
+clients_status=${PIPESTATUS[0]}
+read -r clients_passed clients_failed < <(grep -E '^clients: [0-9]+ passed, [0-9]+ failed' "$log.clients" | tail -1 | sed -E 's/clients: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/')
+clients_passed=${clients_passed:-0}; clients_failed=${clients_failed:-0}
+[ "$clients_status" = 0 ] || [ "$clients_failed" -gt 0 ] || clients_failed=1
+rm -f "$log.clients"
+
 echo "== netem in a VM (this host's kernel has no sch_netem)"
 bash scripts/test-netem-vm.sh 2>&1 | tee "$log.vm"
 vm_status=${PIPESTATUS[0]}
@@ -81,9 +90,10 @@ vm_passed=${vm_passed:-0}; vm_failed=${vm_failed:-0}
 [ "$vm_status" = 0 ] || [ "$vm_failed" -gt 0 ] || vm_failed=1
 rm -f "$log" "$log.vm" "$log.fuzz"
 
-passed=$(( swift_total - swift_skipped - swift_failed + vm_passed + fuzz_passed ))
-failed=$(( swift_failed + vm_failed + fuzz_failed + tsan_failed + lint_failed ))
+passed=$(( swift_total - swift_skipped - swift_failed + vm_passed + fuzz_passed + clients_passed ))
+failed=$(( swift_failed + vm_failed + fuzz_failed + tsan_failed + lint_failed + clients_failed ))
 echo "swift: $((swift_total - swift_skipped - swift_failed)) passed, $swift_failed failed, $swift_skipped skipped; netem VM: $vm_passed passed, $vm_failed failed; fuzz targets: $fuzz_passed passed, $fuzz_failed failed"
+echo "clients: $clients_passed passed, $clients_failed failed (scripts/test-clients.sh)"
 echo "tsan: $tsan_total tests run, $tsan_failed failed, $tsan_races races reported${tsan_skipped_names:+, skipped: $tsan_skipped_names}"
 echo "lint: $lint_findings swift-format finding(s)"
 echo "tests: $passed passed, $failed failed, $swift_skipped skipped${skipped_names:+ ($skipped_names)}"

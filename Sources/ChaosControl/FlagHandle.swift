@@ -39,7 +39,10 @@ public final class FlagHandle: Sendable {
         // Inactive flags (the common case in production) return before touching the shared
         // random state, so they cost one load and one branch and write nothing.
         guard entry.active else { return false }
-        if !entry.alwaysFires, draw(entry) >= entry.threshold { return false }
+        // Every call on an active flag takes exactly one draw, as `decide()` does, so a seeded
+        // sequence means the same whichever of the two a service calls (spec section 3.2).
+        let roll = draw(entry)
+        if !entry.alwaysFires, roll >= entry.threshold { return false }
         return entry.maxHits == 0 || claimHit(entry)
     }
 

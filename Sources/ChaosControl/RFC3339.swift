@@ -35,18 +35,19 @@ public enum RFC3339 {
         guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
               hour <= 23, minute <= 59, second <= 60 else { return nil }
 
-        var fraction = 0.0
+        // Whole milliseconds from the first three fraction digits, in integers: summing
+        // digit × 0.1^k in Double made ".035" come out as 34 ms.
+        var milliseconds = 0
         if index < bytes.count, bytes[index] == 0x2E {   // "."
             index += 1
-            var scale = 0.1
-            var sawDigit = false
+            var digitCount = 0
             while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
-                fraction += Double(bytes[index] - 0x30) * scale
-                scale /= 10
+                if digitCount < 3 { milliseconds = milliseconds * 10 + Int(bytes[index] - 0x30) }
+                digitCount += 1
                 index += 1
-                sawDigit = true
             }
-            guard sawDigit else { return nil }
+            guard digitCount > 0 else { return nil }
+            for _ in digitCount..<max(digitCount, 3) { milliseconds *= 10 }
         }
 
         var offsetSeconds = 0
@@ -68,8 +69,7 @@ public enum RFC3339 {
         // A leap second (":60") is folded into the next second, as most systems do.
         let days = daysFromCivil(year: year, month: month, day: day)
         let whole = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
-        let milliseconds = (fraction * 1000).rounded(.down)
-        return Date(timeIntervalSince1970: Double(whole) + milliseconds / 1000)
+        return Date(timeIntervalSince1970: Double(whole) + Double(milliseconds) / 1000)
     }
 
     /// Formats in UTC with millisecond precision: `2026-11-22T17:05:00.250Z`

@@ -1,0 +1,3 @@
+module chaosctl.dev/chaoscontrol
+
+go 1.19

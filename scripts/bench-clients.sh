@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Benchmark of the control-file readers (issue #14 "Performance"): per language, ns per
+# decision for a firing and a non-firing flag against that language's own cheapest
+# equivalent (a map lookup plus one call to its standard RNG) measured in the same run,
+# allocations per decision (Go: testing.Benchmark with ReportAllocs; Java: per-thread
+# allocated bytes), and write -> reader-sees-it p50/p99 from scripts/live-clients.py.
+# Prints one table. Goals: ratio <= 2x, 0 allocations in Go and Java, p99 <= 20 ms.
+#   scripts/bench-clients.sh [SECONDS_PER_LANGUAGE]   (default 3)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-3}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+swift build -c release --product control-conformance >/dev/null
+swift build --product control-conformance >/dev/null   # the live test's debug runner
+swift build --product chaosctl >/dev/null
+.build/release/control-conformance --bench "$seconds" > "$out/swift.json"
+PYTHONPATH=clients/python python3 -m chaos_control.conformance --bench "$seconds" > "$out/python.json"
+(cd clients/go && go build -o "$out/go-runner" ./cmd/control-conformance)
+"$out/go-runner" --bench > "$out/go.json"
+(cd clients/typescript && tsc -p .)
+node clients/typescript/dist/src/conformance.js --bench "$seconds" > "$out/typescript.json"
+bash clients/java/build.sh
+java -cp clients/java/build/classes dev.chaosctl.control.Conformance --bench "$seconds" > "$out/java.json"
+python3 scripts/live-clients.py --flips 40 --json > "$out/live.json" || true
+
+python3 - "$out" <<'PY'
+import json, os, sys
+out = sys.argv[1]
+live = json.load(open(os.path.join(out, "live.json")))["languages"]
+print("%-11s %10s %10s %10s %8s %8s %12s %10s %10s" % ("language", "fire ns", "no-fire ns", "ref ns", "fire/ref",
+      "nofire/ref", "allocs/call", "p50 ms", "p99 ms"))
+for name in ("swift", "python", "go", "typescript", "java"):
+    r = json.load(open(os.path.join(out, name + ".json")))
+    allocs = ("%g/%g" % (r["fire_allocs"], r["nofire_allocs"]) if "fire_allocs" in r else
+              "%gB/%gB" % (r["fire_bytes"], r["nofire_bytes"]) if "fire_bytes" in r else "-")
+    l = live.get(name, {})
+    print("%-11s %10.1f %10.1f %10.1f %8.2f %8.2f %12s %10s %10s" % (name, r["fire_ns"], r["nofire_ns"], r["reference_ns"],
+          r["fire_ns"] / r["reference_ns"], r["nofire_ns"] / r["reference_ns"], allocs, l.get("p50_ms"), l.get("p99_ms")))
+java = json.load(open(os.path.join(out, "java.json")))
+print("java: fire ns/allocs above are fireDelayNanos(); decide() when firing with jitter: %.1f ns, %g bytes per call"
+      % (java["decide_fire_ns"], java["decide_fire_bytes"]))
+print("reference: map/dict lookup + one standard-RNG call (Swift: Double.random, SystemRandomNumberGenerator;"
+      " Python: random.random; Go: math/rand.Float64; TS: Math.random; Java: ThreadLocalRandom)")
+print("latency: chaosctl flag enable/disable -> reader process sees fires() flip, from the new file's mtime (%d flips)"
+      % max((v.get("flips", 0) for v in live.values()), default=0))
+PY
