@@ -16,8 +16,9 @@ public struct ActionRegistry {
 
     public var keys: [String] { parsers.keys.sorted() }
 
-    /// flags, profiles, commands, and Toxiproxy-API toxics and proxy outages: what needs
-    /// nothing beyond the control file, a shell and an HTTP socket.
+    /// Every step kind chaosctl knows: one line per kind. A fault module exports its options
+    /// model (`optionNames`, `init(OptionValues)`); its adapter under Actions/ turns that
+    /// into a `PlannedStep.Action`.
     public static var standard: ActionRegistry {
         var r = ActionRegistry()
         r.register("flag", FlagActions.parseFlag)
@@ -26,6 +27,10 @@ public struct ActionRegistry {
         r.register("command", CommandActions.parse)
         r.register("toxic", ProxyActions.parseToxic)
         r.register("proxy", ProxyActions.parseProxy)
+        r.register("netem", NetActions.parseNetem)
+        r.register("tbf", NetActions.parseTbf)
+        r.register("pod", PodActions.parse)
+        r.register("container", ContainerActions.parse)
         return r
     }
 }
