@@ -134,14 +134,15 @@ let package = Package(
         .testTarget(name: "ChaosProxyTests", dependencies: ["ChaosProxy", "ChaosTestSupport"]),
         .testTarget(name: "ChaosExperimentTests", dependencies: [
             "ChaosExperiment", "ChaosControl", "ChaosCore", "ChaosConfig", "ChaosFlags", "ChaosReport", "ChaosHTTPServer",
-            "ChaosProbe", "ChaosProxy", "ChaosProxyAPI", "ChaosTestSupport",
+            "ChaosProbe", "ChaosProxy", "ChaosProxyAPI", "ChaosTestSupport", "ChaosNet", "ChaosTargets",
         ], exclude: ["Fixtures"]),
         .testTarget(name: "ChaosProxyAPITests", dependencies: ["ChaosProxyAPI", "ChaosHTTPServer", "ChaosTestSupport"]),
         // The Kubernetes adapter against a kube-apiserver double (Fixtures/, python3 + TLS).
         .testTarget(name: "ChaosKubernetesTests", dependencies: ["ChaosTargets", "ChaosCore", "ChaosConfig", "ChaosTestSupport"],
                     exclude: ["Fixtures"]),
         // Drives chaosctl's netem/tbf commands for real (the dependency builds the binary).
-        .testTarget(name: "ChaosNetTests", dependencies: ["ChaosNet", "ChaosCore", "chaosctl", "ChaosTestSupport"]),
+        .testTarget(name: "ChaosNetTests", dependencies: ["ChaosNet", "ChaosCore", "chaosctl", "ChaosTestSupport",
+                                                     "ChaosExperiment", "ChaosConfig"]),
         .testTarget(name: "ChaosTargetsTests", dependencies: ["ChaosTargets", "ChaosHTTP", "ChaosCore", "ChaosTestSupport"],
                     exclude: ["Fixtures"]),
         // Real sockets on 127.0.0.1: ToxiproxyServer over EpollProxyEngine, plus the chaosctl
