@@ -49,19 +49,9 @@ final class ContainerCommandTests: XCTestCase {
     }
 
     func testAgainstAScriptedPodmanEngine() throws {
-        let socket = temp.path + "/engine.sock"
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("ChaosTargetsTests/Fixtures/fake_engine.py").path
-        let engine = Process()
-        engine.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        engine.arguments = ["python3", fixture, socket, "1.41", "Libpod/4.3.1 (linux)"]
-        let out = Pipe()
-        engine.standardOutput = out
-        try engine.run()
-        defer { kill(engine.processIdentifier, SIGTERM); engine.waitUntilExit() }
-        guard String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("READY") else {
-            throw fixtureUnavailable("python3 fake engine did not start")
-        }
+        let engine = try FakePodmanEngine(directory: temp.path)
+        defer { engine.stop() }
+        let socket = engine.socket
         let host = ["-H", "unix://" + socket]
 
         let list = try cli.run(["container", "list", "--label", "app=web"] + host)

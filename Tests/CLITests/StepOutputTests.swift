@@ -9,12 +9,12 @@ import XCTest
 final class StepOutputTests: XCTestCase {
     private var temp: TempDir!
     private var double: KubeDoubleProcess?
-    private var engine: Process?
+    private var engine: FakePodmanEngine?
     private var netns: String?
 
     override func tearDown() {
         double?.stop()
-        if let engine { kill(engine.processIdentifier, SIGTERM); engine.waitUntilExit() }
+        engine?.stop()
         if let netns { _ = runProcess(["/usr/sbin/ip", "netns", "del", netns]) }
         temp = nil
     }
@@ -34,19 +34,9 @@ final class StepOutputTests: XCTestCase {
             "replicaSets": [], "pdbs": [], "kubeletNodes": ["node-1"],
         ])
         self.double = double
-        let socket = temp.path + "/engine.sock"
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("ChaosTargetsTests/Fixtures/fake_engine.py").path
-        let engine = Process()
-        engine.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        engine.arguments = ["python3", fixture, socket, "1.41", "Libpod/4.3.1 (linux)"]
-        let out = Pipe()
-        engine.standardOutput = out
-        try engine.run()
+        let engine = try FakePodmanEngine(directory: temp.path)
         self.engine = engine
-        guard String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("READY") else {
-            throw fixtureUnavailable("python3 fake engine did not start")
-        }
+        let socket = engine.socket
         let netns = "chsteps\(getpid())"
         self.netns = netns
         let made = runProcess(["/usr/sbin/ip", "netns", "add", netns])
