@@ -5,30 +5,6 @@ import XCTest
 import Glibc
 #endif
 
-/// A fault over a real file: applying appends a line, reverting puts the old text back.
-private struct LineFault: Fault {
-    let path: String
-    var fails = false
-    var kind: String { "line" }
-    var target: String { path }
-    var summary: String { "append a line" }
-    func revertData() throws -> [String: String] {
-        ["path": path, "previous": (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""]
-    }
-    func apply() throws {
-        if fails { throw ChaosError("refused", exitCode: .conflict) }
-        let before = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        try (before + "fault\n").write(toFile: path, atomically: true, encoding: .utf8)
-    }
-}
-
-private struct LineReverter: FaultReverter {
-    var kind: String { "line" }
-    func revert(_ record: FaultRecord) throws {
-        try record.revertData["previous", default: ""].write(toFile: record.revertData["path"]!, atomically: true, encoding: .utf8)
-    }
-}
-
 /// ChaosCore's one apply-hold-revert sequence (netem/tbf, flags, container pauses use it).
 final class FaultHoldRunTests: XCTestCase {
     private var dir: String!
@@ -37,7 +13,7 @@ final class FaultHoldRunTests: XCTestCase {
     override func setUpWithError() throws {
         dir = NSTemporaryDirectory() + "hold-run-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        lifecycle = FaultLifecycle(journal: FaultJournal(directory: dir + "/state"), reverters: [LineReverter()])
+        lifecycle = FaultLifecycle(journal: FaultJournal(directory: dir + "/state"), reverters: [MarkerReverter()])
     }
 
     override func tearDown() {
@@ -68,7 +44,7 @@ final class FaultHoldRunTests: XCTestCase {
         var applied: [String] = []
         var failed: [String] = []
         let outcome = FaultHoldRun(lifecycle, seconds: 0.3).run(
-            [LineFault(path: a), LineFault(path: b, fails: true), LineFault(path: c)],
+            [MarkerFault(path: a, marker: "fault"), MarkerFault(path: b, marker: "fault", failApply: true), MarkerFault(path: c, marker: "fault")],
             applied: { fault, record in
                 applied.append(fault.target)
                 XCTAssertEqual(self.text(fault.target), "base\nfault\n", "applied before the hold")
@@ -88,7 +64,7 @@ final class FaultHoldRunTests: XCTestCase {
         let a = try file("a")
         let started = Date()
         // No deadline: only the signal can end this hold. The trap is live before the apply.
-        let outcome = try FaultHoldRun(lifecycle, seconds: nil).run(LineFault(path: a)) { _ in
+        let outcome = try FaultHoldRun(lifecycle, seconds: nil).run(MarkerFault(path: a, marker: "fault")) { _ in
             kill(getpid(), SIGTERM)
         }
         XCTAssertEqual(outcome.ending, .signal(SIGTERM))
@@ -97,10 +73,11 @@ final class FaultHoldRunTests: XCTestCase {
         XCTAssertTrue(lifecycle.journal.records().records.isEmpty)
     }
 
+    /// MarkerFault with failApply changes the file, then throws: the partial change is undone.
     func testOneFaultThatFailsToApplyIsRethrownAndNothingIsHeld() throws {
         let a = try file("a")
-        XCTAssertThrowsError(try FaultHoldRun(lifecycle, seconds: 5).run(LineFault(path: a, fails: true))) { error in
-            XCTAssertEqual((error as? ChaosFailure)?.exitCode, .conflict)
+        XCTAssertThrowsError(try FaultHoldRun(lifecycle, seconds: 5).run(MarkerFault(path: a, marker: "fault", failApply: true))) { error in
+            XCTAssertTrue("\(error)".contains("apply failed"), "\(error)")
         }
         XCTAssertEqual(text(a), "base\n")
         XCTAssertTrue(lifecycle.journal.records().records.isEmpty)
