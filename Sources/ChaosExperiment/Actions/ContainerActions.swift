@@ -24,6 +24,10 @@ enum ContainerActions {
         if action == "pause" {
             // The step's duration is how long the pause lasts; recovery is timed from the unpause.
             if duration != nil && values.text("for") != nil { node.problem("give the pause's length once: 'duration' or 'for'") }
+            if let duration, !(duration > 0) {
+                node.problem("the step's 'duration' must be longer than 0 (the containers are unpaused when it ends)")
+                return nil
+            }
             if let duration { values.set("for", duration == duration.rounded() ? "\(Int(duration))s" : "\(duration)s") }
             if values.text("for") == nil { node.problem("a pause step needs a duration (the containers are unpaused when it ends)") }
         } else if duration != nil {
