@@ -32,17 +32,29 @@ public extension ConfigNode {
     }
 
     /// Build an options model from `values`, reporting what it refuses: a bad option at that
-    /// option's own node (file, line, field, value), anything else at this node.
+    /// option's own node (file, line, field, value), anything else at this node. Every bad
+    /// option is reported, not only the first: each one found is set aside and the rest are
+    /// checked again, until the model is built or what is left fails on something else.
     func build<Model>(_ values: OptionValues, _ make: (OptionValues) throws -> Model) -> Model? {
-        do { return try make(values) } catch let e as OptionValueError {
-            if let child = self[e.option] ?? self[e.option.replacingOccurrences(of: "-", with: "_")] {
-                child.problem(e.reason, value: e.value)
-            } else {
-                problem(e.description)
+        var remaining = values
+        var reported: Set<String> = []
+        while true {
+            do {
+                let model = try make(remaining)
+                return reported.isEmpty ? model : nil
+            } catch let e as OptionValueError where !reported.contains(e.option) {
+                if let child = self[e.option] ?? self[e.option.replacingOccurrences(of: "-", with: "_")] {
+                    child.problem(e.reason, value: e.value)
+                } else {
+                    problem(e.description)
+                }
+                reported.insert(e.option)
+                remaining.remove(e.option)
+            } catch {
+                // A check across options is only worth reporting about what the user wrote.
+                if reported.isEmpty { problem("\(error)") }
+                return nil
             }
-        } catch {
-            problem("\(error)")
         }
-        return nil
     }
 }

@@ -30,6 +30,8 @@ public struct OptionValues: Equatable, Sendable {
 
     public mutating func set(_ name: String, _ value: Value) { values[name] = value }
 
+    public mutating func remove(_ name: String) { values[name] = nil }
+
     public var names: [String] { values.keys.sorted() }
 
     // MARK: reading, for the options models

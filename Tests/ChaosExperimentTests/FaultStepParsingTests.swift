@@ -121,7 +121,7 @@ final class FaultStepParsingTests: XCTestCase {
         let found = problems([
             "netem: {dev: lo, delay: 10xs}\n    duration: 1s",
             "tbf: {dev: lo, burst: 32kbit, latency: 50ms}\n    duration: 1s",
-            "pod: {action: kill, selector: app=api, count: 0}",
+            "pod: {action: kill, selector: app=api, count: 0, grace-period: soon}",
             "container: {action: stop, label: app=web, timeout: soon}",
             "container: {action: pause, label: app=web}\n    duration: 0s",
             "netem: {dev: lo, dely: 10ms}\n    duration: 1s",
@@ -141,6 +141,7 @@ final class FaultStepParsingTests: XCTestCase {
         let count = problem("method.[2].pod.count")
         XCTAssertEqual(count?.value, "0", "\(found)")
         XCTAssertEqual(count?.line, 11)
+        XCTAssertEqual(problem("method.[2].pod.grace-period")?.value, "soon", "every bad option of a step is reported: \(found)")
 
         XCTAssertEqual(problem("method.[3].container.timeout")?.value, "soon", "\(found)")
         XCTAssertTrue(problem("method.[4].container")?.message.contains("'duration' must be longer than 0") ?? false, "\(found)")
