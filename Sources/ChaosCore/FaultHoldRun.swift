@@ -48,6 +48,11 @@ public struct FaultHoldRun {
     /// Apply one fault, hold it, revert it. If applying throws, nothing stays applied (the
     /// lifecycle undid it), the signal trap is dropped and the error is rethrown.
     public func run(_ fault: Fault, applied: (FaultRecord) -> Void = { _ in }) throws -> Outcome {
+        try runOne(fault, applied: applied)
+    }
+
+    /// `fault` opened to its concrete type, so it can go through `run(_:applied:failed:)`.
+    private func runOne<F: Fault>(_ fault: F, applied: (FaultRecord) -> Void) throws -> Outcome {
         var failure: Error?
         let outcome = run([fault], applied: { _, record in applied(record) }, failed: { _, error in failure = error })
         if let failure { throw failure }
@@ -58,8 +63,8 @@ public struct FaultHoldRun {
     /// the ones that took. A fault that fails to apply is reported to `failed` and the others
     /// go on. Returns nil when none was applied and no signal came (nothing was held); a
     /// signal before the first apply is an outcome with nothing applied.
-    public func run(_ faults: [Fault], applied: (Fault, FaultRecord) -> Void,
-                    failed: (Fault, Error) -> Void) -> Outcome? {
+    public func run<F: Fault>(_ faults: [F], applied: (F, FaultRecord) -> Void,
+                              failed: (F, Error) -> Void) -> Outcome? {
         let expires = deadline
         let hold = FaultHold(lifecycle)
         let notesBefore = lifecycle.leftAlone.count

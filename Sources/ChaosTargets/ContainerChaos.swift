@@ -127,11 +127,11 @@ public final class ContainerChaos {
         let faults = targets.map { ContainerPauseFault(engine: engine, container: $0, duration: duration) }
         let hold = FaultHoldRun(lifecycle, seconds: duration)
         let held = hold.run(faults, applied: { fault, record in
-            let c = (fault as! ContainerPauseFault).container
+            let c = fault.container
             records[c.id] = record
             log("paused \(label(c)) (fault \(record.id))")
         }, failed: { fault, error in
-            let c = (fault as! ContainerPauseFault).container
+            let c = fault.container
             errors[c.id] = named(error, c)
             log("pause \(label(c)) failed: \(errors[c.id]!)")
         })
