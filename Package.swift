@@ -139,7 +139,7 @@ let package = Package(
         .testTarget(name: "ChaosProxyTests", dependencies: ["ChaosProxy", "ChaosTestSupport"]),
         .testTarget(name: "ChaosExperimentTests", dependencies: [
             "ChaosExperiment", "ChaosControl", "ChaosCore", "ChaosConfig", "ChaosFlags", "ChaosReport", "ChaosHTTPServer",
-            "ChaosProbe", "ChaosProxy", "ChaosProxyAPI", "ChaosProxyClient", "ChaosTestSupport",
+            "ChaosProbe", "ChaosProxy", "ChaosProxyAPI", "ChaosProxyClient", "ChaosTestSupport", "ChaosNet", "ChaosTargets",
         ], exclude: ["Fixtures"]),
         .testTarget(name: "ChaosProxyAPITests", dependencies: ["ChaosProxyAPI", "ChaosProxyClient", "ChaosHTTPServer", "ChaosTestSupport"]),
         // The client against the real ToxiproxyServer on 127.0.0.1, and the step parsers.
@@ -150,7 +150,8 @@ let package = Package(
         .testTarget(name: "ChaosKubernetesTests", dependencies: ["ChaosTargets", "ChaosCore", "ChaosConfig", "ChaosTestSupport"],
                     exclude: ["Fixtures"]),
         // Drives chaosctl's netem/tbf commands for real (the dependency builds the binary).
-        .testTarget(name: "ChaosNetTests", dependencies: ["ChaosNet", "ChaosCore", "chaosctl", "ChaosTestSupport"]),
+        .testTarget(name: "ChaosNetTests", dependencies: ["ChaosNet", "ChaosCore", "chaosctl", "ChaosTestSupport",
+                                                     "ChaosExperiment", "ChaosConfig"]),
         .testTarget(name: "ChaosTargetsTests", dependencies: ["ChaosTargets", "ChaosHTTP", "ChaosCore", "ChaosTestSupport"],
                     exclude: ["Fixtures"]),
         // Replays every input in fuzz/regressions/ through its fuzz target's replay tool.

@@ -138,7 +138,7 @@ qdisc_left() {
 }
 
 # --- container pause on a private dockerd
-container_start() { exec "$P" container pause --host "unix://$engine_dir/docker.sock" --name chaosctl-web-1 --for 30s; }
+container_start() { exec "$P" container pause --docker-host "unix://$engine_dir/docker.sock" --name chaosctl-web-1 --for 30s; }
 container_left() {
   [ "$(docker -H "unix://$engine_dir/docker.sock" inspect -f '{{.State.Paused}}' chaosctl-web-1 2>&1)" = false ] ||
     printf 'container paused (or unknown); '

@@ -16,6 +16,21 @@ let actions: ActionRegistry = {
         }
         return profile(node, duration, context)
     }
+    // netem/tbf steps may name a container (an engine lookup) or a distribution file: keep
+    // both out of the harness for the same reason.
+    for kind in ["netem", "tbf"] {
+        let parse = registry.parsers[kind]!
+        registry.register(kind) { node, duration, context in
+            let risky = ["container", "distribution", "slot"].contains { key in
+                node[key]?.node.scalar.map { key == "container" || $0.string.contains("/") } ?? false
+            }
+            if risky {
+                node.problem("fuzz harness: containers and distribution paths are left out")
+                return nil
+            }
+            return parse(node, duration, context)
+        }
+    }
     return registry
 }()
 let context = ExperimentContext(controlPath: "/nonexistent/fuzz/control.json", seed: 1, actions: actions)

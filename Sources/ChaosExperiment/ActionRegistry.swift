@@ -17,8 +17,9 @@ public struct ActionRegistry {
 
     public var keys: [String] { parsers.keys.sorted() }
 
-    /// flags, profiles, commands, and Toxiproxy-API toxics and proxy outages: what needs
-    /// nothing beyond the control file, a shell and an HTTP socket.
+    /// Every step kind chaosctl knows: one line per kind. A fault module exports its options
+    /// model (`optionNames`, `init(OptionValues)`); its adapter under Actions/ turns that
+    /// into a `PlannedStep.Action`.
     public static var standard: ActionRegistry {
         var r = ActionRegistry()
         r.register("flag", FlagActions.parseFlag)
@@ -27,6 +28,10 @@ public struct ActionRegistry {
         r.register("command", CommandActions.parse)
         r.register("toxic") { node, duration, context in ToxiproxySteps.toxic(node, runSeed: context.seed).map { .fault($0, duration: duration) } }
         r.register("proxy") { node, duration, _ in ToxiproxySteps.proxyDown(node).map { .fault($0, duration: duration) } }
+        r.register("netem", NetActions.parseNetem)
+        r.register("tbf", NetActions.parseTbf)
+        r.register("pod", PodActions.parse)
+        r.register("container", ContainerActions.parse)
         return r
     }
 }

@@ -45,10 +45,10 @@ public struct PlannedStep {
         case wait(Double)
         /// A one-shot action (kill, delete, a command): nothing to revert; recovery is timed
         /// from the moment it starts.
-        case oneShot(summary: String, perform: () throws -> String)
+        case oneShot(summary: String, perform: (StepEnvironment) throws -> String)
         /// A fault that applies, holds and reverts itself inside `perform` (with its own
         /// journal entry, so `recover` still covers a crash); the fault window is the call.
-        case selfReverting(summary: String, perform: () throws -> String)
+        case selfReverting(summary: String, perform: (StepEnvironment) throws -> String)
     }
     public var name: String
     public var line: Int?

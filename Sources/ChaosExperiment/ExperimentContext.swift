@@ -10,12 +10,13 @@ public struct ExperimentContext {
     /// How HTTP and Prometheus probes reach servers (ChaosHTTP's libcurl client in the CLI).
     public var httpTransport: HTTPProbeTransport?
     /// The run's seed: each pod and container step picks its targets with a seed derived
-    /// from it (`SeedDerivation`), and each flag or toxic step writes a derived `seed` that
-    /// the services and the proxy server draw from, so a run can be repeated.
+    /// from it (`SeedDerivation`), each netem step seeds netem's generator with one, and each
+    /// flag or toxic step writes a derived `seed` that the services and the proxy server draw
+    /// from, so a run can be repeated.
     public var seed: UInt64?
     /// Directory relative paths in the file are resolved against (the file's directory).
     public var baseDirectory: String
-    /// Extra step kinds (proxy toxics, containers, pods, netem) registered by the caller.
+    /// The step kinds the file may use (`ActionRegistry.standard`: every kind chaosctl knows).
     public var actions: ActionRegistry
 
     public init(controlPath: String = ControlFilePath.resolve(), httpTransport: HTTPProbeTransport? = nil,

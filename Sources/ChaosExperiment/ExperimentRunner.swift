@@ -15,7 +15,7 @@ public final class ExperimentRunner {
         /// The seed the steps' random choices were derived from, recorded in the reports.
         public var seed: UInt64?
         public init(reportDirectory: String, progress: ProgressReporter = ProgressReporter(),
-                    log: @escaping (String) -> Void = { print($0) }, seed: UInt64? = nil) {
+                    log: @escaping (String) -> Void = { _ in }, seed: UInt64? = nil) {
             self.reportDirectory = reportDirectory
             self.progress = progress
             self.log = log
@@ -148,12 +148,12 @@ public final class ExperimentRunner {
             case .oneShot(_, let perform):
                 // Recovery is timed from the action itself, not from whatever waiting it does after.
                 loop.markOneShot(step.name)
-                let detail = try perform()
+                let detail = try perform(environment)
                 if !detail.isEmpty { log("  \(detail.replacingOccurrences(of: "\n", with: "\n  "))") }
             case .selfReverting(_, let perform):
                 loop.markFaultStart(step.name)
                 defer { loop.markFaultEnd(step.name) }
-                let detail = try perform()
+                let detail = try perform(environment)
                 if !detail.isEmpty { log("  \(detail.replacingOccurrences(of: "\n", with: "\n  "))") }
             case .fault(let fault, let duration):
                 let record = try lifecycle.apply(fault, held: true, expiresAt: duration.map { Date().addingTimeInterval($0) })
@@ -268,6 +268,12 @@ public final class ExperimentRunner {
     }
 
     private func log(_ message: String) { options.progress.log(message) }
+
+    /// What a one-shot or self-reverting step may use while it runs: its lines go to the
+    /// run's log (never stdout), its faults into the run's lifecycle.
+    private var environment: StepEnvironment {
+        StepEnvironment(lifecycle: lifecycle) { [weak self] line in self?.log("  \(line)") }
+    }
 }
 
 /// Set once by a signal, a stop condition or a failed step; wakes any wait.

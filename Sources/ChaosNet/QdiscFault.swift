@@ -84,6 +84,9 @@ public struct NetemFault: Fault {
     public let spec: NetemSpec
     private let dist: [Int16]?
     private let slotDist: [Int16]?
+    /// The seed was derived from a run's seed rather than asked for: a kernel that ignores it
+    /// (before 6.3) is no reason to fail the step.
+    public var seedIsDerived = false
 
     /// Validates and loads distribution tables now, so nothing is sent for a bad request.
     public init(_ spec: NetemSpec, on target: QdiscFaultTarget) throws {
@@ -104,7 +107,7 @@ public struct NetemFault: Fault {
         let control = try placement.controlIfUnchanged(captured: captured)
         try control.installNetem(spec, dist: dist, slotDist: slotDist)
         // Kernels before 6.3 ignore TCA_NETEM_PRNG_SEED silently; say so rather than pretend.
-        if let seed = spec.seed, (try? control.root())??.netem?.seed != seed {
+        if let seed = spec.seed, !seedIsDerived, (try? control.root())??.netem?.seed != seed {
             throw ChaosError("this kernel ignores netem's seed (TCA_NETEM_PRNG_SEED needs Linux 6.3 or later); drop --seed",
                              exitCode: .unsupported)
         }

@@ -121,25 +121,25 @@ public final class ContainerChaos {
             }
             return RoundResult(outcomes: outcomes, interrupted: nil)
         }
-        let expires = duration.map { Date().addingTimeInterval($0) }
         // Trap SIGINT/SIGTERM before the first pause, so no signal can strand a paused container.
-        let hold = FaultHold(lifecycle)
         var records: [String: FaultRecord] = [:]
-        for c in targets {
-            var o = Outcome(container: c, action: action, dryRun: false, detail: action.summary, error: nil, recovery: nil)
-            do {
-                let record = try lifecycle.apply(ContainerPauseFault(engine: engine, container: c, duration: duration),
-                                                 held: true, expiresAt: expires)
-                records[c.id] = record
-                log("paused \(label(c)) (fault \(record.id))")
-            } catch {
-                o.error = named(error, c)
-                log("pause \(label(c)) failed: \(o.error!)")
-            }
-            outcomes.append(o)
+        var errors: [String: Error] = [:]
+        let faults = targets.map { ContainerPauseFault(engine: engine, container: $0, duration: duration) }
+        let hold = FaultHoldRun(lifecycle, seconds: duration)
+        let held = hold.run(faults, applied: { fault, record in
+            let c = fault.container
+            records[c.id] = record
+            log("paused \(label(c)) (fault \(record.id))")
+        }, failed: { fault, error in
+            let c = fault.container
+            errors[c.id] = named(error, c)
+            log("pause \(label(c)) failed: \(errors[c.id]!)")
+        })
+        for c in targets where records[c.id] != nil || errors[c.id] != nil {
+            outcomes.append(Outcome(container: c, action: action, dryRun: false, detail: action.summary, error: errors[c.id], recovery: nil))
         }
-        guard !records.isEmpty else { _ = hold.finish(); return RoundResult(outcomes: outcomes, interrupted: nil) }
-        let (ending, failures) = hold.wait(until: expires)
+        guard let held else { return RoundResult(outcomes: outcomes, interrupted: nil) }
+        let (ending, failures) = (held.ending, held.failures)
         let unpausedAt = Date()
         for (record, error) in failures {
             if let i = outcomes.firstIndex(where: { records[$0.container.id]?.id == record.id }) {

@@ -31,7 +31,7 @@ public final class StopFlag: @unchecked Sendable {
 
 /// Serial repetition: one round every `interval` until `duration` has passed. Rounds never
 /// overlap; a round longer than the interval delays the next one.
-public struct RepeatedChaos: Sendable {
+public struct RepeatedChaos: Equatable, Sendable {
     public var interval: Double
     public var duration: Double
 

@@ -19,7 +19,7 @@ final class ContainerCommandTests: XCTestCase {
     }
 
     func testBadOptionsExitWithUsageAndTouchNothing() throws {
-        let host = ["--host", "unix://\(temp.path)/none.sock"]
+        let host = ["--docker-host", "unix://\(temp.path)/none.sock"]
         let cases: [([String], String)] = [
             (["container", "kill", "--count", "0"], "--count"),
             (["container", "kill", "--count", "1", "--all"], "--count, --percent, --all"),
@@ -30,10 +30,12 @@ final class ContainerCommandTests: XCTestCase {
             (["container", "pause", "--for", "3s", "--interval", "2s", "--duration", "4s"], "shorter than --interval"),
             (["container", "list", "--name", "re:("], "re:("),
             (["container", "stop", "--timeout", "soon"], "soon"),
-            (["container", "list", "--host", "ssh://me@box"], "ssh://me@box"),
+            (["container", "list", "-H", "ssh://me@box"], "ssh://me@box"),
+            (["container", "pause", "--for", "0s"], "--for: '0s' must be longer than 0"),
+            (["container", "stop", "--timeout", "10"], "--timeout: '10'"),
         ]
         for (args, needle) in cases {
-            let r = try cli.run(args + (args.contains("--host") ? [] : host))
+            let r = try cli.run(args + (args.contains("-H") ? [] : host))
             XCTAssertEqual(r.status, 2, "\(args): \(r.stderr)")
             XCTAssertTrue(r.stderr.contains(needle), "\(args): '\(needle)' not in: \(r.stderr)")
         }
@@ -41,26 +43,16 @@ final class ContainerCommandTests: XCTestCase {
     }
 
     func testUnreachableEngineExitsFourNamingTheSocket() throws {
-        let r = try cli.run(["container", "kill", "--label", "app=web", "--host", "unix://\(temp.path)/none.sock"])
+        let r = try cli.run(["container", "kill", "--label", "app=web", "--docker-host", "unix://\(temp.path)/none.sock"])
         XCTAssertEqual(r.status, 4, r.stderr)
         XCTAssertTrue(r.stderr.contains("\(temp.path)/none.sock"), r.stderr)
     }
 
     func testAgainstAScriptedPodmanEngine() throws {
-        let socket = temp.path + "/engine.sock"
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("ChaosTargetsTests/Fixtures/fake_engine.py").path
-        let engine = Process()
-        engine.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        engine.arguments = ["python3", fixture, socket, "1.41", "Libpod/4.3.1 (linux)"]
-        let out = Pipe()
-        engine.standardOutput = out
-        try engine.run()
-        defer { kill(engine.processIdentifier, SIGTERM); engine.waitUntilExit() }
-        guard String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("READY") else {
-            throw fixtureUnavailable("python3 fake engine did not start")
-        }
-        let host = ["--host", "unix://" + socket]
+        let engine = try FakePodmanEngine(directory: temp.path)
+        defer { engine.stop() }
+        let socket = engine.socket
+        let host = ["-H", "unix://" + socket]
 
         let list = try cli.run(["container", "list", "--label", "app=web"] + host)
         XCTAssertEqual(list.status, 0, list.stderr)

@@ -75,10 +75,10 @@ final class ContainerExperimentTests: XCTestCase {
           - recover_within: 20s
         method:
           - name: crash web
-            container: {action: crash, label: app=expweb-\(getpid()), count: 1, wait-recovered: 30s, host: "\(dockerHost)"}
+            container: {action: crash, label: app=expweb-\(getpid()), count: 1, wait-recovered: 30s, docker-host: "\(dockerHost)"}
           - wait: 1s
           - name: pause web
-            container: {action: pause, label: app=expweb-\(getpid()), all: true, host: "\(dockerHost)"}
+            container: {action: pause, label: app=expweb-\(getpid()), all: true, docker-host: "\(dockerHost)"}
             duration: 1500ms
         """.write(toFile: file, atomically: true, encoding: .utf8)
         let cli = Chaosctl(controlPath: temp.path + "/control.json", stateDir: temp.path + "/state")
@@ -109,15 +109,17 @@ final class ContainerExperimentTests: XCTestCase {
     func testSameSeedChoosesTheSameContainers() throws {
         try startEngine(containers: 6)
         let cli = Chaosctl(controlPath: temp.path + "/control.json", stateDir: temp.path + "/state")
-        let step = "container: {action: kill, label: app=web, count: 2, dry-run: true, host: \"\(dockerHost)\"}"
+        let step = "container: {action: kill, label: app=web, count: 2, dry-run: true, docker-host: \"\(dockerHost)\"}"
         let file = temp.path + "/seeded.yaml"
         try choiceExperiment(title: "seeded containers", steps: [step, step]).write(toFile: file, atomically: true, encoding: .utf8)
         func chosen(_ seed: Int) throws -> [String] {
             let r = try cli.run(["run", file, "--seed", String(seed), "--report-dir", temp.path + "/report-\(seed)-\(UUID().uuidString)"], timeout: 60)
             XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
-            let names = r.stdout.split(separator: "\n").filter { $0.contains("would kill chaosctl-web-") }
+            // Steps log through the run's progress lines on stderr; stdout stays the CLI's own.
+            XCTAssertFalse(r.stdout.contains("would kill"), r.stdout)
+            let names = r.stderr.split(separator: "\n").filter { $0.contains("would kill chaosctl-web-") }
                 .compactMap { $0.split(separator: " ").first { $0.hasPrefix("chaosctl-web-") }.map(String.init) }
-            XCTAssertEqual(names.count, 4, "two containers in each of two steps: \(r.stdout)")
+            XCTAssertEqual(names.count, 4, "two containers in each of two steps: \(r.stderr)")
             return names
         }
         let first = try chosen(9)
@@ -128,7 +130,7 @@ final class ContainerExperimentTests: XCTestCase {
 
         // `container kill` without --seed prints the seed it drew; replaying it repeats the pick.
         func direct(_ extra: [String]) throws -> (names: [String], output: String) {
-            let r = try cli.run(["container", "kill", "--label", "app=web", "--count", "3", "--dry-run", "--host", dockerHost] + extra)
+            let r = try cli.run(["container", "kill", "--label", "app=web", "--count", "3", "--dry-run", "-H", dockerHost] + extra)
             XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
             let names = r.stdout.split(separator: "\n").filter { $0.hasPrefix("would kill ") }.map { String($0.split(separator: " ")[2]) }
             XCTAssertEqual(names.count, 3, r.stdout)

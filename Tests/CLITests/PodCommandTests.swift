@@ -138,8 +138,10 @@ final class PodCommandTests: XCTestCase {
         run.extraEnvironment = ["KUBECONFIG": temp.path + "/kubeconfig", "NAMESPACE": "chaos", "SELECTOR": "app=api"]
         let r = try run.run(["run", experiment, "--report-dir", temp.path + "/report"], timeout: 60)
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
-        XCTAssertTrue(r.stdout.contains("deleted pod chaos/api-"), r.stdout)
-        XCTAssertTrue(r.stdout.contains(", grace period 0s"), "the server must have applied grace 0: \(r.stdout)")
+        // The step's lines are the run's progress (stderr); stdout is the CLI's own.
+        XCTAssertFalse(r.stdout.contains("deleted pod"), r.stdout)
+        XCTAssertTrue(r.stderr.contains("deleted pod chaos/api-"), r.stderr)
+        XCTAssertTrue(r.stderr.contains(", grace period 0s"), "the server must have applied grace 0: \(r.stderr)")
     }
 
     func testDryRunPrintsAndChangesNothing() throws {

@@ -42,9 +42,11 @@ final class RunSeedPodTests: XCTestCase {
         let reports = temp.path + "/reports-\(UUID().uuidString)"
         let r = try cli.run(["run", temp.path + "/pods.yaml", "--report-dir", reports] + extra, timeout: 60)
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
-        let chosen = r.stdout.split(separator: "\n").filter { $0.contains("would delete pod ") }
+        // Steps log through the run's progress lines on stderr; stdout stays the CLI's own.
+        XCTAssertFalse(r.stdout.contains("would delete pod "), r.stdout)
+        let chosen = r.stderr.split(separator: "\n").filter { $0.contains("would delete pod ") }
             .map { String($0[$0.range(of: "chaos/")!.lowerBound...].prefix { !$0.isWhitespace }) }
-        XCTAssertEqual(chosen.count, 4, "two pods in each of two steps: \(r.stdout)")
+        XCTAssertEqual(chosen.count, 4, "two pods in each of two steps: \(r.stderr)")
         return (chosen, r.stdout, reports)
     }
 

@@ -70,7 +70,7 @@ final class SignalStressTests: XCTestCase {
         var bad: [String] = []
         for i in 0..<20 {
             let round = try stress.round(i) {
-                try cli.start(["container", "pause", "--host", engine.host, "--name", "chaosctl-web-1", "--for", "30s"])
+                try cli.start(["container", "pause", "--docker-host", engine.host, "--name", "chaosctl-web-1", "--for", "30s"])
             }
             var left = leftovers()
             if engine.paused("chaosctl-web-1") { left.append("chaosctl-web-1 still paused") }

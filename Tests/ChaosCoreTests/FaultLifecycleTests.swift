@@ -2,8 +2,9 @@ import ChaosCore
 import Foundation
 import XCTest
 
-/// A fault over a real file: applying writes a marker line, reverting restores the prior content.
-private struct MarkerFault: Fault {
+/// A fault over a real file: applying writes a marker line, reverting restores the prior content
+/// (FaultHoldRunTests uses it too).
+struct MarkerFault: Fault {
     let path: String
     let marker: String
     var failApply = false
@@ -20,7 +21,7 @@ private struct MarkerFault: Fault {
     }
 }
 
-private struct MarkerReverter: FaultReverter {
+struct MarkerReverter: FaultReverter {
     var kind: String { "marker" }
     func revert(_ record: FaultRecord) throws {
         try record.revertData["previous", default: ""].write(toFile: record.revertData["path"]!, atomically: true, encoding: .utf8)

@@ -33,7 +33,7 @@ enum CommandActions {
             return .fault(CommandFault(run: run, revert: revert, timeout: timeout, directory: cwd), duration: duration)
         }
         if duration != nil { node.problem("a one-shot command has no duration; add 'revert:' to make it a fault") }
-        return .oneShot(summary: "command: \(run)") {
+        return .oneShot(summary: "command: \(run)") { _ in
             try ShellCommand.run(run, timeout: timeout, directory: cwd)
         }
     }

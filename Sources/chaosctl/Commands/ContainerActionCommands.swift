@@ -12,7 +12,7 @@ struct ContainerKillCommand: ParsableCommand {
     @Option(name: .long, help: "Signal name or number.") var signal = "SIGKILL"
 
     func run() throws {
-        try ContainerRunner.execute(.kill(signal: try DockerSignal.normalize(signal)), select, options, state)
+        try ContainerRunner.execute("kill", own: ["signal": signal], select, options, state)
     }
 }
 
@@ -24,7 +24,7 @@ struct ContainerCrashCommand: ParsableCommand {
     @OptionGroup var options: ContainerRunOptions
     @OptionGroup var state: StateOptions
 
-    func run() throws { try ContainerRunner.execute(.crash, select, options, state) }
+    func run() throws { try ContainerRunner.execute("crash", select, options, state) }
 }
 
 struct ContainerStopCommand: ParsableCommand {
@@ -34,7 +34,7 @@ struct ContainerStopCommand: ParsableCommand {
     @OptionGroup var state: StateOptions
     @Option(name: .long, help: "Grace period before SIGKILL.") var timeout = "10s"
 
-    func run() throws { try ContainerRunner.execute(.stop(timeout: try wholeSeconds(timeout, field: "--timeout")), select, options, state) }
+    func run() throws { try ContainerRunner.execute("stop", own: ["timeout": timeout], select, options, state) }
 }
 
 struct ContainerStartCommand: ParsableCommand {
@@ -43,7 +43,7 @@ struct ContainerStartCommand: ParsableCommand {
     @OptionGroup var options: ContainerRunOptions
     @OptionGroup var state: StateOptions
 
-    func run() throws { try ContainerRunner.execute(.start, select, options, state) }
+    func run() throws { try ContainerRunner.execute("start", select, options, state) }
 }
 
 struct ContainerRestartCommand: ParsableCommand {
@@ -53,7 +53,7 @@ struct ContainerRestartCommand: ParsableCommand {
     @OptionGroup var state: StateOptions
     @Option(name: .long, help: "Grace period before SIGKILL.") var timeout = "10s"
 
-    func run() throws { try ContainerRunner.execute(.restart(timeout: try wholeSeconds(timeout, field: "--timeout")), select, options, state) }
+    func run() throws { try ContainerRunner.execute("restart", own: ["timeout": timeout], select, options, state) }
 }
 
 struct ContainerPauseCommand: ParsableCommand {
@@ -65,16 +65,5 @@ struct ContainerPauseCommand: ParsableCommand {
     @OptionGroup var state: StateOptions
     @Option(name: .customLong("for"), help: "How long to keep them paused, e.g. 10s (default: until interrupted).") var duration: String?
 
-    func run() throws {
-        try ContainerRunner.execute(try pauseAction(), select, options, state)
-    }
-
-    private func pauseAction() throws -> ContainerAction {
-        let seconds = try duration.map { try DurationParser.seconds($0, field: "--for") }
-        if let repeated = options.repeated {
-            guard let seconds else { throw usage("repeated pauses need --for") }
-            if seconds >= repeated.interval { throw usage("--for must be shorter than --interval") }
-        }
-        return .pause(duration: seconds)
-    }
+    func run() throws { try ContainerRunner.execute("pause", own: ["for": duration], select, options, state) }
 }

@@ -8,7 +8,7 @@ public struct ContainerCommand: ParsableCommand {
         discussion: """
         Targets are chosen by --label (engine-side filter), --name (glob, or re:REGEX) and
         state, then --count N (default 1) / --percent P picked at random (--seed replays a
-        pick), or --all. The engine is --host, else $DOCKER_HOST, else unix:///var/run/docker.sock.
+        pick), or --all. The engine is --docker-host (-H), else $DOCKER_HOST, else unix:///var/run/docker.sock.
         Examples:
           chaosctl container kill --label app=web --count 1 --signal SIGTERM
           chaosctl container crash --label app=web --wait-recovered 30s

@@ -9,9 +9,11 @@ struct ContainerListCommand: ParsableCommand {
 
     func run() throws {
         try Failures.reporting {
-            try select.check()
-            let selector = try select.selector(defaultStatuses: [])
-            let engine = try select.engine()
+            // The selection alone; a list shows every state unless --status narrows it.
+            let options = try ContainerFaultOptions(action: .start, selection: select.values())
+            let selector = ContainerSelector(labels: options.labels, name: try options.name.map(NamePattern.init),
+                                             statuses: options.statuses, pick: options.pick)
+            let engine = try options.engine()
             let info = try engine.engineInfo()
             let found = try selector.candidates(in: engine)
             print("engine \(engine.host): \(info.server.isEmpty ? "unknown server" : info.server), API \(info.apiVersion)")

@@ -4,7 +4,8 @@ import ChaosNet
 import ChaosTargets
 import Foundation
 
-/// Where a qdisc command acts: a device, in the current netns, a named one, or a process's.
+/// Where a qdisc command acts: a device, in the current netns, a named one, a process's or
+/// a container's. The names are `QdiscPlacementOptions.optionNames`.
 struct NetDeviceOptions: ParsableArguments {
     @Option(help: "Network interface, e.g. eth0.")
     var dev: String
@@ -13,34 +14,34 @@ struct NetDeviceOptions: ParsableArguments {
     var netns: String?
 
     @Option(help: "Act in the network namespace of this process (e.g. a container's main process).")
-    var pid: Int32?
+    var pid: String?
 
     @Option(help: "Act in the network namespace of this Docker/Podman container (name or ID), resolved through the engine API.")
     var container: String?
 
-    @Option(name: .customLong("docker-host"), help: "Engine API for --container (default: $DOCKER_HOST, else /var/run/docker.sock).")
+    @Option(name: [.customLong("docker-host"), .customShort("H")],
+            help: "Engine API for --container: unix:///path or tcp://HOST:PORT (default: $DOCKER_HOST, else unix:///var/run/docker.sock).")
     var dockerHost: String?
 
+    func values(force: Bool = false) -> OptionValues {
+        var v = OptionValues()
+        v.set("dev", dev)
+        v.set("netns", netns)
+        v.set("pid", pid)
+        v.set("container", container)
+        v.set("docker-host", dockerHost)
+        v.set("force", flag: force)
+        return v
+    }
+
+    /// The device and namespace, a container's looked up through its engine.
     func target(force: Bool = false) throws -> QdiscFaultTarget {
-        var pid = self.pid
-        if let container {
-            guard netns == nil, pid == nil else {
-                throw ChaosError("--container, --netns and --pid name the namespace three ways: give one", exitCode: .usage)
-            }
-            // The container's main process lives in its network namespace; the engine knows its PID.
-            let host = try dockerHost.map { try DockerHost($0) } ?? DockerHost.fromEnvironment()
-            let details = try DockerClient(host: host, timeout: 30).inspect(container)
-            guard details.state.running, details.state.pid > 0 else {
-                throw ChaosError("container \(container) is not running (state \(details.state.status)): it has no network namespace to shape",
-                                 exitCode: .conflict)
-            }
-            pid = Int32(details.state.pid)
-        }
-        return QdiscFaultTarget(target: try NetTarget.from(netns: netns, pid: pid), device: dev, force: force)
+        let placement = try QdiscPlacementOptions(values(force: force))
+        return try placement.target(containerPid: try NetCLI.containerPid(placement))
     }
 }
 
-/// How long a netem/tbf fault lasts.
+/// How long a netem/tbf fault lasts, and whether it may replace a foreign root qdisc.
 struct NetHoldOptions: ParsableArguments {
     @Option(name: .customLong("for"), help: ArgumentHelp("Revert after this long (e.g. 30s, 5m). Without it, hold until Ctrl-C/SIGTERM.", valueName: "duration"))
     var duration: String?
@@ -58,29 +59,33 @@ enum NetCLI {
         fflush(stdout)
     }
 
+    static func containerPid(_ placement: QdiscPlacementOptions) throws -> Int32? {
+        try placement.container.map { try ContainerNetns.mainPid(of: $0, dockerHost: placement.dockerHost) }
+    }
+
     /// Journal and apply `fault`, then hold it until --for expires or a signal, and revert.
     static func applyAndHold(_ fault: Fault, hold: NetHoldOptions) throws {
-        let seconds = try hold.duration.map { try DurationParser.seconds($0, field: "--for") }
+        let seconds = try FaultHoldRun.seconds(hold.duration)
         if hold.detach && seconds != nil {
             throw ChaosError("--detach and --for do not mix: a detached fault has nobody to revert it on time", exitCode: .usage)
         }
-        if let seconds, seconds <= 0 { throw ChaosError("--for must be longer than 0", exitCode: .usage) }
         let lifecycle = FaultLifecycle(journal: FaultJournal(), reverters: QdiscReverter.all)
-        let expires = seconds.map { Date().addingTimeInterval($0) }
-        // Trap SIGINT/SIGTERM before applying, so a signal mid-apply still reverts.
-        let holder = hold.detach ? nil : FaultHold(lifecycle)
-        let record = try lifecycle.apply(fault, held: !hold.detach, expiresAt: expires)
-        say("applied \(fault.kind) on \(fault.target): \(fault.summary) [fault \(record.id)]")
-        guard let holder else {
+        let applied = { (record: FaultRecord) in
+            say("applied \(fault.kind) on \(fault.target): \(fault.summary) [fault \(record.id)]")
+        }
+        if hold.detach {
+            applied(try lifecycle.apply(fault, held: false))
             say("detached: it stays until `chaosctl \(fault.kind) clear` or `chaosctl recover --all`")
             return
         }
-        say(seconds.map { "holding for \(DurationParser.format($0)); Ctrl-C reverts now" } ?? "holding until Ctrl-C/SIGTERM")
-        let (ending, failures) = holder.wait(until: expires)
-        if let (record, error) = failures.first {
+        let outcome = try FaultHoldRun(lifecycle, seconds: seconds).run(fault) { record in
+            applied(record)
+            say(seconds.map { "holding for \(DurationParser.format($0)); Ctrl-C reverts now" } ?? "holding until Ctrl-C/SIGTERM")
+        }
+        if let (record, error) = outcome.failures.first {
             throw ChaosError("could not revert fault \(record.id): \(error); run `chaosctl recover`", exitCode: .failure)
         }
-        switch ending {
+        switch outcome.ending {
         case .expired: say("reverted \(fault.kind) on \(fault.target) (time is up)")
         case .signal(let sig):
             say("reverted \(fault.kind) on \(fault.target) (signal \(sig))")

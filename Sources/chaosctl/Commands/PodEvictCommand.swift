@@ -8,7 +8,7 @@ struct PodEvictCommand: ParsableCommand {
         discussion: "An eviction the budget refuses (HTTP 429) is reported as blocked and exits 8; it is not retried.")
 
     @OptionGroup var target: PodTargetOptions
-    @OptionGroup var chaos: PodChaosOptions
+    @OptionGroup var chaos: PodChaosArguments
 
     func run() throws {
         try Failures.reporting { try PodChaosExecution.run(.evict, target: target, chaos: chaos) }

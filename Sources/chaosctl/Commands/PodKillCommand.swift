@@ -8,7 +8,7 @@ struct PodKillCommand: ParsableCommand {
         discussion: "Each DELETE carries a UID precondition, so a replacement that reused the name is never hit.")
 
     @OptionGroup var target: PodTargetOptions
-    @OptionGroup var chaos: PodChaosOptions
+    @OptionGroup var chaos: PodChaosArguments
 
     func run() throws {
         try Failures.reporting { try PodChaosExecution.run(.kill, target: target, chaos: chaos) }

@@ -13,16 +13,19 @@ struct PodListCommand: ParsableCommand {
 
     func run() throws {
         try Failures.reporting {
-            let (client, namespace) = try target.connect()
-            let list = try client.listPods(namespace: namespace, labelSelector: target.selector,
-                                           fieldSelector: target.fieldSelector)
-            let policy = target.policy
+            var values = OptionValues()
+            target.add(to: &values)
+            let options = try PodFaultOptions(action: .kill, values)
+            let (client, namespace) = try PodChaos.connect(options)
+            let list = try client.listPods(namespace: namespace, labelSelector: options.selector,
+                                           fieldSelector: options.fieldSelector)
+            let policy = options.policy
             var table = TextTable(headers: ["NAMESPACE", "NAME", "UID", "PHASE", "READY", "CHAOS"])
             for pod in list.pods.sorted(by: { ($0.namespace, $0.name) < ($1.namespace, $1.name) }) {
                 let verdict: String
                 if let refusal = policy.refusal(for: pod.namespace) { verdict = "no: " + refusal }
                 else if pod.terminating { verdict = "no: terminating" }
-                else if pod.phase != "Running" && !target.includeNotRunning { verdict = "no: not Running" }
+                else if pod.phase != "Running" && !options.includeNotRunning { verdict = "no: not Running" }
                 else { verdict = "eligible" }
                 table.add([pod.namespace, pod.name, pod.uid, pod.phase + (pod.terminating ? " (terminating)" : ""),
                            pod.ready ? "yes" : "no", verdict])

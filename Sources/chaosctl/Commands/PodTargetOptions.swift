@@ -3,7 +3,8 @@ import ChaosCore
 import ChaosTargets
 import Foundation
 
-/// Which cluster and which pods: shared by every `pod` subcommand.
+/// Which cluster and which pods: shared by every `pod` subcommand
+/// (`PodFaultOptions.targetOptionNames`).
 struct PodTargetOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster).", valueName: "file"))
     var kubeconfig: String?
@@ -23,24 +24,19 @@ struct PodTargetOptions: ParsableArguments {
     var denyNamespaces: [String] = []
     @Flag(name: .customLong("include-not-running"), help: "Also pick pods that are not Running (Pending, Failed).")
     var includeNotRunning = false
-    @Option(name: .customLong("request-timeout"), help: ArgumentHelp("Per-request timeout.", valueName: "duration"))
-    var requestTimeout = "30s"
+    @Option(name: .customLong("request-timeout"), help: ArgumentHelp("Per-request timeout (default 30s).", valueName: "duration"))
+    var requestTimeout: String?
 
-    func validate() throws {
-        if allNamespaces && namespace != nil {
-            throw ValidationError("--namespace and --all-namespaces exclude each other")
-        }
-    }
-
-    var policy: KubeNamespacePolicy {
-        KubeNamespacePolicy(allowed: Set(allowNamespaces), denied: Set(denyNamespaces))
-    }
-
-    /// Resolve credentials and build the client; the namespace to use (nil: all).
-    func connect() throws -> (KubeClient, String?) {
-        let target = try KubeConfigLoader.resolve(kubeconfig: kubeconfig, context: context)
-        let timeout = try DurationParser.seconds(requestTimeout, field: "--request-timeout")
-        let client = KubeClient(target: target, timeout: timeout)
-        return (client, allNamespaces ? nil : (namespace ?? target.namespace))
+    func add(to v: inout OptionValues) {
+        v.set("kubeconfig", kubeconfig)
+        v.set("context", context)
+        v.set("namespace", namespace)
+        v.set("all-namespaces", flag: allNamespaces)
+        v.set("selector", selector)
+        v.set("field-selector", fieldSelector)
+        v.set("allow-namespace", allowNamespaces)
+        v.set("deny-namespace", denyNamespaces)
+        v.set("include-not-running", flag: includeNotRunning)
+        v.set("request-timeout", requestTimeout)
     }
 }

@@ -24,8 +24,7 @@ struct RunCommand: ParsableCommand {
         let result: ExperimentRunner.Result = try Failures.reporting {
             // Every run is seeded, so any run can be repeated: the seed is printed and recorded.
             let seed = self.seed ?? SeedDerivation.fresh()
-            let context = ExperimentContext(controlPath: control.path, httpTransport: CurlProbeTransport(), seed: seed,
-                                            actions: Actions.registry(seed: seed))
+            let context = ExperimentContext(controlPath: control.path, httpTransport: CurlProbeTransport(), seed: seed)
             let parsed = try ExperimentParser.load(file: experiment, context: context)
             if dryRun {
                 print(ExperimentRunner.plan(parsed))
@@ -62,8 +61,7 @@ struct ValidateCommand: ParsableCommand {
             var failed = 0
             for file in experiments {
                 do {
-                    let context = ExperimentContext(controlPath: control.path, httpTransport: CurlProbeTransport(),
-                                                    actions: Actions.registry(seed: nil))
+                    let context = ExperimentContext(controlPath: control.path, httpTransport: CurlProbeTransport())
                     let e = try ExperimentParser.load(file: file, context: context)
                     print("\(file): valid (\(e.method.count) step(s), \(e.steadyState.probes.count) probe(s), \(e.objectives.count) SLO(s))")
                 } catch {

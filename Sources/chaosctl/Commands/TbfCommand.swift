@@ -17,26 +17,27 @@ struct TbfApplyCommand: ParsableCommand {
     @OptionGroup var device: NetDeviceOptions
     @OptionGroup var hold: NetHoldOptions
 
-    @Option(help: "Sustained rate (1mbit, 512kbit, 10mbps).") var rate: String
-    @Option(help: "Bucket size (32kbit, 10k, 1600): how much may pass at line speed.") var burst: String
+    @Option(help: "Sustained rate (1mbit, 512kbit, 10mbps).") var rate: String?
+    @Option(help: "Bucket size (32kbit, 10k, 1600): how much may pass at line speed.") var burst: String?
     @Option(help: "Longest a packet may wait in the queue (50ms); or give --limit.") var latency: String?
     @Option(help: "Queue size in bytes (10k); or give --latency.") var limit: String?
     @Option(help: "Peak rate for the second bucket (needs --mtu).") var peakrate: String?
     @Option(help: "Peak bucket size (usually the device MTU, e.g. 1514).") var mtu: String?
 
-    func spec() throws -> TbfSpec {
-        TbfSpec(rateBytesPerSecond: try TcUnits.rate(rate, field: "--rate"),
-                burstBytes: try TcUnits.size(burst, field: "--burst"),
-                limitBytes: try limit.map { try TcUnits.size($0, field: "--limit") },
-                latencyNs: try latency.map { try TcUnits.time($0, field: "--latency") },
-                peakRateBytesPerSecond: try peakrate.map { try TcUnits.rate($0, field: "--peakrate") },
-                mtuBytes: try mtu.map { try TcUnits.size($0, field: "--mtu") })
+    /// The options model both this command and a `tbf:` step build.
+    func options() throws -> TbfFaultOptions {
+        var v = device.values(force: hold.force)
+        for (name, text) in [("rate", rate), ("burst", burst), ("latency", latency), ("limit", limit),
+                             ("peakrate", peakrate), ("mtu", mtu)] {
+            v.set(name, text)
+        }
+        return try TbfFaultOptions(v)
     }
 
     func run() throws {
         try Failures.reporting {
-            let fault = try TbfFault(try spec(), on: try device.target(force: hold.force))
-            try NetCLI.applyAndHold(fault, hold: hold)
+            let options = try options()
+            try NetCLI.applyAndHold(try options.fault(containerPid: try NetCLI.containerPid(options.placement)), hold: hold)
         }
     }
 }

@@ -14,26 +14,26 @@ enum FlagApply {
         let path = control.path
         let fault = FlagSetFault(path: path, settings: settings, replace: replace)
         let lifecycle = Lifecycle.make(journal: state.journal)
-        // Catch SIGINT/SIGTERM before anything is applied, so no signal can strand the fault.
-        let hold = wait ? FaultHold(lifecycle) : nil
-        let record = try lifecycle.apply(fault, held: wait, expiresAt: fault.expiresAt)
         let what = label ?? fault.target
-        print("enabled \(what): \(fault.summary)")
-        if let at = fault.expiresAt {
-            print("expires at \(ISO8601DateFormatter().string(from: at)) (readers treat it as off from then on)")
+        let applied = { (record: FaultRecord) in
+            print("enabled \(what): \(fault.summary)")
+            if let at = fault.expiresAt {
+                print("expires at \(ISO8601DateFormatter().string(from: at)) (readers treat it as off from then on)")
+            }
+            if !wait { print("journal id \(record.id); revert with `chaosctl flag disable` or `chaosctl recover --all`") }
         }
-        guard let hold else {
-            print("journal id \(record.id); revert with `chaosctl flag disable` or `chaosctl recover --all`")
+        guard wait else {
+            applied(try lifecycle.apply(fault, held: false, expiresAt: fault.expiresAt))
             return
         }
-        let (ending, failures) = hold.wait(until: fault.expiresAt)
-        for (r, error) in failures { FileHandleOutput.note("could not revert \(r.target): \(error)") }
-        for note in lifecycle.leftAlone { FileHandleOutput.note(note) }
-        let outcome = lifecycle.leftAlone.isEmpty ? "reverted \(what)" : "reverted what is still this fault's of \(what)"
-        switch ending {
-        case .expired: print("expired: \(outcome)")
+        let outcome = try FaultHoldRun(lifecycle, until: fault.expiresAt).run(fault, applied: applied)
+        for (r, error) in outcome.failures { FileHandleOutput.note("could not revert \(r.target): \(error)") }
+        for note in outcome.leftAlone { FileHandleOutput.note(note) }
+        let result = outcome.leftAlone.isEmpty ? "reverted \(what)" : "reverted what is still this fault's of \(what)"
+        switch outcome.ending {
+        case .expired: print("expired: \(result)")
         case .signal(let sig):
-            print("signal \(sig): \(outcome)")
+            print("signal \(sig): \(result)")
             throw ArgumentParser.ExitCode(SignalTrap.exitStatus(for: sig))
         }
     }
