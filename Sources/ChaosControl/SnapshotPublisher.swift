@@ -57,14 +57,14 @@ final class SnapshotPublisher: @unchecked Sendable {
         let previous = current.exchange(UInt(bitPattern: table), ordering: .acquiringAndReleasing)
         publishedCount += 1
         if let old = UnsafeMutablePointer<SnapshotTable>(bitPattern: previous) {
-            retired.append((old, Self.monotonicNanoseconds(), publishedCount))
+            retired.append((old, MonotonicClock.now(), publishedCount))
         }
         reclaim()
     }
 
     /// Frees retired tables that satisfy both reclamation conditions.
     func reclaim() {
-        let now = Self.monotonicNanoseconds()
+        let now = MonotonicClock.now()
         retired.removeAll { entry in
             let old = now &- entry.retiredAt >= Self.gracePeriodNanoseconds
             let superseded = publishedCount - entry.sequence >= Self.minimumNewer
@@ -82,11 +82,5 @@ final class SnapshotPublisher: @unchecked Sendable {
         table.pointee.entries.deallocate()
         table.deinitialize(count: 1)
         table.deallocate()
-    }
-
-    static func monotonicNanoseconds() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 }

@@ -1,4 +1,5 @@
 import CChaosLinux
+import ChaosControl
 import Foundation
 import Glibc
 import Synchronization
@@ -57,7 +58,7 @@ final class EventLoop: @unchecked Sendable {
     var connections: [ObjectIdentifier: [UInt64: ProxyConnection]] = [:]
 
     /// Monotonic nanoseconds, the clock every stage deadline is expressed in.
-    static func now() -> Nanos { cchaos_monotonic_ns() }
+    static func now() -> Nanos { MonotonicClock.now() }
 
     /// How long before a timer deadline the loop stops sleeping and polls instead.
     private var spin: TimerSpinGovernor

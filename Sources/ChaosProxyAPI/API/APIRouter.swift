@@ -93,7 +93,7 @@ public final class APIRouter: @unchecked Sendable {
     }
 
     private func dispatch(_ route: Route, _ request: HTTPRequest, requestID: String) throws -> HTTPResponse {
-        let now = MonotonicClock.nowNs()
+        let now = MonotonicClock.now()
         func ok(_ json: String, status: Int = 200) -> HTTPResponse {
             ToxiproxyResponses.json(status, json, requestID: requestID)
         }
@@ -159,7 +159,7 @@ public final class APIRouter: @unchecked Sendable {
                 try definition.checkRequired(suffix: " at proxy \(index + 1)")
             }
             let created = try registry.populate(definitions)
-            let now = MonotonicClock.nowNs()
+            let now = MonotonicClock.now()
             let list = created.isEmpty ? "null" : JSONWriter.array(created.map { $0.json(nowNs: now) })
             return ToxiproxyResponses.json(201, JSONWriter.object([("proxies", list)]), requestID: requestID)
         } catch let error as APIError {
