@@ -57,7 +57,12 @@ public enum FileReplacement {
             return
         }
         let parent = directoryOf(directory)
-        if parent != directory, parent != "/", parent != "." { try makeDirectories(parent, mode: mode) }
+        if parent != directory, parent != "/", parent != ".", stat(parent, &info) != 0 {
+            guard Glibc.errno == ENOENT else {
+                throw Failure(path: parent, action: "cannot create directory", errno: Glibc.errno)
+            }
+            try makeDirectories(parent, mode: mode)
+        }
         if mkdir(directory, mode) == 0 {
             _ = chmod(directory, mode)
         } else if Glibc.errno != EEXIST {
