@@ -43,9 +43,11 @@ let package = Package(
                 swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "ChaosConfig", dependencies: [
             "ChaosCore", .product(name: "Yams", package: "Yams"),
-        ]),
-        .target(name: "ChaosFlags", dependencies: ["ChaosControl", "ChaosCore", "ChaosConfig"]),
-        .target(name: "ChaosProxy", dependencies: ["ChaosControl", "ChaosCore", "CChaosLinux"]),
+        ], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "ChaosFlags", dependencies: ["ChaosControl", "ChaosCore", "ChaosConfig"],
+                swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "ChaosProxy", dependencies: ["ChaosControl", "ChaosCore", "CChaosLinux"],
+                swiftSettings: [.swiftLanguageMode(.v6)]),
         // A small HTTP/1.1 server on plain sockets: the proxy API and the demo service use it.
         .target(name: "ChaosHTTPServer", dependencies: ["ChaosControl", "CChaosLinux"]),
         // The demo service and its TCP dependency, for `chaosctl demo` and end-to-end tests.

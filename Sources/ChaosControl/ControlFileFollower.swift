@@ -6,6 +6,7 @@ import Glibc
 /// The engine behind `ControlFileReader`: loads the file, follows changes on a background
 /// thread, and publishes a compiled snapshot for the flag handles. Everything except the
 /// snapshot itself is guarded by `lock`; the hot path never takes it.
+// @unchecked Sendable: mutable state is guarded by `lock` (see above); the snapshot goes through the atomic publisher.
 final class ControlFileFollower: @unchecked Sendable {
     let path: String
     let publisher = SnapshotPublisher()

@@ -21,6 +21,7 @@ struct SnapshotTable {
 /// hazard pointers or epochs, which would add shared-cache-line writes to every call;
 /// memory stays bounded (tables are ~64 bytes per flag handle) even for files that change
 /// every second for months. `publish` is called only under the reader's lock.
+// @unchecked Sendable: `retired` and `publishedCount` change only under the reader's lock; readers load `current` atomically.
 final class SnapshotPublisher: @unchecked Sendable {
     static let gracePeriodNanoseconds: UInt64 = 60_000_000_000
     static let minimumNewer: UInt64 = 16

@@ -10,6 +10,7 @@ import Glibc
 /// arrive within `requestTimeout` of its first byte, however it trickles in), checked
 /// every `sweepInterval`. At the connection cap the least useful connection is closed
 /// to make room: the longest idle first, then the slowest partial request.
+// @unchecked Sendable: after start, mutable state is only touched by the loop's own thread; other threads use the wake eventfd.
 final class HTTPServerLoop: @unchecked Sendable {
     private enum Events {
         static let input: UInt32 = 0x001

@@ -6,6 +6,7 @@ import Foundation
 /// Each operation runs under one lock and either completes or changes nothing, so the
 /// stored state never disagrees with what the data plane runs. Data-plane calls return
 /// quickly by contract, so holding the lock across them is fine.
+// @unchecked Sendable: all mutable state is guarded by `lock` (see above); the data plane is thread-safe by contract.
 public final class ProxyRegistry: @unchecked Sendable {
     private let dataPlane: ProxyDataPlane
     private let lock = NSLock()

@@ -60,6 +60,7 @@ struct PropagationBenchmark {
 }
 
 /// When each generation was published, as stamped by the reader's onChange callback.
+// @unchecked Sendable: stamps are read and written only under `condition`.
 final class PublicationClock: @unchecked Sendable {
     private let condition = NSCondition()
     private var stamps: [UInt64: UInt64] = [:]

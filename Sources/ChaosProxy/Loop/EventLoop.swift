@@ -19,6 +19,7 @@ protocol EpollTarget: AnyObject {
 /// nanosecond timeout, and the thread's timer slack is set to 1 µs (the default 50 µs would
 /// be most of our error budget). The last stretch before a deadline can be spent polling
 /// instead of sleeping, as `TimerSpin` decides.
+// @unchecked Sendable: commands are guarded by `commandLock`, everything else only by whoever holds `turnLock` (the loop thread or its understudy).
 final class EventLoop: @unchecked Sendable {
     let index: Int
     let pipes = PipePool()

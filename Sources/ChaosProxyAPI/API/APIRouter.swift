@@ -4,7 +4,7 @@ import Foundation
 /// Maps requests to registry operations with Toxiproxy 2.12's routing rules: exact
 /// paths (a trailing slash is a 404), 405 with an empty body for a known path with
 /// another method, a request id and the browser check only on matched routes.
-public final class APIRouter: @unchecked Sendable {
+public final class APIRouter: Sendable {
     /// The Toxiproxy API version chaosctl's server is compatible with, reported by /version.
     public static let compatibleVersion = "2.12.0"
 

@@ -5,7 +5,7 @@ import Foundation
 /// Talks to one API server: adds credentials to every request (re-reading token files,
 /// running exec plugins when their credential expires), and turns failures into
 /// `ChaosFailure`s with distinct exit codes.
-public final class KubeClient: @unchecked Sendable {
+public final class KubeClient: Sendable {
     public let target: KubeTarget
     private let exec: KubeExecCredentialRunner
     private let timeout: Double

@@ -13,6 +13,7 @@ public struct KubeExecCredential: Sendable, Equatable {
 
 /// Runs exec credential plugins and caches each answer until its `expirationTimestamp`,
 /// so a long chaos run does not spawn the plugin for every request.
+// @unchecked Sendable: `cache` is guarded by `lock`; `timeout` is set before the runner is shared.
 public final class KubeExecCredentialRunner: @unchecked Sendable {
     private let lock = NSLock()
     private var cache: [KubeExecConfig: KubeExecCredential] = [:]
