@@ -52,7 +52,7 @@ public enum FileReplacement {
         var info = stat()
         if stat(directory, &info) == 0 {
             guard (info.st_mode & S_IFMT) == S_IFDIR else {
-                throw Failure(path: directory, action: "cannot create directory: a file is in the way", errno: ENOTDIR)
+                throw Failure(path: directory, action: "cannot create directory: a file is in the way", errno: EEXIST)
             }
             return
         }

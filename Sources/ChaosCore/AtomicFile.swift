@@ -28,7 +28,7 @@ public enum AtomicFile {
     public static func ensureDirectory(_ path: String, mode: Int = 0o755) throws {
         do {
             try FileReplacement.makeDirectories(path, mode: mode_t(mode))
-        } catch where error.errno == ENOTDIR {
+        } catch where error.errno == EEXIST {
             throw ChaosError("cannot create directory \(error.path): a file is in the way", exitCode: .failure)
         } catch {
             throw ChaosError(failure: error, what: "cannot create directory \(error.path)", exitCode: .failure)
