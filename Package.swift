@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "ChaosNet", dependencies: ["ChaosCore", "CNetlink", "CChaosLinux"]),
         .target(name: "ChaosHTTP", dependencies: ["CCurl", "CCurlShim", "ChaosCore"]),
         .target(name: "ChaosTargets", dependencies: [
-            "ChaosHTTP", "ChaosCore", "ChaosConfig", .product(name: "Yams", package: "Yams"),
+            "ChaosHTTP", "ChaosControl", "ChaosCore", "ChaosConfig", .product(name: "Yams", package: "Yams"),
         ]),
         // ChaosProbe reaches HTTP through its own HTTPProbeTransport seam, bound to ChaosHTTP by
         // the caller, so it does not link libcurl itself.

@@ -1,3 +1,4 @@
+import ChaosControl
 import ChaosCore
 import Foundation
 
@@ -122,7 +123,7 @@ public final class PodChaosRunner {
     }
 
     private func actOne(_ pod: KubePod, plan: PodChaosPlan) throws -> PodActionResult {
-        let began = Date()
+        let began = MonotonicClock.now()
         let outcome: PodActionResult.Outcome
         switch plan.action {
         case .kill:
@@ -141,7 +142,7 @@ public final class PodChaosRunner {
             }
         }
         let result = PodActionResult(pod: pod, action: plan.action, dryRun: plan.dryRun, outcome: outcome,
-                                     seconds: Date().timeIntervalSince(began))
+                                     seconds: MonotonicClock.seconds(since: began))
         log(result.line)
         if case .done(let grace) = outcome, !plan.dryRun, let journal {
             let summary = (plan.action == .kill ? "deleted" : "evicted") + " uid \(pod.uid)"
