@@ -13,7 +13,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     ],
     targets: [
@@ -30,14 +29,14 @@ let package = Package(
         // The one JSONValue (control file and Toxiproxy API alike); no dependencies, so
         // ChaosControl stays light for the services that link it.
         .target(name: "ChaosJSON", swiftSettings: [.swiftLanguageMode(.v6)]),
-        .target(name: "ChaosControl", dependencies: ["ChaosJSON"]),
-        .target(name: "ChaosCore", dependencies: [
-            "CChaosLinux",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(name: "ChaosControl", dependencies: ["ChaosJSON"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        // ChaosCore reads the one monotonic clock and writes files through ChaosControl's
+        // atomic writer: ChaosControl is the dependency-free base, so it cannot be the other way.
+        .target(name: "ChaosCore", dependencies: ["ChaosControl", "CChaosLinux"],
+                swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "ChaosConfig", dependencies: [
             "ChaosCore", .product(name: "Yams", package: "Yams"),
-        ]),
+        ], swiftSettings: [.swiftLanguageMode(.v6)]),
         // The shipped fault profiles are compiled in, so `profile apply NAME` works anywhere.
         .target(name: "ChaosFlags", dependencies: ["ChaosControl", "ChaosCore", "ChaosConfig"],
                 resources: [
@@ -45,10 +44,12 @@ let package = Package(
                     .embedInCode("../../fault-profiles/hard-backpressure.yaml"),
                     .embedInCode("../../fault-profiles/mixed-soak.yaml"),
                     .embedInCode("../../fault-profiles/slow-dependencies.yaml"),
-                ]),
-        .target(name: "ChaosProxy", dependencies: ["ChaosCore", "CChaosLinux"]),
+                ],
+                swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "ChaosProxy", dependencies: ["ChaosControl", "ChaosCore", "CChaosLinux"],
+                swiftSettings: [.swiftLanguageMode(.v6)]),
         // A small HTTP/1.1 server on plain sockets: the proxy API and the demo service use it.
-        .target(name: "ChaosHTTPServer", dependencies: ["CChaosLinux"]),
+        .target(name: "ChaosHTTPServer", dependencies: ["ChaosControl", "CChaosLinux"]),
         // The demo service and its TCP dependency, for `chaosctl demo` and end-to-end tests;
         // the demo experiment is compiled in, so `chaosctl demo` works from any directory.
         .target(name: "ChaosDemo", dependencies: ["ChaosControl", "ChaosHTTPServer"],
@@ -56,34 +57,31 @@ let package = Package(
         // What the Toxiproxy server and client both need lives here, not in either of them:
         // the server must not link libcurl, the client must not link the epoll data plane.
         .target(name: "ChaosProxyModel", swiftSettings: [.swiftLanguageMode(.v6)]),
-        .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosCore", "ChaosHTTPServer", "ChaosJSON", "ChaosProxyModel"]),
+        .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosControl", "ChaosCore", "ChaosHTTPServer", "ChaosJSON", "ChaosProxyModel"]),
         .target(name: "ChaosProxyClient", dependencies: ["ChaosHTTP", "ChaosCore", "ChaosConfig", "ChaosJSON", "ChaosProxyModel"],
                 swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "ChaosNet", dependencies: ["ChaosCore", "CNetlink", "CChaosLinux"]),
         .target(name: "ChaosHTTP", dependencies: ["CCurl", "CCurlShim", "ChaosCore"]),
         .target(name: "ChaosTargets", dependencies: [
-            "ChaosHTTP", "ChaosCore", "ChaosConfig", .product(name: "Yams", package: "Yams"),
+            "ChaosHTTP", "ChaosControl", "ChaosCore", "ChaosConfig", .product(name: "Yams", package: "Yams"),
         ]),
         // ChaosProbe reaches HTTP through its own HTTPProbeTransport seam, bound to ChaosHTTP by
         // the caller, so it does not link libcurl itself.
         .target(name: "ChaosProbe", dependencies: [
-            "ChaosCore",
+            "ChaosControl", "ChaosCore",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
-        ]),
+        ], swiftSettings: [.swiftLanguageMode(.v6)]),
         // Run reports (journal.json, report.md, junit.xml, report.html) and the live status line.
         .target(name: "ChaosReport", dependencies: ["ChaosProbe", "ChaosCore"]),
         .target(name: "ChaosExperiment", dependencies: [
             "ChaosCore", "ChaosControl", "ChaosConfig", "ChaosFlags", "ChaosProbe", "ChaosReport", "ChaosHTTP",
             "ChaosProxyClient", "ChaosNet", "ChaosTargets",
-            .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "chaosctl", dependencies: [
             "ChaosCore", "ChaosControl", "ChaosConfig", "ChaosFlags", "ChaosProxy", "ChaosProxyAPI", "ChaosProxyClient", "ChaosProxyModel",
             "ChaosNet", "ChaosHTTP", "ChaosTargets", "ChaosProbe", "ChaosReport", "ChaosExperiment", "ChaosDemo", "ChaosHTTPServer",
             "CChaosLaunch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Yams", package: "Yams"),
-            .product(name: "Logging", package: "swift-log"),
         ]),
         // Benchmarks live in their own executable, never in timed unit tests.
         .executableTarget(name: "chaos-bench", dependencies: [
@@ -101,9 +99,9 @@ let package = Package(
                           path: "Tests/ControlWriterHelper"),
 
         // Loopback benchmark of the proxy data plane (latency-toxic accuracy, throughput).
-        .executableTarget(name: "proxy-bench", dependencies: ["ChaosProxy"]),
+        .executableTarget(name: "proxy-bench", dependencies: ["ChaosProxy", "ChaosControl"]),
         // The probe loop's drift and CPU benchmark (scripts/bench-probe.sh).
-        .executableTarget(name: "chaos-probe-bench", dependencies: ["ChaosProbe"]),
+        .executableTarget(name: "chaos-probe-bench", dependencies: ["ChaosProbe", "ChaosControl"]),
 
         // Fuzz targets (libFuzzer): scripts/fuzz.sh builds them in .build-fuzz with
         // -sanitize=fuzzer,address and -DCHAOS_FUZZING; in a normal build each is a replay

@@ -4,6 +4,7 @@ import ChaosProxy
 /// picks: whatever address a fuzzed request names, the fuzzer never binds a port another
 /// process (or another engineer's test) expects, and never listens beyond loopback. No
 /// client connects, so no upstream is ever dialled.
+// @unchecked Sendable: its one stored property is the engine, which is itself thread-safe.
 final class LoopbackDataPlane: ProxyDataPlane, @unchecked Sendable {
     private let engine: EpollProxyEngine
 

@@ -80,12 +80,6 @@ int cchaos_epoll_wait_ns(int epfd, unsigned long long *datas, unsigned int *even
 
 int cchaos_set_timer_slack_ns(unsigned long ns) { return prctl(PR_SET_TIMERSLACK, ns, 0, 0, 0); }
 
-unsigned long long cchaos_monotonic_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
-}
-
 int cchaos_eventfd_nonblock(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
 
 int cchaos_enable_rx_timestamps(int fd) {

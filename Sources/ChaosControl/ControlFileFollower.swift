@@ -6,6 +6,7 @@ import Glibc
 /// The engine behind `ControlFileReader`: loads the file, follows changes on a background
 /// thread, and publishes a compiled snapshot for the flag handles. Everything except the
 /// snapshot itself is guarded by `lock`; the hot path never takes it.
+// @unchecked Sendable: mutable state is guarded by `lock` (see above); the snapshot goes through the atomic publisher.
 final class ControlFileFollower: @unchecked Sendable {
     let path: String
     let publisher = SnapshotPublisher()
@@ -53,7 +54,8 @@ final class ControlFileFollower: @unchecked Sendable {
     /// Loads synchronously, then starts the background thread. The directory watch is added
     /// BEFORE the first load, so a change landing between the two is never missed.
     func start() {
-        let watcher = detection == .inotifyAndPolling ? DirectoryWatcher(controlFile: path) : nil
+        // Handed over, not shared: after this line only the watcher thread touches it.
+        nonisolated(unsafe) let watcher = detection == .inotifyAndPolling ? DirectoryWatcher(controlFile: path) : nil
         reload()
         var fds: [Int32] = [-1, -1]
         // pipe2 needs _GNU_SOURCE, which Glibc's module does not define; set the flags after.
@@ -215,13 +217,13 @@ final class ControlFileFollower: @unchecked Sendable {
     // MARK: - Following
 
     private func follow(_ watcher: DirectoryWatcher?) {
-        var nextPoll = SnapshotPublisher.monotonicNanoseconds() + pollIntervalNanoseconds
+        var nextPoll = MonotonicClock.now() + pollIntervalNanoseconds
         var pollTicks: UInt64 = 0
         while true {
             let (isStopped, expiry) = lock.withLock { (stopped, nextExpiry) }
             if isStopped { return }
 
-            var timeoutNanoseconds = nextPoll &- min(nextPoll, SnapshotPublisher.monotonicNanoseconds())
+            var timeoutNanoseconds = nextPoll &- min(nextPoll, MonotonicClock.now())
             if let expiry {
                 // Clamped in Double first: an expiry years away must not overflow UInt64.
                 let untilExpiry = min(max(0, expiry.timeIntervalSinceNow) * 1e9, Double(timeoutNanoseconds))
@@ -241,7 +243,7 @@ final class ControlFileFollower: @unchecked Sendable {
             if descriptors.count > 1, descriptors[1].revents != 0, watcher?.drainEvents() == true {
                 shouldReload = true
             }
-            let now = SnapshotPublisher.monotonicNanoseconds()
+            let now = MonotonicClock.now()
             if now >= nextPoll {
                 nextPoll = now + pollIntervalNanoseconds
                 pollTicks += 1

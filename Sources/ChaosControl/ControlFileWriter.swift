@@ -57,7 +57,11 @@ public struct ControlFileWriter: Sendable {
             throw ControlFileError(.invalidValue, path: path, reason:
                 "the change would make the control file \(data.count) bytes; the limit is \(FlagLimits.maxFileBytes) bytes (1 MiB)")
         }
-        try FileReplacement.replace(path, with: data)
+        do {
+            try FileReplacement.replace(path, with: data)
+        } catch {
+            throw ControlFileError(error)
+        }
         try committed?(document)
         return document
     }
@@ -83,30 +87,10 @@ public struct ControlFileWriter: Sendable {
     }
 
     private func ensureDirectory() throws {
-        let directory = FileReplacement.directoryOf(path)
-        var info = stat()
-        if stat(directory, &info) == 0 {
-            guard (info.st_mode & S_IFMT) == S_IFDIR else {
-                throw ControlFileError(.io, path: directory, reason: "cannot create directory: a file is in the way")
-            }
-            return
-        }
-        try Self.makeDirectories(directory)
-    }
-
-    /// `mkdir -p` with mode 0755, reporting the failing directory and the real `errno`
-    /// (Foundation's message loses it: a permission problem read "No such file or directory").
-    private static func makeDirectories(_ directory: String) throws {
-        let parent = FileReplacement.directoryOf(directory)
-        var info = stat()
-        if parent != directory, parent != "/", stat(parent, &info) != 0 {
-            guard errno == ENOENT else { throw ControlFileError.io(parent, "cannot create directory") }
-            try makeDirectories(parent)
-        }
-        if mkdir(directory, 0o755) == 0 {
-            _ = chmod(directory, 0o755)  // the umask must not hide the file from services under other users
-        } else if errno != EEXIST {
-            throw ControlFileError.io(directory, "cannot create directory")
+        do {
+            try FileReplacement.makeDirectories(FileReplacement.directoryOf(path))
+        } catch {
+            throw ControlFileError(error)
         }
     }
 

@@ -21,6 +21,7 @@ struct SnapshotTable {
 /// hazard pointers or epochs, which would add shared-cache-line writes to every call;
 /// memory stays bounded (tables are ~64 bytes per flag handle) even for files that change
 /// every second for months. `publish` is called only under the reader's lock.
+// @unchecked Sendable: `retired` and `publishedCount` change only under the reader's lock; readers load `current` atomically.
 final class SnapshotPublisher: @unchecked Sendable {
     static let gracePeriodNanoseconds: UInt64 = 60_000_000_000
     static let minimumNewer: UInt64 = 16
@@ -57,14 +58,14 @@ final class SnapshotPublisher: @unchecked Sendable {
         let previous = current.exchange(UInt(bitPattern: table), ordering: .acquiringAndReleasing)
         publishedCount += 1
         if let old = UnsafeMutablePointer<SnapshotTable>(bitPattern: previous) {
-            retired.append((old, Self.monotonicNanoseconds(), publishedCount))
+            retired.append((old, MonotonicClock.now(), publishedCount))
         }
         reclaim()
     }
 
     /// Frees retired tables that satisfy both reclamation conditions.
     func reclaim() {
-        let now = Self.monotonicNanoseconds()
+        let now = MonotonicClock.now()
         retired.removeAll { entry in
             let old = now &- entry.retiredAt >= Self.gracePeriodNanoseconds
             let superseded = publishedCount - entry.sequence >= Self.minimumNewer
@@ -82,11 +83,5 @@ final class SnapshotPublisher: @unchecked Sendable {
         table.pointee.entries.deallocate()
         table.deinitialize(count: 1)
         table.deallocate()
-    }
-
-    static func monotonicNanoseconds() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 }

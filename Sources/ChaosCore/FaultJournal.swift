@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Location: `$CHAOSCTL_STATE_DIR`, else `/var/lib/chaosctl` for root, else
 /// `$XDG_STATE_HOME/chaosctl` (default `~/.local/state/chaosctl`).
-public final class FaultJournal: @unchecked Sendable {
+public final class FaultJournal: Sendable {
     public let directory: String
     private var faultsDirectory: String { directory + "/faults" }
     private var eventsPath: String { directory + "/events.jsonl" }

@@ -1,6 +1,7 @@
 import Foundation
 
 /// Applies faults with journaling and reverts them, in-process or after a crash.
+// @unchecked Sendable: `reverters` and `held` are guarded by `lock`.
 public final class FaultLifecycle: @unchecked Sendable {
     public let journal: FaultJournal
     private var reverters: [String: FaultReverter] = [:]

@@ -1,3 +1,4 @@
+import ChaosControl
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -36,8 +37,7 @@ public enum ProcessRunner {
 
     /// Run `argv` with `environment` (nil: this process's), killing its whole group at `timeout`.
     public static func run(argv: [String], timeout: Double, environment: [String: String]? = nil) throws -> Outcome {
-        let start = DispatchTime.now().uptimeNanoseconds
-        let deadline = start + UInt64(max(0, timeout) * 1e9)
+        let deadline = MonotonicClock.deadline(after: timeout)
         var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
         spawnLock.lock()
         let pid: pid_t
@@ -71,7 +71,7 @@ public enum ProcessRunner {
                                stdout: String(decoding: stdoutData, as: UTF8.self),
                                stderr: String(decoding: stderrData, as: UTF8.self))
             }
-            let now = DispatchTime.now().uptimeNanoseconds
+            let now = MonotonicClock.now()
             if now >= deadline {
                 // Negative pid: the whole group the child leads.
                 kill(-pid, SIGKILL)

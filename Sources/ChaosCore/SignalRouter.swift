@@ -16,6 +16,7 @@ import Glibc
 /// when no trap is left gets that disposition (it is raised again). After `catchFromLaunch`
 /// (chaosctl: the signals were blocked before main), the handler stays for the whole process,
 /// and a signal that no trap takes ends the process through the given `untrapped` closure.
+// @unchecked Sendable: all mutable state is guarded by `lock`; the signal handler itself only writes to a pipe.
 final class SignalRouter: @unchecked Sendable {
     static let shared = SignalRouter()
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,6 +10,7 @@ import Glibc
 /// Several traps may be alive at once (a command's own trap around a repeated run, and a
 /// `FaultHold` inside it): every live trap for a signal is called, through `SignalRouter`.
 /// A signal delivered any time after `init` returns reaches the handler.
+// @unchecked Sendable: `registrations` is only touched by init and cancel(), on the owner's thread; delivery never reads it.
 public final class SignalTrap: @unchecked Sendable {
     private var registrations: [(Int32, Int)]
 
@@ -39,6 +41,7 @@ public final class SignalTrap: @unchecked Sendable {
 /// Create it *before* applying anything: from then on SIGINT/SIGTERM are caught, so a
 /// signal that lands mid-apply still leads to a revert instead of killing the process. A
 /// hold made after a live enclosing trap took a signal starts interrupted.
+// @unchecked Sendable: `trap` is set in init and cleared by finish(), on the owner's thread; the handler only touches `caught` and `done`.
 public final class FaultHold: @unchecked Sendable {
     public enum Ending: Equatable { case expired, signal(Int32) }
 
@@ -86,9 +89,9 @@ public final class FaultHold: @unchecked Sendable {
     }
 }
 
-final class SignalBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Int32?
-    func set(_ v: Int32) { lock.lock(); if value == nil { value = v }; lock.unlock() }
-    func get() -> Int32? { lock.lock(); defer { lock.unlock() }; return value }
+/// The first signal caught.
+final class SignalBox: Sendable {
+    private let value = Mutex<Int32?>(nil)
+    func set(_ v: Int32) { value.withLock { if $0 == nil { $0 = v } } }
+    func get() -> Int32? { value.withLock { $0 } }
 }

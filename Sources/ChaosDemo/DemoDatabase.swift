@@ -5,6 +5,7 @@ import Glibc
 
 /// The demo's dependency: a TCP server answering each "ping" line with "pong". A thread per
 /// connection is plenty for a demo and keeps it obviously correct.
+// @unchecked Sendable: `stopped` is guarded by `lock`; the listener and port are set in start() before any other thread runs.
 public final class DemoDatabase: @unchecked Sendable {
     private var listenFD: Int32 = -1
     public private(set) var port: UInt16 = 0

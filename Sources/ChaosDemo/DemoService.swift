@@ -15,6 +15,7 @@ import Glibc
 /// - `fail-auth` fires: mode `fail` → 500, `fallback` → 200 marked `"auth":"fallback"`;
 /// - `rate-limit-spike` fires: severity `hard` → 429, `soft` → 50 ms of backpressure;
 /// - the dependency is slow, down or resets: 502 after `dependencyTimeout`.
+// @unchecked Sendable: `server` is set in start() and cleared in stop() by the owner; the rest are thread-safe lets.
 public final class DemoService: @unchecked Sendable {
     public let control: ControlFileReader
     public let dependency: (host: String, port: UInt16)?

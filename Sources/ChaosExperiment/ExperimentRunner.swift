@@ -277,6 +277,7 @@ public final class ExperimentRunner {
 }
 
 /// Set once by a signal, a stop condition or a failed step; wakes any wait.
+// @unchecked Sendable: `why` is guarded by `lock`; `wake` is a semaphore.
 final class AbortFlag: @unchecked Sendable {
     private let lock = NSLock()
     private let wake = DispatchSemaphore(value: 0)

@@ -1,3 +1,4 @@
+import ChaosControl
 import ChaosCore
 import ChaosReport
 import Foundation
@@ -13,7 +14,7 @@ final class LoadProcess {
     let logPath: String
     private let pid: pid_t
     private let group: ProcessGroup
-    private let started = DispatchTime.now()
+    private let started = MonotonicClock.now()
     /// The leader's waitpid status once reaped.
     private var leaderStatus: Int32?
 
@@ -44,21 +45,21 @@ final class LoadProcess {
         var story: String?
         var stopped = true
         if isRunning {
-            let ranFor = seconds(since: started)
+            let ranFor = MonotonicClock.seconds(since: started)
             group.signal(SIGTERM)
-            let termAt = DispatchTime.now()
+            let termAt = MonotonicClock.now()
             if waitUntilGone(seconds: grace) {
                 story = "stopped by chaosctl at the end of the run: it still ran after \(format(ranFor)); " +
-                    "SIGTERM to its process group \(group.id), all gone \(format(seconds(since: termAt))) later"
+                    "SIGTERM to its process group \(group.id), all gone \(format(MonotonicClock.seconds(since: termAt))) later"
             } else {
                 let survivors = group.liveMembers()
                 group.signal(SIGKILL)
-                let killAt = DispatchTime.now()
+                let killAt = MonotonicClock.now()
                 if waitUntilGone(seconds: grace) {
                     story = "stopped by chaosctl at the end of the run: it still ran after \(format(ranFor)); " +
                         "SIGTERM to its process group \(group.id) left \(survivors.count) process(es) running " +
                         "\(format(grace)) later (pid \(survivors.map(String.init).joined(separator: ", "))); " +
-                        "SIGKILL, all gone \(format(seconds(since: killAt))) later"
+                        "SIGKILL, all gone \(format(MonotonicClock.seconds(since: killAt))) later"
                 } else {
                     stopped = false
                     let left = group.liveMembers()
@@ -79,7 +80,7 @@ final class LoadProcess {
             story = "ended by signal \(sig) before the end of the run"
         }
         let summary = [story, tail()].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n")
-        return LoadOutcome(command: command, exitCode: exitCode, durationSeconds: seconds(since: started),
+        return LoadOutcome(command: command, exitCode: exitCode, durationSeconds: MonotonicClock.seconds(since: started),
                            summary: summary, stoppedByRunner: stoppedByRunner)
     }
 
@@ -92,10 +93,10 @@ final class LoadProcess {
     }
 
     private func waitUntilGone(seconds limit: Double) -> Bool {
-        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(limit * 1e9)
+        let deadline = MonotonicClock.deadline(after: limit)
         while true {
             if !isRunning { return true }
-            if DispatchTime.now().uptimeNanoseconds >= deadline { return false }
+            if MonotonicClock.now() >= deadline { return false }
             usleep(10_000)
         }
     }
@@ -104,10 +105,6 @@ final class LoadProcess {
         let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(15).joined(separator: "\n")
             .trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    private func seconds(since t: DispatchTime) -> Double {
-        Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e9
     }
 
     private func format(_ s: Double) -> String { String(format: "%.2fs", s) }

@@ -8,6 +8,7 @@ import Glibc
 /// byte a second cannot keep a connection, and at the connection cap the longest idle
 /// (then the slowest) connection makes room for a new one instead of the new one being
 /// refused. See docs/proxy-api.md, "The HTTP server".
+// @unchecked Sendable: `loop`, `stopped` and `port` are guarded by `lock`.
 public final class HTTPServer: @unchecked Sendable {
     public typealias Handler = @Sendable (HTTPServerRequest) -> HTTPServerResponse
 

@@ -1,4 +1,5 @@
 import CChaosLinux
+import ChaosControl
 import Foundation
 import Glibc
 
@@ -9,6 +10,7 @@ import Glibc
 /// arrive within `requestTimeout` of its first byte, however it trickles in), checked
 /// every `sweepInterval`. At the connection cap the least useful connection is closed
 /// to make room: the longest idle first, then the slowest partial request.
+// @unchecked Sendable: after start, mutable state is only touched by the loop's own thread; other threads use the wake eventfd.
 final class HTTPServerLoop: @unchecked Sendable {
     private enum Events {
         static let input: UInt32 = 0x001
@@ -94,7 +96,7 @@ final class HTTPServerLoop: @unchecked Sendable {
     private func run() {
         var datas = [UInt64](repeating: 0, count: 256)
         var events = [UInt32](repeating: 0, count: 256)
-        var nextSweepNs = cchaos_monotonic_ns() + Self.sweepIntervalNs
+        var nextSweepNs = MonotonicClock.now() + Self.sweepIntervalNs
         while true {
             let count = cchaos_epoll_wait_ns(epollFd, &datas, &events, Int32(datas.count),
                                              Int64(Self.sweepIntervalNs))
@@ -114,7 +116,7 @@ final class HTTPServerLoop: @unchecked Sendable {
                     handle(connection, events: events[index])
                 }
             }
-            let now = cchaos_monotonic_ns()
+            let now = MonotonicClock.now()
             if now >= nextSweepNs {
                 sweep(now)
                 nextSweepNs = now + Self.sweepIntervalNs
@@ -145,7 +147,7 @@ final class HTTPServerLoop: @unchecked Sendable {
     // MARK: Accepting
 
     private func acceptAll() {
-        let now = cchaos_monotonic_ns()
+        let now = MonotonicClock.now()
         guard now >= acceptPausedUntilNs else { return }
         for _ in 0..<64 {
             let fd = cchaos_accept_nonblock(listenFd)
@@ -169,7 +171,7 @@ final class HTTPServerLoop: @unchecked Sendable {
             }
             var noDelay: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
-            let connection = HTTPConnection(fd: fd, serial: nextSerial, limits: options.limits, nowNs: cchaos_monotonic_ns())
+            let connection = HTTPConnection(fd: fd, serial: nextSerial, limits: options.limits, nowNs: MonotonicClock.now())
             nextSerial += 1
             connections[fd] = connection
             connection.interest = Events.input
@@ -217,7 +219,7 @@ final class HTTPServerLoop: @unchecked Sendable {
         for _ in 0..<4 {
             let count = readBuffer.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
             if count > 0 {
-                if connection.requestStartedNs == nil { connection.requestStartedNs = cchaos_monotonic_ns() }
+                if connection.requestStartedNs == nil { connection.requestStartedNs = MonotonicClock.now() }
                 connection.parser.append(readBuffer[0..<count])
                 if count < readBuffer.count { break }
                 continue
@@ -289,7 +291,7 @@ final class HTTPServerLoop: @unchecked Sendable {
     private func dispatch(_ request: HTTPServerRequest, on connection: HTTPConnection) {
         connection.phase = .handling
         connection.requestsServed += 1
-        connection.requestStartedNs = connection.parser.hasPartialRequest ? cchaos_monotonic_ns() : nil
+        connection.requestStartedNs = connection.parser.hasPartialRequest ? MonotonicClock.now() : nil
         setInterest(connection, 0)
         let fd = connection.fd, serial = connection.serial
         let handler = self.handler
@@ -317,7 +319,7 @@ final class HTTPServerLoop: @unchecked Sendable {
 
     private func send(_ bytes: [UInt8], on connection: HTTPConnection, closeAfter: Bool) {
         connection.phase = .writing
-        connection.phaseStartedNs = cchaos_monotonic_ns()
+        connection.phaseStartedNs = MonotonicClock.now()
         connection.output = bytes
         connection.outputOffset = 0
         connection.closeAfterWrite = closeAfter
@@ -347,9 +349,9 @@ final class HTTPServerLoop: @unchecked Sendable {
         connection.phase = .reading
         if !connection.parser.hasPartialRequest {
             connection.requestStartedNs = nil
-            connection.idleSinceNs = cchaos_monotonic_ns()
+            connection.idleSinceNs = MonotonicClock.now()
         } else if connection.requestStartedNs == nil {
-            connection.requestStartedNs = cchaos_monotonic_ns()
+            connection.requestStartedNs = MonotonicClock.now()
         }
         advance(connection)
     }
@@ -364,7 +366,7 @@ final class HTTPServerLoop: @unchecked Sendable {
         }
         shutdown(connection.fd, Int32(SHUT_WR))
         connection.phase = .draining
-        connection.phaseStartedNs = cchaos_monotonic_ns()
+        connection.phaseStartedNs = MonotonicClock.now()
         setInterest(connection, Events.input)
         discardInput(connection)
     }

@@ -3,6 +3,7 @@ import Foundation
 /// The threads that run request handlers, so a slow handler never stalls the loop that
 /// reads every connection. Threads are started on demand, up to `maximumThreads`, and
 /// stay for the server's life; jobs beyond that wait in order.
+// @unchecked Sendable: all mutable state is guarded by `condition`.
 final class HandlerPool: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [() -> Void] = []

@@ -137,6 +137,7 @@ public struct TbfFault: Fault {
 }
 
 /// apply() sees the fault, not its record: this keeps what revertData() saw.
+// @unchecked Sendable: set by revertData() and read by apply() one after the other, on the thread applying the fault.
 final class CapturedState: @unchecked Sendable {
     private var data: [String: String]?
     func set(_ d: [String: String]) -> [String: String] { data = d; return d }

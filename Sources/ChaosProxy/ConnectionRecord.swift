@@ -3,7 +3,7 @@ import Synchronization
 /// What the API may see of one live connection. The owning loop writes the byte counts
 /// (relaxed atomics); everything else is fixed at accept. Addresses are kept raw and only
 /// formatted when the API asks, not once per accepted connection.
-final class ConnectionRecord: @unchecked Sendable {
+final class ConnectionRecord: Sendable {
     let id: UInt64
     let client: SocketAddress?
     let upstream: SocketAddress

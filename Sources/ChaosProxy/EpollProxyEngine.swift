@@ -19,6 +19,7 @@ import Synchronization
 /// listener could not be shared without binding twice.
 ///
 /// Process-wide effect: SIGPIPE is ignored (a splice into a reset socket would raise it).
+// @unchecked Sendable: the proxy tables are guarded by `lock`, the counters are atomics, each loop owns its thread.
 public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
     private struct Entry {
         let runtime: ProxyRuntime

@@ -3,7 +3,10 @@ import Glibc
 import Synchronization
 
 /// One proxied connection: the client socket, the upstream socket, and the two directions
-/// between them. Lives on one event loop and is only touched from its thread.
+/// between them. Lives on one event loop and is only touched by whoever holds that loop's
+/// turn lock: the loop thread, or the loop's `TimerUnderstudy` firing a late toxic deadline
+/// in its place (`EventLoop.fireDueTimers(standingInFor:)`). So never by two threads at once;
+/// its sockets are closed by the loop thread alone, at the end of a turn (`closeAfterBatch`).
 ///
 /// Close rules: a FIN is passed on per direction (the other side is shut for writing once
 /// everything before it was written); when both directions carried their FIN, both sockets

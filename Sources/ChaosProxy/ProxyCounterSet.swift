@@ -3,6 +3,7 @@ import Synchronization
 
 /// The monotonic counters of one proxy name. Loops bump them without locks (relaxed
 /// atomics); the API reads a snapshot. They outlive a stop/start of the same proxy name.
+// @unchecked Sendable: counters are atomics and `toxicApplications` is guarded by `lock`.
 final class ProxyCounterSet: @unchecked Sendable {
     let accepted = Atomic<UInt64>(0)
     let active = Atomic<UInt64>(0)

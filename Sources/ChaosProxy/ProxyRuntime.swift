@@ -5,6 +5,7 @@ import Synchronization
 /// a lock, read by the loops at accept or when told), its counters, and the registry of its
 /// live connections for `connections()`. A stop/start of the same name gets a new runtime,
 /// so a late command for the old one cannot touch the new one.
+// @unchecked Sendable: upstream, toxics and live connections are guarded by `lock`; `stopped` is atomic.
 final class ProxyRuntime: @unchecked Sendable {
     let name: String
     let listenAddress: String

@@ -7,6 +7,7 @@ import Foundation
 /// Each operation runs under one lock and either completes or changes nothing, so the
 /// stored state never disagrees with what the data plane runs. Data-plane calls return
 /// quickly by contract, so holding the lock across them is fine.
+// @unchecked Sendable: all mutable state is guarded by `lock` (see above); the data plane is thread-safe by contract.
 public final class ProxyRegistry: @unchecked Sendable {
     private let dataPlane: ProxyDataPlane
     private let lock = NSLock()
@@ -311,7 +312,7 @@ public final class ProxyRegistry: @unchecked Sendable {
     // MARK: ttl (chaosctl extension)
 
     private func stampExpiry(_ toxics: [Toxic]) -> [Toxic] {
-        let now = MonotonicClock.nowNs()
+        let now = MonotonicClock.now()
         return toxics.map { toxic in
             var stamped = toxic
             if let ttl = toxic.ttlMs { stamped.expiresAtNs = now + UInt64(ttl) * 1_000_000 }
@@ -327,7 +328,7 @@ public final class ProxyRegistry: @unchecked Sendable {
     /// still carries the same expiry, so a re-armed or replaced toxic is left alone.
     private func armExpiry(for proxyName: String, _ toxic: Toxic) {
         guard let expiresAt = toxic.expiresAtNs else { return }
-        let now = MonotonicClock.nowNs()
+        let now = MonotonicClock.now()
         let delayNs = expiresAt > now ? expiresAt - now : 0
         expiryQueue.asyncAfter(deadline: .now() + .nanoseconds(Int(min(delayNs, UInt64(Int.max))))) { [weak self] in
             self?.expire(proxyName, toxic.name, expiresAt)

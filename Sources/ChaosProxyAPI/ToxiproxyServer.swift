@@ -8,7 +8,7 @@ import ChaosProxy
 ///     try server.start()        // 127.0.0.1:8474 unless told otherwise
 ///     ...
 ///     server.stop()             // stops the API and every proxy it started
-public final class ToxiproxyServer: @unchecked Sendable {
+public final class ToxiproxyServer: Sendable {
     public static let defaultHost = "127.0.0.1"
     public static let defaultPort: UInt16 = 8474
 

@@ -5,6 +5,7 @@ import Foundation
 /// Docker Engine API client (also Podman's Docker-compatible service). Negotiates the API
 /// version on first use: the engine's version from `/_ping`, capped at
 /// `DockerAPIVersion.newestKnown`, refusing engines older than `oldestSupported`.
+// @unchecked Sendable: `negotiated` is guarded by `lock`.
 public final class DockerClient: ContainerEngine, @unchecked Sendable {
     public let host: DockerHost
     public let http: HTTPClient

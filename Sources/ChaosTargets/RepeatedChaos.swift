@@ -1,6 +1,7 @@
 import Foundation
 
 /// A stop request shared between a signal handler and a running schedule.
+// @unchecked Sendable: the signal number is guarded by `lock`; the schedule fields are set before the flag is shared.
 public final class StopFlag: @unchecked Sendable {
     private let lock = NSLock()
     private let wake = DispatchSemaphore(value: 0)

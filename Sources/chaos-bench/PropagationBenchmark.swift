@@ -28,7 +28,7 @@ struct PropagationBenchmark {
         var result = Result()
 
         for index in 0..<writes {
-            let start = monotonicNanoseconds()
+            let start = MonotonicClock.now()
             let written = try writer.update { $0.flags["bench-toggle"] = Flag(enabled: index % 2 == 0) }
             if let seen = clock.wait(for: written.generation) {
                 _ = result.fromUpdateCall.record(seen - start)
@@ -46,7 +46,7 @@ struct PropagationBenchmark {
                                            flags: ["bench-toggle": Flag(enabled: index % 2 == 0)])
             let temp = "\(directory)/.control.json.tmp.bench"
             try document.encoded().write(to: URL(fileURLWithPath: temp))
-            let start = monotonicNanoseconds()
+            let start = MonotonicClock.now()
             guard rename(temp, path) == 0 else { throw BenchUsage(message: "rename failed: errno \(errno)") }
             if let seen = clock.wait(for: generation) {
                 _ = result.fromRename.record(seen - start)
@@ -60,12 +60,13 @@ struct PropagationBenchmark {
 }
 
 /// When each generation was published, as stamped by the reader's onChange callback.
+// @unchecked Sendable: stamps are read and written only under `condition`.
 final class PublicationClock: @unchecked Sendable {
     private let condition = NSCondition()
     private var stamps: [UInt64: UInt64] = [:]
 
     func published(_ generation: UInt64) {
-        let now = monotonicNanoseconds()
+        let now = MonotonicClock.now()
         condition.withLock {
             stamps[generation] = now
             condition.broadcast()

@@ -68,6 +68,4 @@ enum BenchSockets {
         while read(fd, &buffer, buffer.count) > 0 {}
         close(fd)
     }
-
-    static func nowNs() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 }

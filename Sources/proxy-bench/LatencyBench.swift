@@ -1,3 +1,4 @@
+import ChaosControl
 import ChaosProxy
 import Foundation
 import Glibc
@@ -19,10 +20,10 @@ func runLatencyBench(engine: EpollProxyEngine, latencyMs: Int64, samples: Int) t
     }
     func roundTrip(_ fd: Int32) -> UInt64 {
         var byte: UInt8 = 1
-        let start = BenchSockets.nowNs()
+        let start = MonotonicClock.now()
         _ = send(fd, &byte, 1, Int32(MSG_NOSIGNAL))
         _ = read(fd, &byte, 1)
-        return BenchSockets.nowNs() - start
+        return MonotonicClock.now() - start
     }
     for _ in 0..<5 { _ = roundTrip(plainFd); _ = roundTrip(toxicFd) }
     var baseline = (0..<200).map { _ in roundTrip(plainFd) }.sorted()

@@ -6,6 +6,7 @@ import Glibc
 /// A real HTTP/1.1 server on 127.0.0.1 (ephemeral port) whose n-th request (from 0) gets
 /// 200 when `healthy(n)` is true and 500 otherwise, one connection at a time, each closed
 /// after its answer. Lets a probe test fix the exact share of failed samples.
+// @unchecked Sendable: mutable state is guarded by `lock`.
 final class ScriptedHTTPServer: @unchecked Sendable {
     let port: UInt16
     private let listener: Int32

@@ -6,6 +6,7 @@ import Glibc
 #endif
 
 /// Collects callback invocations from the watcher thread.
+// @unchecked Sendable: `storage` is guarded by `lock`.
 final class Recorder<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var storage: [Value] = []

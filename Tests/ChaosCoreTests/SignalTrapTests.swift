@@ -104,10 +104,12 @@ final class SignalTrapTests: XCTestCase {
     }
 }
 
+// @unchecked Sendable: written by the caller thread before it signals, read only after the wait.
 private final class OutcomeBox: @unchecked Sendable {
     var result: Result<ProcessRunner.Outcome, Error>?
 }
 
+// @unchecked Sendable: `n` is guarded by `lock`.
 private final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var n = 0

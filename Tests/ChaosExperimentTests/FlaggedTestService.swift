@@ -5,6 +5,7 @@ import Foundation
 /// A service that really degrades: it answers 500 while the flag `broken` fires, and keeps
 /// failing for `recoveryDelay` after it last saw the flag fire (a cold cache, a reconnecting
 /// pool), so the test knows the true recovery instant to compare the measurement with.
+// @unchecked Sendable: mutable state is guarded by `lock`; the rest are lets of thread-safe types.
 final class FlaggedTestService: @unchecked Sendable {
     let reader: ControlFileReader
     let handle: FlagHandle
@@ -51,4 +52,5 @@ final class FlaggedTestService: @unchecked Sendable {
     }
 }
 
+// @unchecked Sendable: set once before the server starts, only read after.
 final class WeakBox: @unchecked Sendable { weak var value: FlaggedTestService? }

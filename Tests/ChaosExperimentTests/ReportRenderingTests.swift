@@ -160,6 +160,7 @@ final class ReportRenderingTests: XCTestCase {
 }
 
 /// Output read on another thread; `wait()` returns once the pipe hit EOF.
+// @unchecked Sendable: `data` is written before `done` is signalled and read only after waiting on it.
 final class CapturedOutput: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var data = Data()

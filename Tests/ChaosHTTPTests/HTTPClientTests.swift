@@ -193,6 +193,7 @@ final class HTTPClientTests: XCTestCase {
     }
 }
 
+// @unchecked Sendable: the value is guarded by `lock`.
 final class ResultBox: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var values: [Bool] = []

@@ -50,6 +50,7 @@ final class ExecPluginSignalTests: XCTestCase {
     }
 }
 
+// @unchecked Sendable: written by the caller thread before it signals, read only after the wait.
 private final class CredentialBox: @unchecked Sendable {
     var result: Result<KubeExecCredential, Error>?
 }

@@ -321,6 +321,7 @@ final class KubernetesAdapterTests: KubeDoubleTestCase {
 }
 
 /// Lines collected on a watch thread, read on the test thread.
+// @unchecked Sendable: `items` is guarded by `lock`.
 private final class EventLog: @unchecked Sendable {
     private let lock = NSLock()
     private var items: [String] = []

@@ -2,6 +2,7 @@ import XCTest
 @testable import ChaosProbe
 
 /// A probe whose latency and health the test controls.
+// @unchecked Sendable: delay and health are guarded by `lock`.
 final class ScriptedProbe: Probe, @unchecked Sendable {
     let name: String
     private let lock = NSLock()

@@ -6,6 +6,7 @@ import Glibc
 /// A real listening socket on 127.0.0.1 that tests can close and reopen on the same port, to
 /// simulate a service going down and coming back at a known instant. Connections are
 /// accepted and closed at once by a background thread, so the backlog never fills.
+// @unchecked Sendable: `fd` and `open` are guarded by `lock`; `acceptor` is only touched by the owner (listen, close).
 final class TestTCPListener: @unchecked Sendable {
     private(set) var port: UInt16 = 0
     private var fd: Int32 = -1

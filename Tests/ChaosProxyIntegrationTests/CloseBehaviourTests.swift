@@ -6,6 +6,7 @@ import XCTest
 /// Half-close and RST through API-created proxies, on the plain path and through a toxic.
 final class CloseBehaviourTests: IntegrationTestCase {
     /// An upstream that reads `count` bytes and then resets (SO_LINGER 0).
+    // @unchecked Sendable: only lets; the accept thread gets its own copy of the descriptor.
     private final class ResettingServer: @unchecked Sendable {
         let port: UInt16
         private let fd: Int32

@@ -132,6 +132,7 @@ final class ProxyStateTests: IntegrationTestCase {
     }
 }
 
+// @unchecked Sendable: `raised` is guarded by `lock`.
 final class Flag: @unchecked Sendable {
     private let lock = NSLock()
     private var raised = false
@@ -139,6 +140,7 @@ final class Flag: @unchecked Sendable {
     func set() { lock.withLock { raised = true } }
 }
 
+// @unchecked Sendable: `count` is guarded by `lock`.
 final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0

@@ -7,6 +7,7 @@ import XCTest
 /// writer manages to push stalls at roughly the sum of the socket buffers, never the
 /// whole stream.
 final class BackPressureTests: ProxyTestCase {
+    // @unchecked Sendable: `value` is guarded by `lock`.
     private final class Progress: @unchecked Sendable {
         private let lock = NSLock()
         private var value = 0

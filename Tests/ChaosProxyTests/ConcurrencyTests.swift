@@ -6,6 +6,7 @@ import XCTest
 /// Many connections on both loops while the API thread keeps changing the toxics.
 final class ConcurrencyTests: ProxyTestCase {
     /// Where each client is, so a stuck one can be told from a slow one.
+    // @unchecked Sendable: `phases` is guarded by `lock`.
     private final class Phases: @unchecked Sendable {
         private let lock = NSLock()
         private var phases: [Int: String] = [:]

@@ -71,6 +71,7 @@ class ProxyTestCase: XCTestCase {
 }
 
 /// Collects what each server-side connection received.
+// @unchecked Sendable: `entries` is guarded by `lock`.
 final class ReceivedLog: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [(Checksum, TestSockets.ReadEnd)] = []

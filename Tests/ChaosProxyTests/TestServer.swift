@@ -3,6 +3,7 @@ import Glibc
 
 /// A blocking upstream server on 127.0.0.1:0 for the tests. Each accepted connection is
 /// served by `handler` on its own thread (or on the accept thread when `serial`).
+// @unchecked Sendable: `stopping` is guarded by `lock`; `handler` is a let, called on the server's threads by design.
 final class TestServer: @unchecked Sendable {
     let port: UInt16
     private let listenFd: Int32

@@ -162,6 +162,7 @@ struct Checksum: Equatable {
 }
 
 /// Runs `body` on a new thread and lets the caller wait for it (bounded).
+// @unchecked Sendable: `result` is written before `done` is signalled and read only after waiting on it.
 final class Background<T>: @unchecked Sendable {
     private var result: T?
     private let done = DispatchSemaphore(value: 0)

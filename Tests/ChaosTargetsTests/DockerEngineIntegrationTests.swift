@@ -299,6 +299,7 @@ final class DockerEngineIntegrationTests: XCTestCase {
     }
 }
 
+// @unchecked Sendable: the value is guarded by `lock`.
 final class ResultBox<T>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: T?

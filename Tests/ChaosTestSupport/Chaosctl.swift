@@ -80,6 +80,7 @@ public struct Chaosctl {
 }
 
 /// Filled by one reader thread, read after the group is done.
+// @unchecked Sendable: filled by one reader thread, read only after that thread is done.
 public final class DataBox: @unchecked Sendable {
     public var data = Data()
     public init() {}

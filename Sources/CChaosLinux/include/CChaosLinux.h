@@ -36,8 +36,6 @@ int cchaos_epoll_ctl(int epfd, int op, int fd, unsigned int events, unsigned lon
 int cchaos_epoll_wait_ns(int epfd, unsigned long long *datas, unsigned int *events, int max, long long timeout_ns);
 /// prctl(PR_SET_TIMERSLACK): how late the kernel may fire this thread's timers, in ns.
 int cchaos_set_timer_slack_ns(unsigned long ns);
-/// Monotonic clock in nanoseconds.
-unsigned long long cchaos_monotonic_ns(void);
 
 /// The CPU the calling thread runs on now (sched_getcpu), or -1.
 int cchaos_current_cpu(void);

@@ -1,3 +1,4 @@
+import ChaosControl
 import Foundation
 
 /// Runs probes at a fixed rate and keeps every sample, tagged with the phase it ran in.
@@ -20,6 +21,7 @@ import Foundation
 /// tick carries the phase in force at the tick); ``markFaultStart(_:)``,
 /// ``markFaultEnd(_:)`` and ``markOneShot(_:)`` record instants that recovery and
 /// time-to-detect are measured from (see ``RecoveryAnalyzer``).
+// @unchecked Sendable: all mutable state is guarded by `lock` (an NSCondition); probes are Sendable.
 public final class ProbeLoop: @unchecked Sendable {
     public let probes: [Probe]
     public let intervalNanoseconds: UInt64

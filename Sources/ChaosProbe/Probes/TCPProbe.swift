@@ -1,3 +1,4 @@
+import ChaosControl
 import Foundation
 #if canImport(Glibc)
 import Glibc

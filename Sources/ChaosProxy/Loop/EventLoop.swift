@@ -1,4 +1,5 @@
 import CChaosLinux
+import ChaosControl
 import Foundation
 import Glibc
 import Synchronization
@@ -18,6 +19,7 @@ protocol EpollTarget: AnyObject {
 /// nanosecond timeout, and the thread's timer slack is set to 1 µs (the default 50 µs would
 /// be most of our error budget). The last stretch before a deadline can be spent polling
 /// instead of sleeping, as `TimerSpin` decides.
+// @unchecked Sendable: commands are guarded by `commandLock`, everything else only by whoever holds `turnLock` (the loop thread or its understudy).
 final class EventLoop: @unchecked Sendable {
     let index: Int
     let pipes = PipePool()
@@ -57,7 +59,7 @@ final class EventLoop: @unchecked Sendable {
     var connections: [ObjectIdentifier: [UInt64: ProxyConnection]] = [:]
 
     /// Monotonic nanoseconds, the clock every stage deadline is expressed in.
-    static func now() -> Nanos { cchaos_monotonic_ns() }
+    static func now() -> Nanos { MonotonicClock.now() }
 
     /// How long before a timer deadline the loop stops sleeping and polls instead.
     private var spin: TimerSpinGovernor

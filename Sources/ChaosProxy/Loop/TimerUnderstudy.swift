@@ -17,6 +17,7 @@ import Synchronization
 /// it passed, it takes the loop's turn lock and fires the due timers itself. Everything it
 /// touches is the loop's, under the same lock the loop thread holds for each turn; it never
 /// closes a descriptor (closes stay with the loop thread, at the end of its own turn).
+// @unchecked Sendable: `spin` is only touched by the understudy's own thread; shared fields are atomics.
 final class TimerUnderstudy: @unchecked Sendable {
     /// How long after a deadline the loop thread gets to serve it before the understudy
     /// steps in: well under the error budget, well over a punctual loop's turn.

@@ -5,7 +5,7 @@ import Foundation
 /// Maps requests to registry operations with Toxiproxy 2.12's routing rules: exact
 /// paths (a trailing slash is a 404), 405 with an empty body for a known path with
 /// another method, a request id and the browser check only on matched routes.
-public final class APIRouter: @unchecked Sendable {
+public final class APIRouter: Sendable {
     /// The Toxiproxy API version chaosctl's server is compatible with, reported by /version.
     public static let compatibleVersion = "2.12.0"
 
@@ -94,7 +94,7 @@ public final class APIRouter: @unchecked Sendable {
     }
 
     private func dispatch(_ route: Route, _ request: HTTPServerRequest, requestID: String) throws -> HTTPServerResponse {
-        let now = MonotonicClock.nowNs()
+        let now = MonotonicClock.now()
         func ok(_ json: String, status: Int = 200) -> HTTPServerResponse {
             ToxiproxyResponses.json(status, json, requestID: requestID)
         }
@@ -160,7 +160,7 @@ public final class APIRouter: @unchecked Sendable {
                 try definition.checkRequired(suffix: " at proxy \(index + 1)")
             }
             let created = try registry.populate(definitions)
-            let now = MonotonicClock.nowNs()
+            let now = MonotonicClock.now()
             let list = created.isEmpty ? "null" : JSONWriter.array(created.map { $0.json(nowNs: now) })
             return ToxiproxyResponses.json(201, JSONWriter.object([("proxies", list)]), requestID: requestID)
         } catch let error as APIError {

@@ -3,6 +3,7 @@ import Glibc
 
 /// Request ids shaped like Toxiproxy's (xid: 12 bytes as 20 base32hex characters):
 /// 4 bytes of seconds, 5 random bytes fixed per process, 3 bytes of counter.
+// @unchecked Sendable: `counter` is guarded by `lock`; the rest is fixed at init.
 final class RequestIDGenerator: @unchecked Sendable {
     private static let alphabet = Array("0123456789abcdefghijklmnopqrstuv".utf8)
     private let lock = NSLock()

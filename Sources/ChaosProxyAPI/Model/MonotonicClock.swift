@@ -1,10 +1,5 @@
-import Glibc
+import ChaosControl
 
-/// Nanoseconds on CLOCK_MONOTONIC: ttl expiry must not jump with the wall clock.
-public enum MonotonicClock {
-    public static func nowNs() -> UInt64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
-    }
-}
+/// TTL expiry runs on the project's one monotonic clock (ChaosControl's), so it never jumps
+/// with the wall clock; the alias spares this module's files an import of ChaosControl.
+typealias MonotonicClock = ChaosControl.MonotonicClock

@@ -28,13 +28,12 @@ public struct KubeAPIError: ChaosFailure {
 
     /// Decode a response's Status body; falls back to the raw text for non-Status bodies.
     public init(response: HTTPResponse, request: String, origin: String) {
-        let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any]
-        let details = object?["details"] as? [String: Any]
-        let causes = (details?["causes"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
+        let object = try? response.decode(KubeStatusObject.self)
+        let causes = (object?.details?.causes ?? []).compactMap(\.message)
         let text = response.text.trimmingCharacters(in: .whitespacesAndNewlines)
         self.init(code: response.status,
-                  reason: object?["reason"] as? String ?? "",
-                  message: object?["message"] as? String ?? String(text.prefix(300)),
+                  reason: object?.reason ?? "",
+                  message: object?.message ?? String(text.prefix(300)),
                   causes: causes, request: request, origin: origin)
     }
 

@@ -53,56 +53,53 @@ public struct KubeConfigDocument: Sendable {
         do { node = try Yams.compose(yaml: text) } catch {
             throw ChaosError("kubeconfig \(path): not valid YAML (\(error))", exitCode: .usage)
         }
-        // Yams builds `Any` values only from string keys: a list or mapping used as a key
-        // (`? [a]: b`) would trap inside it, so such a file is refused first.
+        // A list or mapping used as a key (`? [a]: b`) can name no kubeconfig field: refuse it
+        // with its line (Yams' untyped conversion would trap on it).
         if let node { try requireScalarKeys(node, path: path) }
-        let root = node?.any
+        // An empty file is a valid, empty kubeconfig (kubectl accepts it too).
         var doc = KubeConfigDocument()
         doc.files = [path]
-        guard let top = root as? [String: Any] else {
-            // An empty file is a valid, empty kubeconfig (kubectl accepts it too).
-            if root == nil { return doc }
-            throw ChaosError("kubeconfig \(path): top level is not a mapping", exitCode: .usage)
+        guard let node else { return doc }
+        let file: KubeConfigFile
+        do {
+            file = try YAMLDecoder().decode(KubeConfigFile.self, from: node)
+        } catch let error as DecodingError {
+            throw ChaosError("kubeconfig \(path): \(KubeConfigFile.describe(error))", exitCode: .usage)
         }
         let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
         func absolute(_ p: String?) -> String? {
             guard let p, !p.isEmpty else { return nil }
             return p.hasPrefix("/") ? p : base + "/" + p
         }
-        if let current = top["current-context"] as? String, !current.isEmpty { doc.currentContext = current }
+        if let current = file.currentContext, !current.isEmpty { doc.currentContext = current }
 
-        for (name, body) in try namedEntries(top, list: "clusters", field: "cluster", path: path) {
-            guard let server = body["server"] as? String, !server.isEmpty else {
+        for (name, body) in try named(file.clusters, list: "clusters", path: path) {
+            guard let server = body?.server, !server.isEmpty else {
                 throw ChaosError("kubeconfig \(path): clusters[\"\(name)\"].cluster.server is missing", exitCode: .usage)
             }
             doc.clusters[name] = Cluster(
                 server: server,
-                certificateAuthority: absolute(body["certificate-authority"] as? String),
-                certificateAuthorityData: body["certificate-authority-data"] as? String,
-                insecureSkipTLSVerify: body["insecure-skip-tls-verify"] as? Bool ?? false,
+                certificateAuthority: absolute(body?.certificateAuthority),
+                certificateAuthorityData: body?.certificateAuthorityData,
+                insecureSkipTLSVerify: body?.insecureSkipTLSVerify ?? false,
                 sourceFile: path)
         }
-        for (name, body) in try namedEntries(top, list: "users", field: "user", path: path) {
-            var exec: KubeExecConfig?
-            if let e = body["exec"] as? [String: Any] {
-                exec = try KubeExecConfig(yaml: e, user: name, path: path, baseDirectory: base)
-            }
+        for (name, body) in try named(file.users, list: "users", path: path) {
             doc.users[name] = User(
-                clientCertificate: absolute(body["client-certificate"] as? String),
-                clientCertificateData: body["client-certificate-data"] as? String,
-                clientKey: absolute(body["client-key"] as? String),
-                clientKeyData: body["client-key-data"] as? String,
-                token: body["token"] as? String,
-                tokenFile: absolute(body["tokenFile"] as? String),
-                exec: exec,
+                clientCertificate: absolute(body?.clientCertificate),
+                clientCertificateData: body?.clientCertificateData,
+                clientKey: absolute(body?.clientKey),
+                clientKeyData: body?.clientKeyData,
+                token: body?.token,
+                tokenFile: absolute(body?.tokenFile),
+                exec: try body?.exec.map { try KubeExecConfig($0, user: name, path: path, baseDirectory: base) },
                 sourceFile: path)
         }
-        for (name, body) in try namedEntries(top, list: "contexts", field: "context", path: path) {
-            guard let cluster = body["cluster"] as? String else {
+        for (name, body) in try named(file.contexts, list: "contexts", path: path) {
+            guard let cluster = body?.cluster else {
                 throw ChaosError("kubeconfig \(path): contexts[\"\(name)\"].context.cluster is missing", exitCode: .usage)
             }
-            doc.contexts[name] = Context(cluster: cluster, user: body["user"] as? String ?? "",
-                                         namespace: body["namespace"] as? String, sourceFile: path)
+            doc.contexts[name] = Context(cluster: cluster, user: body?.user ?? "", namespace: body?.namespace, sourceFile: path)
         }
         return doc
     }
@@ -126,21 +123,15 @@ public struct KubeConfigDocument: Sendable {
         }
     }
 
-    /// `list: [{name: N, field: {...}}]` as (N, {...}) pairs, in file order.
-    private static func namedEntries(_ top: [String: Any], list: String, field: String,
-                                     path: String) throws -> [(String, [String: Any])] {
-        guard let raw = top[list] else { return [] }
-        guard let items = raw as? [Any] else {
-            throw ChaosError("kubeconfig \(path): \(list) is not a list", exitCode: .usage)
-        }
-        var out: [(String, [String: Any])] = []
-        for (i, item) in items.enumerated() {
-            guard let entry = item as? [String: Any], let name = entry["name"] as? String else {
+    /// A named list's entries as (name, body) pairs, in file order; every entry needs a name.
+    private static func named<Body>(_ entries: [KubeConfigFile.Named<Body>]?, list: String,
+                                    path: String) throws -> [(String, Body?)] {
+        try (entries ?? []).enumerated().map { i, entry in
+            guard let name = entry.name else {
                 throw ChaosError("kubeconfig \(path): \(list)[\(i)] has no name", exitCode: .usage)
             }
-            out.append((name, entry[field] as? [String: Any] ?? [:]))
+            return (name, entry.body)
         }
-        return out
     }
 
     /// Merge `later` under `self`: entries already present keep their first definition.

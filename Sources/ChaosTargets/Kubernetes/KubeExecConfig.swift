@@ -31,22 +31,22 @@ public struct KubeExecConfig: Sendable, Equatable, Hashable {
         self.sourceFile = sourceFile
     }
 
-    init(yaml: [String: Any], user: String, path: String, baseDirectory: String) throws {
-        guard let command = yaml["command"] as? String, !command.isEmpty else {
+    /// From a kubeconfig's `users[].user.exec`, resolving a relative command with a slash
+    /// against the kubeconfig's directory.
+    init(_ fields: KubeConfigFile.ExecFields, user: String, path: String, baseDirectory: String) throws {
+        guard let command = fields.command, !command.isEmpty else {
             throw ChaosError("kubeconfig \(path): users[\"\(user)\"].user.exec.command is missing", exitCode: .usage)
         }
         var resolved = command
         if !command.hasPrefix("/") && command.contains("/") { resolved = baseDirectory + "/" + command }
-        let args = (yaml["args"] as? [Any] ?? []).map { "\($0)" }
-        var env: [KeyValue] = []
-        for item in yaml["env"] as? [Any] ?? [] {
-            guard let pair = item as? [String: Any], let name = pair["name"] as? String else {
+        let env = try (fields.env ?? []).map { pair in
+            guard let name = pair.name else {
                 throw ChaosError("kubeconfig \(path): users[\"\(user)\"].user.exec.env entries need name and value", exitCode: .usage)
             }
-            env.append(KeyValue(name: name, value: pair["value"].map { "\($0)" } ?? ""))
+            return KeyValue(name: name, value: pair.value ?? "")
         }
-        self.init(command: resolved, args: args, env: env,
-                  apiVersion: yaml["apiVersion"] as? String ?? "client.authentication.k8s.io/v1",
+        self.init(command: resolved, args: fields.args ?? [], env: env,
+                  apiVersion: fields.apiVersion ?? "client.authentication.k8s.io/v1",
                   user: user, sourceFile: path)
     }
 }

@@ -13,6 +13,7 @@ public struct KubeExecCredential: Sendable, Equatable {
 
 /// Runs exec credential plugins and caches each answer until its `expirationTimestamp`,
 /// so a long chaos run does not spawn the plugin for every request.
+// @unchecked Sendable: `cache` is guarded by `lock`; `timeout` is set before the runner is shared.
 public final class KubeExecCredentialRunner: @unchecked Sendable {
     private let lock = NSLock()
     private var cache: [KubeExecConfig: KubeExecCredential] = [:]
@@ -76,15 +77,15 @@ public final class KubeExecCredentialRunner: @unchecked Sendable {
 
     static func parse(_ data: Data, config: KubeExecConfig,
                       failure: (KubeExecConfig, String) -> ChaosError) throws -> KubeExecCredential {
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              object["kind"] as? String == "ExecCredential" else {
+        guard let object = try? JSONDecoder().decode(KubeExecCredentialObject.self, from: data),
+              object.kind == "ExecCredential" else {
             throw failure(config, "did not print an ExecCredential JSON object")
         }
-        let status = object["status"] as? [String: Any] ?? [:]
-        var credential = KubeExecCredential(token: status["token"] as? String,
-                                            clientCertificateData: status["clientCertificateData"] as? String,
-                                            clientKeyData: status["clientKeyData"] as? String)
-        if let stamp = status["expirationTimestamp"] as? String {
+        let status = object.status
+        var credential = KubeExecCredential(token: status?.token,
+                                            clientCertificateData: status?.clientCertificateData,
+                                            clientKeyData: status?.clientKeyData)
+        if let stamp = status?.expirationTimestamp {
             guard let date = ISO8601DateFormatter().date(from: stamp) else {
                 throw failure(config, "printed an unparsable expirationTimestamp '\(stamp)'")
             }

@@ -34,23 +34,19 @@ public struct KubePod: Sendable, Equatable, Hashable {
     /// Running, Ready and not terminating: what counts as serving for recovery.
     public var isServing: Bool { phase == "Running" && ready && !terminating }
 
-    /// Build from a decoded JSON Pod object; nil if it lacks name or uid.
-    public init?(json: [String: Any]) {
-        let meta = json["metadata"] as? [String: Any] ?? [:]
-        let status = json["status"] as? [String: Any] ?? [:]
-        let spec = json["spec"] as? [String: Any] ?? [:]
-        guard let name = meta["name"] as? String, let uid = meta["uid"] as? String else { return nil }
-        let conditions = status["conditions"] as? [[String: Any]] ?? []
-        let ready = conditions.contains { $0["type"] as? String == "Ready" && $0["status"] as? String == "True" }
-        let deletion = meta["deletionTimestamp"]
-        self.init(namespace: meta["namespace"] as? String ?? "",
+    /// Build from a Pod as the server sent it; nil if it lacks name or uid.
+    init?(_ object: KubePodObject) {
+        let meta = object.metadata
+        guard let name = meta?.name, let uid = meta?.uid else { return nil }
+        let ready = object.status?.conditions?.contains { $0.type == "Ready" && $0.status == "True" } ?? false
+        self.init(namespace: meta?.namespace ?? "",
                   name: name, uid: uid,
-                  resourceVersion: meta["resourceVersion"] as? String ?? "",
-                  labels: meta["labels"] as? [String: String] ?? [:],
-                  phase: status["phase"] as? String ?? "Unknown",
-                  terminating: deletion != nil && !(deletion is NSNull),
+                  resourceVersion: meta?.resourceVersion ?? "",
+                  labels: meta?.labels ?? [:],
+                  phase: object.status?.phase ?? "Unknown",
+                  terminating: meta?.deletionTimestamp != nil,
                   ready: ready,
-                  nodeName: spec["nodeName"] as? String)
+                  nodeName: object.spec?.nodeName)
     }
 }
 
@@ -61,6 +57,11 @@ public struct KubePodList: Sendable {
     public init(pods: [KubePod], resourceVersion: String) {
         self.pods = pods
         self.resourceVersion = resourceVersion
+    }
+
+    /// From a PodList as the server sent it; items without name or uid are left out.
+    init(_ object: KubePodListObject) {
+        self.init(pods: (object.items ?? []).compactMap(KubePod.init), resourceVersion: object.metadata?.resourceVersion ?? "")
     }
 }
 

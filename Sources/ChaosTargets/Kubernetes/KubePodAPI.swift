@@ -40,24 +40,20 @@ extension KubeClient {
     }
 
     public func version() throws -> KubeVersion {
-        let object = try sendExpectingSuccess(method: "GET", "/version")
+        let object = try get(KubeVersionObject.self, "/version")
         // Minor may carry a suffix on managed clusters ("27+").
         let digits = { (s: String?) in Int((s ?? "").prefix { $0.isNumber }) }
-        guard let major = digits(object["major"] as? String), let minor = digits(object["minor"] as? String) else {
+        guard let major = digits(object.major), let minor = digits(object.minor) else {
             throw ChaosError("GET /version: no major/minor version in the answer", exitCode: .failure)
         }
-        return KubeVersion(major: major, minor: minor, gitVersion: object["gitVersion"] as? String ?? "v\(major).\(minor)")
+        return KubeVersion(major: major, minor: minor, gitVersion: object.gitVersion ?? "v\(major).\(minor)")
     }
 
     /// List pods matching the selectors in one namespace (or all, with nil).
     public func listPods(namespace: String?, labelSelector: String? = nil, fieldSelector: String? = nil) throws -> KubePodList {
         let path = Self.path(Self.podsPath(namespace: namespace),
                              query: [("labelSelector", labelSelector.nonEmpty), ("fieldSelector", fieldSelector.nonEmpty)])
-        let object = try sendExpectingSuccess(method: "GET", path)
-        let items = object["items"] as? [[String: Any]] ?? []
-        let meta = object["metadata"] as? [String: Any] ?? [:]
-        return KubePodList(pods: items.compactMap(KubePod.init(json:)),
-                           resourceVersion: meta["resourceVersion"] as? String ?? "")
+        return KubePodList(try get(KubePodListObject.self, path))
     }
 
     /// DELETE one pod, only if it still has `pod.uid` (a precondition, so a replacement
@@ -70,14 +66,14 @@ extension KubeClient {
     public func deletePod(_ pod: KubePod, gracePeriodSeconds: Int?, dryRun: Bool) throws -> KubeDeleteOutcome {
         let path = Self.podsPath(namespace: pod.namespace) + "/" + Self.encode(pod.name)
         var body = Self.deleteOptions(uid: pod.uid, gracePeriodSeconds: gracePeriodSeconds, dryRun: dryRun)
-        body["apiVersion"] = "v1"
-        body["kind"] = "DeleteOptions"
-        let response = try send(method: "DELETE", path, json: body)
+        body.apiVersion = "v1"
+        body.kind = "DeleteOptions"
+        let response = try send(method: "DELETE", path, body: body)
         switch response.status {
         case 200, 202:
-            let object = (try? response.jsonObject()) as? [String: Any]
-            let meta = object?["metadata"] as? [String: Any]
-            return .deleted(gracePeriodSeconds: meta?["deletionGracePeriodSeconds"] as? Int)
+            // The answer is the pod as it now is (terminating), or a Status when it went at once.
+            let object = try? response.decode(KubePodObject.self)
+            return .deleted(gracePeriodSeconds: object?.metadata?.deletionGracePeriodSeconds)
         case 404: return .alreadyGone
         case 409: return .alreadyReplaced(message: error(response, method: "DELETE", path: path).message)
         default: throw error(response, method: "DELETE", path: path)
@@ -88,19 +84,17 @@ extension KubeClient {
     /// PodDisruptionBudgets).
     public func evictPod(_ pod: KubePod, gracePeriodSeconds: Int?, dryRun: Bool) throws -> KubeEvictionOutcome {
         let path = Self.podsPath(namespace: pod.namespace) + "/" + Self.encode(pod.name) + "/eviction"
-        let body: [String: Any] = ["apiVersion": "policy/v1", "kind": "Eviction",
-                                   "metadata": ["name": pod.name, "namespace": pod.namespace],
-                                   "deleteOptions": Self.deleteOptions(uid: pod.uid, gracePeriodSeconds: gracePeriodSeconds,
-                                                                       dryRun: dryRun)]
-        let response = try send(method: "POST", path, json: body)
+        let body = KubeEviction(metadata: KubeObjectMeta(name: pod.name, namespace: pod.namespace),
+                                deleteOptions: Self.deleteOptions(uid: pod.uid, gracePeriodSeconds: gracePeriodSeconds,
+                                                                  dryRun: dryRun))
+        let response = try send(method: "POST", path, body: body)
         switch response.status {
         case 200, 201: return .evicted
         case 404: return .alreadyGone
         case 409: return .alreadyReplaced(message: error(response, method: "POST", path: path).message)
         case 429:
             let failure = error(response, method: "POST", path: path)
-            let object = (try? response.jsonObject()) as? [String: Any]
-            let retry = (object?["details"] as? [String: Any])?["retryAfterSeconds"] as? Int
+            let retry = (try? response.decode(KubeStatusObject.self))?.details?.retryAfterSeconds
             let message = ([failure.message] + failure.causes).joined(separator: " ")
             return .blockedByDisruptionBudget(message: message, retryAfterSeconds: retry)
         default: throw error(response, method: "POST", path: path)
@@ -108,11 +102,8 @@ extension KubeClient {
     }
 
     /// DeleteOptions fields: the UID precondition, the dry run and the grace period.
-    static func deleteOptions(uid: String, gracePeriodSeconds: Int?, dryRun: Bool) -> [String: Any] {
-        var options: [String: Any] = ["preconditions": ["uid": uid]]
-        if dryRun { options["dryRun"] = ["All"] }
-        if let gracePeriodSeconds { options["gracePeriodSeconds"] = gracePeriodSeconds }
-        return options
+    static func deleteOptions(uid: String, gracePeriodSeconds: Int?, dryRun: Bool) -> KubeDeleteOptions {
+        KubeDeleteOptions(preconditions: .init(uid: uid), dryRun: dryRun ? ["All"] : nil, gracePeriodSeconds: gracePeriodSeconds)
     }
 
     /// Watch pods from `resourceVersion`; `onEvent` returns false to stop.
@@ -126,14 +117,11 @@ extension KubeClient {
                                      ("fieldSelector", fieldSelector.nonEmpty),
                                      ("resourceVersion", resourceVersion.nonEmpty),
                                      ("timeoutSeconds", String(serverTimeout))])
-        try watch(path, timeout: timeout + 5, token: token) { object in
-            let type = object["type"] as? String ?? ""
-            let inner = object["object"] as? [String: Any] ?? [:]
-            let meta = inner["metadata"] as? [String: Any] ?? [:]
-            let event = KubeWatchEvent(type: type,
-                                       pod: type == "ERROR" ? nil : KubePod(json: inner),
-                                       resourceVersion: meta["resourceVersion"] as? String ?? "",
-                                       errorCode: type == "ERROR" ? inner["code"] as? Int : nil)
+        try watch(path, as: KubePodWatchLine.self, timeout: timeout + 5, token: token) { line in
+            let event = KubeWatchEvent(type: line.type,
+                                       pod: line.pod.flatMap(KubePod.init),
+                                       resourceVersion: line.pod?.metadata?.resourceVersion ?? "",
+                                       errorCode: line.error?.code)
             return onEvent(event)
         }
     }

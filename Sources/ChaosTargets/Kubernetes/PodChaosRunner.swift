@@ -1,3 +1,4 @@
+import ChaosControl
 import ChaosCore
 import Foundation
 
@@ -104,14 +105,16 @@ public final class PodChaosRunner {
     /// every call is made; the first API error is rethrown after all finished.
     private func act(on pods: [KubePod], plan: PodChaosPlan) throws -> [PodActionResult] {
         guard plan.parallel && pods.count > 1 else {
-            return try pods.map { try actOne($0, plan: plan) }
+            return try pods.map { try actOne($0, plan: plan, log: self.log) }
         }
         let lock = NSLock()
         var results = [PodActionResult?](repeating: nil, count: pods.count)
         var firstError: Error?
+        // The caller's `log` need not be thread-safe: parallel actions take turns calling it.
+        let takingTurns = { (line: String) in lock.withLock { self.log(line) } }
         DispatchQueue.concurrentPerform(iterations: pods.count) { i in
             do {
-                let r = try actOne(pods[i], plan: plan)
+                let r = try actOne(pods[i], plan: plan, log: takingTurns)
                 lock.lock(); results[i] = r; lock.unlock()
             } catch {
                 lock.lock(); if firstError == nil { firstError = error }; lock.unlock()
@@ -121,8 +124,8 @@ public final class PodChaosRunner {
         return results.compactMap { $0 }
     }
 
-    private func actOne(_ pod: KubePod, plan: PodChaosPlan) throws -> PodActionResult {
-        let began = Date()
+    private func actOne(_ pod: KubePod, plan: PodChaosPlan, log: (String) -> Void) throws -> PodActionResult {
+        let began = MonotonicClock.now()
         let outcome: PodActionResult.Outcome
         switch plan.action {
         case .kill:
@@ -141,7 +144,7 @@ public final class PodChaosRunner {
             }
         }
         let result = PodActionResult(pod: pod, action: plan.action, dryRun: plan.dryRun, outcome: outcome,
-                                     seconds: Date().timeIntervalSince(began))
+                                     seconds: MonotonicClock.seconds(since: began))
         log(result.line)
         if case .done(let grace) = outcome, !plan.dryRun, let journal {
             let summary = (plan.action == .kill ? "deleted" : "evicted") + " uid \(pod.uid)"

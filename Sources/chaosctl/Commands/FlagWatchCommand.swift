@@ -29,6 +29,7 @@ struct FlagWatchCommand: ParsableCommand {
 }
 
 /// Prints one line per flag that appeared, changed or went away.
+// @unchecked Sendable: `last` is guarded by `lock`.
 final class FlagChangePrinter: @unchecked Sendable {
     private var last: [String: ChaosControl.Flag] = [:]
     private let lock = NSLock()

@@ -5,6 +5,7 @@ import Glibc
 /// An in-memory `ProxyDataPlane` for API tests: it binds a real listening socket on
 /// `start` (so "address already in use" is the kernel's answer), proxies nothing, and
 /// records every call. Connections and counters are whatever a test sets.
+// @unchecked Sendable: all mutable state is guarded by `lock`.
 final class RecordingDataPlane: ProxyDataPlane, @unchecked Sendable {
     enum Call: Equatable {
         case start(name: String, listen: String, upstream: String, toxics: [ToxicSpec])

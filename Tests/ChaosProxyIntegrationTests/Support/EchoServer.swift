@@ -4,6 +4,7 @@ import Glibc
 /// An upstream on 127.0.0.1 that echoes every byte back and remembers, per connection, the
 /// checksum of what it received (the upstream direction's proof). One thread per
 /// connection; `stop()` closes the listener and every live connection.
+// @unchecked Sendable: mutable state is guarded by `lock`.
 final class EchoServer: @unchecked Sendable {
     let port: UInt16
     private let listenFD: Int32

@@ -3,14 +3,28 @@ import Foundation
 import Glibc
 #endif
 
-/// CLOCK_MONOTONIC in nanoseconds: immune to wall-clock steps (NTP, manual changes), so
-/// latencies and the probe schedule never jump when the wall clock does.
+/// The project's one monotonic clock: CLOCK_MONOTONIC in nanoseconds, immune to wall-clock
+/// steps (NTP, manual changes), so latencies, TTLs, timeouts and schedules never jump when the
+/// wall clock does. It lives in ChaosControl, the package's dependency-free base (services link
+/// it alone); every other module reaches it from here.
 public enum MonotonicClock {
-    /// Nanoseconds since an arbitrary fixed point (boot).
+    /// Nanoseconds since an arbitrary fixed point (boot). Inlinable: hot paths and benchmarks
+    /// read it per event.
+    @inlinable
     public static func now() -> UInt64 {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+
+    /// Seconds elapsed since `start` (a value of `now()`).
+    public static func seconds(since start: UInt64) -> Double {
+        Double(now() &- start) / 1e9
+    }
+
+    /// The instant `seconds` from now (negative counts as zero).
+    public static func deadline(after seconds: Double) -> UInt64 {
+        now() + UInt64(max(0, seconds) * 1e9)
     }
 
     /// Wall-clock time, for humans reading a journal; never used to measure intervals.
