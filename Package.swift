@@ -29,10 +29,11 @@ let package = Package(
         // The one JSONValue (control file and Toxiproxy API alike); no dependencies, so
         // ChaosControl stays light for the services that link it.
         .target(name: "ChaosJSON", swiftSettings: [.swiftLanguageMode(.v6)]),
-        .target(name: "ChaosControl", dependencies: ["ChaosJSON"], swiftSettings: [.swiftLanguageMode(.v6)]),
-        // ChaosCore reads the one monotonic clock and writes files through ChaosControl's
-        // atomic writer: ChaosControl is the dependency-free base, so it cannot be the other way.
-        .target(name: "ChaosCore", dependencies: ["ChaosControl", "CChaosLinux"],
+        // The one monotonic clock and the one atomic-file writer; no dependencies, so the
+        // control-file library and the rest of chaosctl share them without depending on each other.
+        .target(name: "ChaosSystem", swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "ChaosControl", dependencies: ["ChaosJSON", "ChaosSystem"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "ChaosCore", dependencies: ["ChaosSystem", "CChaosLinux"],
                 swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "ChaosConfig", dependencies: [
             "ChaosCore", .product(name: "Yams", package: "Yams"),
@@ -46,10 +47,10 @@ let package = Package(
                     .embedInCode("../../fault-profiles/slow-dependencies.yaml"),
                 ],
                 swiftSettings: [.swiftLanguageMode(.v6)]),
-        .target(name: "ChaosProxy", dependencies: ["ChaosControl", "ChaosCore", "CChaosLinux"],
+        .target(name: "ChaosProxy", dependencies: ["ChaosSystem", "ChaosCore", "CChaosLinux"],
                 swiftSettings: [.swiftLanguageMode(.v6)]),
         // A small HTTP/1.1 server on plain sockets: the proxy API and the demo service use it.
-        .target(name: "ChaosHTTPServer", dependencies: ["ChaosControl", "CChaosLinux"]),
+        .target(name: "ChaosHTTPServer", dependencies: ["ChaosSystem", "CChaosLinux"]),
         // The demo service and its TCP dependency, for `chaosctl demo` and end-to-end tests;
         // the demo experiment is compiled in, so `chaosctl demo` works from any directory.
         .target(name: "ChaosDemo", dependencies: ["ChaosControl", "ChaosHTTPServer"],
@@ -57,18 +58,18 @@ let package = Package(
         // What the Toxiproxy server and client both need lives here, not in either of them:
         // the server must not link libcurl, the client must not link the epoll data plane.
         .target(name: "ChaosProxyModel", swiftSettings: [.swiftLanguageMode(.v6)]),
-        .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosControl", "ChaosCore", "ChaosHTTPServer", "ChaosJSON", "ChaosProxyModel"]),
+        .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosSystem", "ChaosCore", "ChaosHTTPServer", "ChaosJSON", "ChaosProxyModel"]),
         .target(name: "ChaosProxyClient", dependencies: ["ChaosHTTP", "ChaosCore", "ChaosConfig", "ChaosJSON", "ChaosProxyModel"],
                 swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "ChaosNet", dependencies: ["ChaosCore", "CNetlink", "CChaosLinux"]),
         .target(name: "ChaosHTTP", dependencies: ["CCurl", "CCurlShim", "ChaosCore"]),
         .target(name: "ChaosTargets", dependencies: [
-            "ChaosHTTP", "ChaosControl", "ChaosCore", "ChaosConfig", .product(name: "Yams", package: "Yams"),
+            "ChaosHTTP", "ChaosSystem", "ChaosCore", "ChaosConfig", .product(name: "Yams", package: "Yams"),
         ]),
         // ChaosProbe reaches HTTP through its own HTTPProbeTransport seam, bound to ChaosHTTP by
         // the caller, so it does not link libcurl itself.
         .target(name: "ChaosProbe", dependencies: [
-            "ChaosControl", "ChaosCore",
+            "ChaosSystem", "ChaosCore",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ], swiftSettings: [.swiftLanguageMode(.v6)]),
         // Run reports (journal.json, report.md, junit.xml, report.html) and the live status line.
@@ -99,9 +100,9 @@ let package = Package(
                           path: "Tests/ControlWriterHelper"),
 
         // Loopback benchmark of the proxy data plane (latency-toxic accuracy, throughput).
-        .executableTarget(name: "proxy-bench", dependencies: ["ChaosProxy", "ChaosControl"]),
+        .executableTarget(name: "proxy-bench", dependencies: ["ChaosProxy", "ChaosSystem"]),
         // The probe loop's drift and CPU benchmark (scripts/bench-probe.sh).
-        .executableTarget(name: "chaos-probe-bench", dependencies: ["ChaosProbe", "ChaosControl"]),
+        .executableTarget(name: "chaos-probe-bench", dependencies: ["ChaosProbe", "ChaosSystem"]),
 
         // Fuzz targets (libFuzzer): scripts/fuzz.sh builds them in .build-fuzz with
         // -sanitize=fuzzer,address and -DCHAOS_FUZZING; in a normal build each is a replay

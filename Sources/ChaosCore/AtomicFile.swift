@@ -1,11 +1,11 @@
-import ChaosControl
+import ChaosSystem
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Crash-safe file replacement and `mkdir -p` for journals and reports, with chaosctl's errors
-/// and exit codes. The writing itself is ChaosControl's `FileReplacement`, the one atomic-file
+/// and exit codes. The writing itself is ChaosSystem's `FileReplacement`, the one atomic-file
 /// writer (temp file, fsync, rename, fsync of the directory).
 public enum AtomicFile {
     public static func write(_ data: Data, to path: String, mode: mode_t = 0o644) throws {

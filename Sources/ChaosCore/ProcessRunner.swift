@@ -1,4 +1,4 @@
-import ChaosControl
+import ChaosSystem
 import Foundation
 #if canImport(Glibc)
 import Glibc

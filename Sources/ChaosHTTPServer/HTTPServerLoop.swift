@@ -1,5 +1,5 @@
 import CChaosLinux
-import ChaosControl
+import ChaosSystem
 import Foundation
 import Glibc
 

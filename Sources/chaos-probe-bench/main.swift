@@ -3,7 +3,7 @@
 // here) and prints schedule drift and this process's CPU use.
 //
 //   chaos-probe-bench --port N [--host 127.0.0.1] [--rate 100] [--seconds 60] [--realtime]
-import ChaosControl
+import ChaosSystem
 import Foundation
 import ChaosProbe
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-import ChaosControl
+import ChaosSystem
 import ChaosProxy
 import Foundation
 import Glibc

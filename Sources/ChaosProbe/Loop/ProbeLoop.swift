@@ -1,4 +1,4 @@
-import ChaosControl
+import ChaosSystem
 import Foundation
 
 /// Runs probes at a fixed rate and keeps every sample, tagged with the phase it ran in.

@@ -1,5 +1,5 @@
-import ChaosControl
+import ChaosSystem
 
-/// TTL expiry runs on the project's one monotonic clock (ChaosControl's), so it never jumps
-/// with the wall clock; the alias spares this module's files an import of ChaosControl.
-typealias MonotonicClock = ChaosControl.MonotonicClock
+/// TTL expiry runs on the project's one monotonic clock (ChaosSystem's), so it never jumps
+/// with the wall clock; the alias spares this module's files an import of ChaosSystem.
+typealias MonotonicClock = ChaosSystem.MonotonicClock

@@ -6,8 +6,8 @@ import Glibc
 /// The project's one atomic-file writer: temp file in the same directory (so `rename(2)` stays
 /// on one file system), write, `fchmod`, `fsync`, `rename` over the target, `fsync` the
 /// directory. A concurrent reader opens either the old inode or the new one, never a partial
-/// file; after a crash the target is one or the other. It lives here because ChaosControl links
-/// nothing but Foundation/Glibc (services link it alone); ChaosCore's `AtomicFile` wraps it.
+/// file; after a crash the target is one or the other. It lives in ChaosSystem, a leaf with no
+/// dependencies, so ChaosControl's writer and ChaosCore's `AtomicFile` wrapper share it.
 public enum FileReplacement {
     /// One failed system call: the file it concerned, what was being done, and its errno.
     public struct Failure: Error, CustomStringConvertible, Sendable {
@@ -97,12 +97,5 @@ public enum FileReplacement {
             }
             return nil
         }
-    }
-}
-
-extension ControlFileError {
-    /// The writer's failure as this library's I/O error.
-    init(_ failure: FileReplacement.Failure) {
-        self = .io(failure.path, failure.action, errno: failure.errno)
     }
 }

@@ -5,8 +5,8 @@ import Glibc
 
 /// The project's one monotonic clock: CLOCK_MONOTONIC in nanoseconds, immune to wall-clock
 /// steps (NTP, manual changes), so latencies, TTLs, timeouts and schedules never jump when the
-/// wall clock does. It lives in ChaosControl, the package's dependency-free base (services link
-/// it alone); every other module reaches it from here.
+/// wall clock does. It lives in ChaosSystem, a leaf with no dependencies, so ChaosControl (which
+/// services link alone) and the rest of chaosctl share it without depending on each other.
 public enum MonotonicClock {
     /// Nanoseconds since an arbitrary fixed point (boot). Inlinable: hot paths and benchmarks
     /// read it per event.
