@@ -136,7 +136,7 @@ final class PodCommandTests: XCTestCase {
         """.write(toFile: experiment, atomically: true, encoding: .utf8)
         var run = cli!
         run.extraEnvironment = ["KUBECONFIG": temp.path + "/kubeconfig", "NAMESPACE": "chaos", "SELECTOR": "app=api"]
-        let r = try run.run(["run", experiment, "--report-dir", temp.path + "/report"], timeout: 60)
+        let r = try run.run(["run", "-f", experiment, "--report-dir", temp.path + "/report"], timeout: 60)
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("deleted pod chaos/api-"), r.stdout)
         XCTAssertTrue(r.stdout.contains(", grace period 0s"), "the server must have applied grace 0: \(r.stdout)")
