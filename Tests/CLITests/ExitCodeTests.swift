@@ -4,19 +4,7 @@ import XCTest
 
 /// Every bad input exits 2 (docs/cli.md), including what ArgumentParser itself refuses
 /// (it would exit 64), and failures land in the category scripts test for.
-final class ExitCodeTests: XCTestCase {
-    var temp: TempDir!
-    var cli: Chaosctl!
-
-    override func tearDown() { temp = nil }
-
-    override func setUpWithError() throws {
-        temp = try TempDir()
-        // Nothing listens on port 1: a command that wrongly reached the API would exit 4.
-        cli = Chaosctl(controlPath: temp.path + "/control.json", stateDir: temp.path + "/state",
-                       extraEnvironment: ["TOXIPROXY_URL": "http://127.0.0.1:1"])
-    }
-
+final class ExitCodeTests: OfflineCLITestCase {
     private func expect(_ args: [String], status: Int32, mentions needles: [String], file: StaticString = #filePath, line: UInt = #line) throws {
         let r = try cli.run(args)
         XCTAssertEqual(r.status, status, "\(args): \(r.stderr)", file: file, line: line)

@@ -4,18 +4,7 @@ import XCTest
 
 /// No silent no-ops: input that would change nothing, or something else than meant, is
 /// refused with the fix; input that is valid but probably wrong gets a warning.
-final class RefusalTests: XCTestCase {
-    var temp: TempDir!
-    var cli: Chaosctl!
-
-    override func tearDown() { temp = nil }
-
-    override func setUpWithError() throws {
-        temp = try TempDir()
-        cli = Chaosctl(controlPath: temp.path + "/control.json", stateDir: temp.path + "/state",
-                       extraEnvironment: ["TOXIPROXY_URL": "http://127.0.0.1:1"])
-    }
-
+final class RefusalTests: OfflineCLITestCase {
     func testUnknownToxicAttributeOrTypeIsRefusedWithASuggestion() throws {
         let attribute = try cli.run(["toxic", "add", "-t", "latency", "-a", "latecy=100", "db"])
         XCTAssertEqual(attribute.status, 2, attribute.stderr)
