@@ -28,6 +28,9 @@ final class ExitCodeTests: OfflineCLITestCase {
         XCTAssertEqual(r.status, 2, r.stderr)
         XCTAssertTrue(r.stderr.contains("-1 is out of range 0-100"), r.stderr)
         XCTAssertFalse(r.stderr.contains("Missing value"), r.stderr)
+        let events = try cli.run(["status", "--events", "-1"])
+        XCTAssertEqual(events.status, 2, events.stderr)
+        XCTAssertTrue(events.stderr.contains("--events -1"), events.stderr)
     }
 
     func testHelpAndVersionStayZero() throws {

@@ -13,7 +13,11 @@ struct StatusCommand: ParsableCommand {
 
     @OptionGroup var state: StateOptions
     @Flag(name: .long, help: "Print JSON for scripts.") var json = false
-    @Option(name: .long, help: "How many recent one-shot events to show.") var events = 10
+    @Option(name: .long, parsing: .unconditional, help: "How many recent one-shot events to show (0 for none).") var events = 10
+
+    func validate() throws {
+        if events < 0 { throw ValidationError("--events \(events): give 0 or more") }
+    }
 
     func run() throws {
         try Failures.reporting {
