@@ -89,7 +89,7 @@ public struct ConfigNode {
         for (key, value) in mapping {
             let name = key.string ?? "\(key)"
             if !allowed.contains(name) {
-                let suggestion = allowed.sorted().first { $0.levenshtein(name) <= 2 }.map { " (did you mean '\($0)'?)" } ?? ""
+                let suggestion = NameSuggestion.hint(for: name, among: allowed)
                 diagnostics.report(line: key.mark?.line ?? value.mark?.line, field: path.isEmpty ? name : "\(path).\(name)",
                                    value: nil, "unknown field\(suggestion); allowed: \(allowed.sorted().joined(separator: ", "))")
             }
@@ -129,30 +129,15 @@ public struct ConfigNode {
         catch { problem("not a duration (use a number with a unit: 250us, 100ms, 1.5s, 15m, 2h)"); return nil }
     }
 
-    /// One of `choices`, exactly.
+    /// One of `choices`, exactly (a near miss gets a "did you mean").
     public func choice(_ choices: [String]) -> String? {
         guard let text = string() else { return nil }
-        guard choices.contains(text) else { problem("must be one of \(choices.joined(separator: ", "))"); return nil }
+        guard choices.contains(text) else {
+            problem("must be one of \(choices.joined(separator: ", "))" + NameSuggestion.hint(for: text, among: choices))
+            return nil
+        }
         return text
     }
 
     private static func trim(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
-}
-
-extension String {
-    /// Edit distance, for "did you mean" hints on misspelt keys.
-    func levenshtein(_ other: String) -> Int {
-        let a = Array(self), b = Array(other)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
-    }
 }

@@ -75,6 +75,12 @@ public enum RFC3339 {
     /// Formats in UTC with millisecond precision: `2026-11-22T17:05:00.250Z`
     /// (the fraction is omitted when it is zero).
     public static func format(_ date: Date) -> String {
+        format(date, alwaysMilliseconds: false)
+    }
+
+    /// As `format(_:)`; `alwaysMilliseconds` keeps a zero fraction (".000"), so printed
+    /// times line up in columns.
+    public static func format(_ date: Date, alwaysMilliseconds: Bool) -> String {
         let totalMilliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
         var seconds = totalMilliseconds / 1000
         var milliseconds = totalMilliseconds % 1000
@@ -86,7 +92,7 @@ public enum RFC3339 {
         let hour = Int(secondOfDay / 3600), minute = Int(secondOfDay % 3600 / 60), second = Int(secondOfDay % 60)
         var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
             + "T" + pad(hour, 2) + ":" + pad(minute, 2) + ":" + pad(second, 2)
-        if milliseconds != 0 { text += "." + pad(Int(milliseconds), 3) }
+        if milliseconds != 0 || alwaysMilliseconds { text += "." + pad(Int(milliseconds), 3) }
         return text + "Z"
     }
 

@@ -19,6 +19,12 @@ public final class FaultLifecycle: @unchecked Sendable {
         reverters[reverter.kind] = reverter
     }
 
+    /// The fault kinds this lifecycle can revert, sorted.
+    public var kinds: [String] {
+        lock.lock(); defer { lock.unlock() }
+        return reverters.keys.sorted()
+    }
+
     private func reverter(for kind: String) -> FaultReverter? {
         lock.lock(); defer { lock.unlock() }
         return reverters[kind]

@@ -57,7 +57,7 @@ public struct PlannedStep {
     public var summary: String {
         switch action {
         case .fault(let f, let d):
-            return "\(f.kind) \(f.target): \(f.summary)" + (d.map { " for \(DurationParser.format($0))" } ?? " until the method ends")
+            return "\(FaultText.what(kind: f.kind, target: f.target)): \(f.summary)" + (d.map { " for \(DurationParser.format($0))" } ?? " until the method ends")
         case .wait(let s): return "wait \(DurationParser.format(s))"
         case .oneShot(let summary, _), .selfReverting(let summary, _): return summary
         }

@@ -107,7 +107,7 @@ public enum ExperimentParser {
         let interval = node["interval"]?.seconds() ?? 0.2
         if interval < 0.001 { node["interval"]?.problem("the probe interval must be at least 1ms") }
         return SteadyState(probes: probes, interval: max(interval, 0.001),
-                           healthyAfter: node["healthy_after"]?.int(in: 1...10_000) ?? 3,
+                           healthyAfter: node["healthy_after"]?.int(in: RecoveryAnalyzer.healthyStreakRange) ?? 3,
                            before: node["before"]?.seconds() ?? 5, after: node["after"]?.seconds() ?? 10,
                            tolerance: node["tolerance"].flatMap(ratio) ?? 0)
     }
@@ -119,7 +119,7 @@ public enum ExperimentParser {
             guard e.entries() != nil else { return nil }
             e.checkKeys(["max_error_rate", "p95_ms", "p99_ms", "recover_within", "phases"])
             var phases: [String]?
-            if let list = e["phases"]?.items() { phases = list.compactMap { $0.string() } }
+            if let list = e["phases"]?.items() { phases = list.compactMap { $0.choice(ExperimentPhase.names) } }
             return ServiceLevelObjectives(maxErrorRate: e["max_error_rate"].flatMap(ratio),
                                           p95Milliseconds: e["p95_ms"]?.double(in: 0...3_600_000),
                                           p99Milliseconds: e["p99_ms"]?.double(in: 0...3_600_000),

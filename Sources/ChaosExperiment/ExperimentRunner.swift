@@ -192,7 +192,7 @@ public final class ExperimentRunner {
     private func revertHeldNow() {
         let start = loop.elapsedNanoseconds
         for (record, error) in lifecycle.revertHeld() {
-            revertFailed("revert \(record.kind) \(record.target)", since: start, error)
+            revertFailed("revert \(FaultText.what(kind: record.kind, target: record.target))", since: start, error)
         }
     }
 

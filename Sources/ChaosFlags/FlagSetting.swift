@@ -1,4 +1,5 @@
 import ChaosControl
+import ChaosCore
 import Foundation
 
 /// What a user asked for one flag, from the command line or a profile, before it becomes a
@@ -38,6 +39,11 @@ extension FlagSetting {
     /// Validated with ChaosControl's rules, so the messages match the file's.
     public func flag(now: Date = Date()) throws -> Flag {
         try FlagValidation.validateName(name)
+        if let seconds = forSeconds, !(seconds > 0) {
+            // Written already expired, the flag would be a silent no-op.
+            throw ChaosError("flag \"\(name)\": for: \(seconds == 0 ? "0s" : DurationParser.format(seconds)) turns the flag off as it is written; give a duration above 0",
+                             exitCode: .usage)
+        }
         var flag = Flag(enabled: enabled, percent: percent ?? 100, latencyMilliseconds: latencyMs,
                         jitterMilliseconds: jitterMs, expiresAt: forSeconds.map { now.addingTimeInterval($0) },
                         maxHits: maxHits, params: params, seed: seed)
@@ -47,5 +53,14 @@ extension FlagSetting {
         if let severity { try flag.assign("severity", fromText: severity, flag: name) }
         try FlagValidation.validate(flag, name: name)
         return flag
+    }
+
+    /// Valid settings that probably do not do what was meant, for the CLI to warn about.
+    public var warnings: [String] {
+        var found: [String] = []
+        if let jitter = jitterMs, latencyMs == nil {
+            found.append("flag \"\(name)\": jitter_ms \(jitter) without latency_ms: the delay is 0 ms ± \(jitter) ms clamped at 0, so about half the calls get none; set a latency too")
+        }
+        return found
     }
 }

@@ -12,7 +12,7 @@ enum HTTPListener {
         var result: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &result)
         guard status == 0, let first = result else {
-            throw ChaosHTTPServerError("cannot resolve \(host): \(String(cString: gai_strerror(status)))")
+            throw ChaosHTTPServerError("cannot resolve \(host): \(String(cString: gai_strerror(status)))", unresolvable: true)
         }
         defer { freeaddrinfo(result) }
         let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
@@ -55,9 +55,12 @@ enum HTTPListener {
 public struct ChaosHTTPServerError: Error, CustomStringConvertible {
     public var message: String
     public var errno: Int32
-    public init(_ message: String, errno: Int32 = 0) {
+    /// The host name did not resolve: a bad address, not a busy one.
+    public var unresolvable: Bool
+    public init(_ message: String, errno: Int32 = 0, unresolvable: Bool = false) {
         self.message = message
         self.errno = errno
+        self.unresolvable = unresolvable
     }
     public var description: String { message }
 }

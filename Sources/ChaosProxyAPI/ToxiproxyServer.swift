@@ -48,7 +48,7 @@ public final class ToxiproxyServer: Sendable {
             try http.start(host: host, port: requestedPort)
         } catch {
             registry.stopAll()
-            throw ChaosError("proxy API: \(error)", exitCode: .conflict)
+            throw ChaosError("proxy API: \(error)", exitCode: Self.bindExitCode(error))
         }
     }
 

@@ -12,9 +12,9 @@ struct ChaosCtl: ParsableCommand {
         commandName: "chaosctl",
         abstract: "Inject faults on purpose, revert them always, and prove recovery.",
         discussion: """
-        Fault flags for in-process injection live in a control file (see docs/control-file.md);
-        every fault chaosctl applies is journaled in a state directory so `chaosctl status`
-        shows it and `chaosctl recover` reverts it after a crash.
+        Fault flags for in-process injection live in a control file (see docs/control-file.md); every fault chaosctl applies is journaled in a state directory so `chaosctl status` shows it and `chaosctl recover` reverts it after a crash.
+
+        Exit status: 0 ok, 1 the action failed (or an SLO was missed), 2 bad command line or input file, 3 aborted, 4 unreachable, 5 unauthorized, 6 forbidden, 7 not found, 8 conflict, 9 unsupported, 10 permission (docs/cli.md).
         """,
         version: ChaosCtlVersion.string,
         subcommands: [
@@ -32,6 +32,7 @@ struct ChaosCtl: ParsableCommand {
             StatusCommand.self,
             RecoverCommand.self,
             DemoCommand.self,
+            VersionCommand.self,
         ]
     )
 
@@ -40,7 +41,22 @@ struct ChaosCtl: ParsableCommand {
     /// 128 + n; one that a held fault's trap takes ends it through the revert.
     static func main() {
         SignalTrap.catchFromLaunch(untrapped: LaunchSignals.exitUntrapped)
-        main(nil)
+        StandardOutput.lineBufferedUnlessTerminal()
+        do {
+            var command = try parseAsRoot(nil)
+            try command.run()
+        } catch {
+            exitWithUsageStatus(error)
+        }
+    }
+
+    /// ArgumentParser's own message and usage, but a bad command line exits 2 like every
+    /// other bad input (ArgumentParser would use 64, EX_USAGE); help and version stay 0.
+    static func exitWithUsageStatus(_ error: Error) -> Never {
+        guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+        Failures.printRaw(fullMessage(for: error))
+        fflush(stdout)
+        Glibc.exit(ChaosCore.ExitCode.usage.rawValue)
     }
 }
 

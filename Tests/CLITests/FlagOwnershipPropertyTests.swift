@@ -135,7 +135,7 @@ private struct OwnershipRun {
             case .recoverAll:
                 running.append((try cli.start(["recover", "--all"]), "recover --all"))
             case .disable(let name):
-                running.append((try cli.start(["flag", "disable", name]), "disable \(name)"))
+                running.append((try cli.start(["flag", "disable", "--ignore-missing", name]), "disable \(name)"))
                 outcome.disabled.insert(name)
             case .terminateHolder:
                 let index = Int(random.next() % UInt64(holders.count))

@@ -136,7 +136,7 @@ final class PodCommandTests: XCTestCase {
         """.write(toFile: experiment, atomically: true, encoding: .utf8)
         var run = cli!
         run.extraEnvironment = ["KUBECONFIG": temp.path + "/kubeconfig", "NAMESPACE": "chaos", "SELECTOR": "app=api"]
-        let r = try run.run(["run", experiment, "--report-dir", temp.path + "/report"], timeout: 60)
+        let r = try run.run(["run", "-f", experiment, "--report-dir", temp.path + "/report"], timeout: 60)
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         // The step's lines are the run's progress (stderr); stdout is the CLI's own.
         XCTAssertFalse(r.stdout.contains("deleted pod"), r.stdout)

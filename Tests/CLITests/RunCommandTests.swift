@@ -50,7 +50,7 @@ final class RunCommandTests: XCTestCase {
 
     func testDryRunPrintsThePlanAndTouchesNothing() throws {
         let file = try experiment(faultFor: "30s")
-        let r = try cli.run(["run", file, "--dry-run"])
+        let r = try cli.run(["run", "-f", file, "--dry-run"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("slow everything"), r.stdout)
         XCTAssertTrue(r.stdout.contains("for 30s"), r.stdout)
@@ -60,7 +60,7 @@ final class RunCommandTests: XCTestCase {
 
     func testSigintMidRunRevertsAndWritesTheReport() throws {
         let reports = temp.path + "/reports"
-        let p = try cli.start(["run", try experiment(faultFor: "30s"), "--report-dir", reports])
+        let p = try cli.start(["run", "-f", try experiment(faultFor: "30s"), "--report-dir", reports])
         try waitForFlag()
         kill(p.processIdentifier, SIGINT)
         p.waitUntilExit()
@@ -75,7 +75,7 @@ final class RunCommandTests: XCTestCase {
     func testAbortedRunSaysNotMeasuredInsteadOfAVerdict() throws {
         let reports = temp.path + "/reports"
         let file = try experiment(faultFor: "30s", slo: "slo: {recover_within: 5s}")
-        let p = try cli.start(["run", file, "--report-dir", reports])
+        let p = try cli.start(["run", "-f", file, "--report-dir", reports])
         try waitForFlag()
         kill(p.processIdentifier, SIGINT)
         p.waitUntilExit()
@@ -106,7 +106,7 @@ final class RunCommandTests: XCTestCase {
     }
 
     func testSigkillMidRunThenRecoverLeavesNothingApplied() throws {
-        let p = try cli.start(["run", try experiment(faultFor: "30s"), "--report-dir", temp.path + "/reports"])
+        let p = try cli.start(["run", "-f", try experiment(faultFor: "30s"), "--report-dir", temp.path + "/reports"])
         try waitForFlag()
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()

@@ -32,7 +32,7 @@ final class RunSeedFlagTests: XCTestCase {
             "command: \"cp '\(controlPath)' '\(snapshot)'\"",
         ]).write(toFile: experiment, atomically: true, encoding: .utf8)
         let reports = temp.path + "/reports-\(id)"
-        let r = try cli.run(["run", experiment, "--report-dir", reports] + extra, timeout: 60)
+        let r = try cli.run(["run", "-f", experiment, "--report-dir", reports] + extra, timeout: 60)
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         let flags = try XCTUnwrap(try jsonObject(atPath: snapshot)["flags"] as? [String: [String: Any]])
         XCTAssertEqual(Set(flags.keys), ["slow-db", "drop-s3", "fail-auth"])

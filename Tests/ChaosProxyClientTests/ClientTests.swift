@@ -19,7 +19,7 @@ final class ClientTests: XCTestCase {
         }
 
         let latency = try client.addToxic(proxy: "redis", name: nil, type: "latency",
-                                          attributes: try ToxiproxyCLIText.attributes(["latency=100", "jitter=0"]))
+                                          attributes: try ToxicAttributeInput.parse(["latency=100", "jitter=0"], type: "latency"))
         XCTAssertEqual(ToxiproxyCLIText.toxicAdded(latency, proxy: "redis"),
                        "Added downstream latency toxic 'latency_downstream' on proxy 'redis'\n")
         let bandwidth = try client.addToxic(proxy: "redis", name: "bw", type: "bandwidth", stream: "upstream", toxicity: 0.5,

@@ -40,15 +40,16 @@ public struct Chaosctl {
         public var stderr: String
     }
 
-    /// Start chaosctl without waiting (concurrency and signal tests); stderr is discarded.
-    public func start(_ args: [String], stdout: FileHandle? = nil) throws -> Process {
+    /// Start chaosctl without waiting (concurrency and signal tests); stderr is discarded
+    /// unless `stderr` is given.
+    public func start(_ args: [String], stdout: FileHandle? = nil, stderr: FileHandle? = nil) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = args
         p.environment = environment
         if let workingDirectory { p.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
         p.standardOutput = stdout ?? FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
+        p.standardError = stderr ?? FileHandle.nullDevice
         try p.run()
         return p
     }

@@ -16,10 +16,12 @@ public struct HTTPProbe: Probe {
     public let transport: HTTPProbeTransport
     private let bodyRegex: NSRegularExpression?
 
-    /// Throws when `bodyPattern` is not a valid regular expression.
+    /// Throws when the URL has no http(s) scheme or host, or `bodyPattern` is not a valid
+    /// regular expression.
     public init(name: String? = nil, request: ProbeHTTPRequest, transport: HTTPProbeTransport,
                 expectedStatus: StatusExpectation = .success, bodyPattern: String? = nil,
                 maxLatency: Double? = nil, timeout: Double = 2) throws {
+        try ProbeURL.check(request.url)
         self.name = name ?? "http \(request.method) \(request.url)"
         self.request = request
         self.transport = transport

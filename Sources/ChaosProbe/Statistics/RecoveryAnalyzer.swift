@@ -18,6 +18,10 @@
 /// matching `.faultStart`, or the one-shot instant) and before recovery, minus that start;
 /// nil when no failure was seen.
 public enum RecoveryAnalyzer {
+    /// The accepted N of "N consecutive healthy samples" (`healthy_after`, `--healthy-after`):
+    /// 0 would call a fault recovered before any healthy sample.
+    public static let healthyStreakRange = 1...10_000
+
     public static func measure(_ run: ProbeRun, consecutiveHealthy: Int = 3) -> [RecoveryMeasurement] {
         let n = max(1, consecutiveHealthy)
         let faultMarks = run.events.filter { $0.kind != .phase }

@@ -72,19 +72,6 @@ public enum ToxiproxyCLIText {
             if pair.hasPrefix("ttl=") { ttl = String(pair.dropFirst(4)) } else { plain.append(pair) }
         }
         return ToxicOptions(proxy: proxy, name: name, type: type, stream: upstream ? "upstream" : "downstream",
-                            toxicity: toxicity, attributes: try attributes(plain), ttl: ttl)
-    }
-
-    /// Parses "-a key=value" pairs; values are integers as toxiproxy-cli requires.
-    public static func attributes(_ pairs: [String]) throws -> [String: Int64] {
-        var result: [String: Int64] = [:]
-        for pair in pairs {
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, let value = Int64(parts[1].trimmingCharacters(in: .whitespaces)) else {
-                throw ToxiproxyClientError(status: nil, message: "invalid attribute '\(pair)' (expected key=integer)")
-            }
-            result[parts[0].trimmingCharacters(in: .whitespaces)] = value
-        }
-        return result
+                            toxicity: toxicity, attributes: try ToxicAttributeInput.parse(plain, type: type), ttl: ttl)
     }
 }

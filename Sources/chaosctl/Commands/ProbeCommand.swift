@@ -15,11 +15,11 @@ struct ProbeCommand: ParsableCommand {
           chaosctl probe http://127.0.0.1:8080/health --interval 200ms --duration 60s
           chaosctl probe --tcp 127.0.0.1:6379
           chaosctl probe --command 'redis-cli ping' --expect-output PONG
-        Exit status 0 if every sample was healthy, 1 otherwise (also when no sample was
-        taken). The reports state the same verdict: one check, "max_error_rate[watch]" at 0.
+
+        Exit status 0 if every sample was healthy, 1 otherwise (also when no sample was taken), 2 for a bad option. The reports state the same verdict: one check, "max_error_rate[watch]" at 0.
         """)
 
-    @Argument(help: "URL for an HTTP probe.") var url: String?
+    @Argument(help: "URL for an HTTP probe (http:// or https://).") var url: String?
     @Option(help: ArgumentHelp("TCP probe: connect to host:port.", valueName: "host:port")) var tcp: String?
     @Option(help: "Command probe: run through /bin/sh -c.") var command: String?
     @Option(help: "HTTP: expected status or ranges (200, 200-299, 2xx).") var status = "200-299"
@@ -27,12 +27,15 @@ struct ProbeCommand: ParsableCommand {
     @Option(help: "Time between samples.") var interval = "200ms"
     @Option(help: "Stop after this long (default: until Ctrl-C).") var duration: String?
     @Option(help: "Per-sample timeout.") var timeout = "2s"
-    @Option(help: "Consecutive healthy samples that count as recovered.") var healthyAfter = 3
+    @Option(parsing: .unconditional, help: "Consecutive healthy samples that count as recovered (1 or more).") var healthyAfter = 3
     @Option(help: ArgumentHelp("Also write the reports here.", valueName: "dir")) var reportDir: String?
 
     func validate() throws {
         if [url != nil, tcp != nil, command != nil].filter({ $0 }).count != 1 {
             throw ValidationError("give exactly one of: a URL, --tcp HOST:PORT, --command CMD")
+        }
+        guard RecoveryAnalyzer.healthyStreakRange.contains(healthyAfter) else {
+            throw ValidationError("--healthy-after \(healthyAfter): must be \(RecoveryAnalyzer.healthyStreakRange.lowerBound) to \(RecoveryAnalyzer.healthyStreakRange.upperBound) samples")
         }
     }
 

@@ -17,11 +17,15 @@ struct ProxyListCommand: ParsableCommand {
     @OptionGroup var connection: ProxyClientOptions
 
     func run() throws {
+        let proxies: [RemoteProxy]
         do {
-            printProxyText(ToxiproxyCLIText.list(try connection.client().proxies()))
+            proxies = try connection.client().proxies()
         } catch {
             throw failProxyCommand(ToxiproxyCLIText.listFailed(error), error)
         }
+        // stdout stays toxiproxy-cli's (nothing for no proxies); a person still reads why.
+        if proxies.isEmpty { Failures.printError("no proxies at \(connection.host) (create one with `chaosctl proxy create`)") }
+        printProxyText(ToxiproxyCLIText.list(proxies))
     }
 }
 

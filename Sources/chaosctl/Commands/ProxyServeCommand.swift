@@ -8,7 +8,9 @@ import Foundation
 /// `chaosctl proxy serve`: the Toxiproxy-compatible API (default 127.0.0.1:8474) over
 /// chaosctl's epoll data plane, until SIGINT/SIGTERM.
 struct ProxyServeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the Toxiproxy-compatible proxy server.")
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the Toxiproxy-compatible proxy server.",
+        discussion: "Prints one line when the API is listening, then serves until SIGINT or SIGTERM. Exit status 2 for an address that does not resolve or is not this host's, 8 when the port is taken.")
 
     @Option(help: "Address the API binds.") var host: String = ToxiproxyServer.defaultHost
     @Option(help: "Port the API binds.") var port: UInt16 = ToxiproxyServer.defaultPort
@@ -40,18 +42,18 @@ struct ProxyServeCommand: ParsableCommand {
     var timerUnderstudy: Bool = true
 
     func run() throws {
-        let proxies = try config.map { try ProxyConfigLoader.load(path: $0) } ?? []
-        let dataPlane = EpollProxyEngine(loops: loops ?? ProcessInfo.processInfo.activeProcessorCount, seed: seed,
-                                         timerSpin: timerSpin, timerUnderstudy: timerUnderstudy)
+        let token = self.token ?? ProcessInfo.processInfo.environment["CHAOSCTL_PROXY_TOKEN"]
+        let (server, dataPlane, proxies) = try Failures.reporting {
+            let proxies = try config.map { try ProxyConfigLoader.load(path: $0) } ?? []
+            let dataPlane = EpollProxyEngine(loops: loops ?? ProcessInfo.processInfo.activeProcessorCount, seed: seed,
+                                             timerSpin: timerSpin, timerUnderstudy: timerUnderstudy)
+            let server = ToxiproxyServer(dataPlane: dataPlane, host: host, port: port, token: token, config: proxies)
+            do { try server.start() } catch { dataPlane.shutdown(); throw error }
+            return (server, dataPlane, proxies)
+        }
         defer { dataPlane.shutdown() }
-        let server = ToxiproxyServer(dataPlane: dataPlane, host: host, port: port,
-                                     token: token ?? ProcessInfo.processInfo.environment["CHAOSCTL_PROXY_TOKEN"],
-                                     config: proxies)
-        do {
-            try server.start()
-        } catch {
-            FileHandle.standardError.write(Data("chaosctl proxy serve: \(error)\n".utf8))
-            throw ArgumentParser.ExitCode((error as? ChaosFailure)?.exitCode.rawValue ?? 1)
+        if ToxiproxyServer.exposedWithoutToken(host: host, token: token) {
+            Failures.printWarning("the API on \(host) takes calls from any host that reaches it, with no token: anyone can add toxics. Give --token (or CHAOSCTL_PROXY_TOKEN), or bind 127.0.0.1.")
         }
         print("chaosctl proxy API on http://\(host):\(server.port) (Toxiproxy \(APIRouter.compatibleVersion) compatible), \(proxies.count) proxies from config")
         let stop = DispatchSemaphore(value: 0)

@@ -8,15 +8,16 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "List the faults chaosctl holds (flags, proxies, qdiscs, containers) and recent events.",
         discussion: """
-        A flag fault is listed one line per flag, compared with the control file as it is now:
-        "in force", "expired (still in the file)", "superseded by record ID" (a later write \
-        replaced it; its revert will leave that write alone), "removed since", or "not applied" \
-        (its apply failed or is still running).
+        A flag fault is listed one line per flag, compared with the control file as it is now: "in force", "expired (still in the file)", "superseded by record ID" (a later write replaced it; its revert will leave that write alone), "removed since", or "not applied" (its apply failed or is still running).
         """)
 
     @OptionGroup var state: StateOptions
     @Flag(name: .long, help: "Print JSON for scripts.") var json = false
-    @Option(name: .long, help: "How many recent one-shot events to show.") var events = 10
+    @Option(name: .long, parsing: .unconditional, help: "How many recent one-shot events to show (0 for none).") var events = 10
+
+    func validate() throws {
+        if events < 0 { throw ValidationError("--events \(events): give 0 or more") }
+    }
 
     func run() throws {
         try Failures.reporting {
@@ -30,7 +31,7 @@ struct StatusCommand: ParsableCommand {
                 let payload = StatusReport(stateDir: journal.directory, faults: faults, events: recent, problems: problems)
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                encoder.dateEncodingStrategy = .iso8601
+                encoder.dateEncodingStrategy = Timestamp.encoding
                 print(String(decoding: try encoder.encode(payload), as: UTF8.self))
                 return
             }
@@ -40,14 +41,15 @@ struct StatusCommand: ParsableCommand {
                 var table = TextTable(headers: ["ID", "KIND", "TARGET", "FAULT", "STATE", "HELD BY", "EXPIRES"])
                 for r in records {
                     guard let rows = flagRows.rows(for: r, now: now) else {
-                        table.add([r.id, r.kind, r.target, r.summary, Self.lifecycleState(r), Self.holder(r), Self.expiry(r, now: now)])
+                        table.add([r.id, r.kind, FaultText.target(kind: r.kind, target: r.target), r.summary,
+                                   Self.lifecycleState(r), Self.holder(r), Self.expiry(r, now: now)])
                         continue
                     }
                     let path = r.revertData["path"] ?? "?"
                     for row in rows {
                         let state = r.state == .applying && row.state != .some(.inForce) && row.state != .some(.expired)
                             ? Self.lifecycleState(r) : (row.state?.text ?? "unknown: \(row.problem ?? "?")")
-                        table.add([r.id, r.kind, "flag \(row.name) in \(path)", row.summary, state, Self.holder(r), Self.expiry(r, now: now)])
+                        table.add([r.id, r.kind, "\(row.name) in \(path)", row.summary, state, Self.holder(r), Self.expiry(r, now: now)])
                     }
                 }
                 print(table.render())
@@ -55,8 +57,7 @@ struct StatusCommand: ParsableCommand {
             for p in problems { Failures.printError(p) }
             if !recent.isEmpty {
                 print("\nRecent events:")
-                let formatter = ISO8601DateFormatter()
-                for e in recent { print("  \(formatter.string(from: e.at))  \(e.kind)  \(e.target)  \(e.summary)") }
+                for e in recent { print("  \(Timestamp.text(e.at))  \(FaultText.what(kind: e.kind, target: e.target))  \(e.summary)") }
             }
         }
     }

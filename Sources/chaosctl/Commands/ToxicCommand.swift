@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChaosCore
 import ChaosProxyClient
+import ChaosProxyModel
 import Foundation
 
 /// `chaosctl toxic add|update|remove`: toxiproxy-cli's toxic commands.
@@ -15,10 +16,11 @@ struct ToxicAddCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add", abstract: "Add a toxic.",
         discussion: """
-            The toxic is journaled first, so `chaosctl status` lists it and `chaosctl recover` \
-            removes it. With --for, chaosctl stays in the foreground and removes the toxic on \
-            expiry, SIGINT or SIGTERM (after a SIGKILL, `chaosctl recover` does). --ttl (or \
-            -a ttl=30s) instead asks the server to remove it, with no process holding it.
+            The toxic is journaled first, so `chaosctl status` lists it and `chaosctl recover` removes it. With --for, chaosctl stays in the foreground and removes the toxic on expiry, SIGINT or SIGTERM (after a SIGKILL, `chaosctl recover` does). --ttl (or -a ttl=30s) instead asks the server to remove it, with no process holding it.
+
+            Options are toxiproxy-cli's (-n/--toxicName, -t/--type, --tox/--toxicity, -a/--attribute, -u/--upstream, -d/--downstream); an attribute the type does not have is refused. Examples:
+              chaosctl toxic add -t latency -a latency=150ms -a jitter=20ms db
+              chaosctl toxic add -t timeout -a timeout=2s --for 30s db
             """)
     @OptionGroup var connection: ProxyClientOptions
     @OptionGroup var state: StateOptions
@@ -27,8 +29,8 @@ struct ToxicAddCommand: ParsableCommand {
     var type: String
     @Flag(name: [.short, .long], help: "Act on client → server data.") var upstream = false
     @Flag(name: [.short, .long], help: "Act on server → client data (the default).") var downstream = false
-    @Option(name: .customLong("tox"), help: "Toxicity: probability (0…1) a connection is affected.") var toxicity: Double = 1
-    @Option(name: [.short, .customLong("attribute")], help: "Attribute as key=integer; repeatable. ttl=DURATION sets --ttl.")
+    @Option(name: [.customLong("toxicity"), .customLong("tox")], help: "Toxicity: probability (0…1) a connection is affected.") var toxicity: Double = 1
+    @Option(name: [.short, .customLong("attribute")], help: "Attribute as key=value; repeatable. Time attributes take a unit (latency=150ms) or their own unit (ms; µs for slicer's delay). ttl=DURATION sets --ttl.")
     var attributes: [String] = []
     @Option(name: .customLong("for"), help: "Hold the toxic in the foreground for this long (e.g. 30s, 5m), then remove it.")
     var holdFor: String?
@@ -41,6 +43,9 @@ struct ToxicAddCommand: ParsableCommand {
         let holdSeconds: Double?
         do {
             holdSeconds = try holdFor.map { try DurationParser.seconds($0, field: "--for") }
+            if let holdSeconds, !(holdSeconds > 0) {
+                throw ChaosError("--for \(holdFor ?? ""): a hold of 0 removes the toxic as it is added; give a duration above 0", exitCode: .usage)
+            }
             fault = ToxicFault(endpoint: connection.endpoint, options: try ToxiproxyCLIText.toxicOptions(
                 proxy: proxy, name: name, type: type, upstream: upstream, toxicity: toxicity,
                 attributePairs: attributes, ttl: ttl))
@@ -77,18 +82,27 @@ struct ToxicUpdateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "update", abstract: "Update a toxic's attributes and toxicity.")
     @OptionGroup var connection: ProxyClientOptions
     @Option(name: [.short, .customLong("toxicName")], help: "Toxic name.") var name: String
-    @Option(name: .customLong("tox"), help: "Toxicity (sent every time, as toxiproxy-cli does).") var toxicity: Double = 1
-    @Option(name: [.short, .customLong("attribute")], help: "Attribute as key=integer; repeatable.") var attributes: [String] = []
+    @Option(name: [.customLong("toxicity"), .customLong("tox")], help: "Toxicity (sent every time, as toxiproxy-cli does).") var toxicity: Double = 1
+    @Option(name: [.short, .customLong("attribute")], help: "Attribute as key=value, as on add; repeatable.") var attributes: [String] = []
     @Argument(help: "Proxy name.") var proxy: String
 
     func run() throws {
         do {
-            _ = try connection.client().updateToxic(proxy: proxy, name: name, toxicity: toxicity,
-                                                    attributes: try ToxiproxyCLIText.attributes(attributes))
+            let client = try connection.client()
+            _ = try client.updateToxic(proxy: proxy, name: name, toxicity: toxicity,
+                                       attributes: try checkedAttributes(client))
             printProxyText(ToxiproxyCLIText.toxicUpdated(name, proxy: proxy))
         } catch {
             throw failProxyCommand(ToxiproxyCLIText.updateToxicFailed(error, proxy: proxy), error)
         }
+    }
+
+    /// The attributes checked against the toxic's type, which only the server knows.
+    private func checkedAttributes(_ client: ToxiproxyClient) throws -> [String: Int64] {
+        guard !attributes.isEmpty else { return [:] }
+        let type = try client.proxy(proxy).toxics.first { $0.name == name }?.type
+        guard let type, ToxicType(rawValue: type) != nil else { return try ToxicAttributeInput.parseUntyped(attributes) }
+        return try ToxicAttributeInput.parse(attributes, type: type)
     }
 }
 

@@ -1,13 +1,14 @@
 import ArgumentParser
 import ChaosControl
 
-/// `--file`, else $CHAOS_CONTROL_PATH, else the documented default.
+/// `--control-file`, else $CHAOS_CONTROL_PATH, else the documented default. (`-f/--file` is
+/// the experiment file on `run` and `validate`, as in `kubectl apply -f`.)
 struct ControlFileOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: ArgumentHelp(
+    @Option(name: .customLong("control-file"), help: ArgumentHelp(
         "The control file.",
         discussion: "Default: $CHAOS_CONTROL_PATH, else \(ControlFilePath.defaultPath).",
         valueName: "path"))
-    var file: String?
+    var controlFile: String?
 
-    var path: String { ControlFilePath.resolve(file) }
+    var path: String { ControlFilePath.resolve(controlFile) }
 }
