@@ -3,7 +3,8 @@
 # decision for a firing and a non-firing flag against that language's own cheapest
 # equivalent (a map lookup plus one call to its standard RNG) measured in the same run,
 # allocations per decision (Go: testing.Benchmark with ReportAllocs; Java: per-thread
-# allocated bytes), and write -> reader-sees-it p50/p99 from scripts/live-clients.py.
+# allocated bytes), and write -> reader-sees-it p50/p99 from scripts/live-clients.py (from
+# just before the writer's rename; chaosctl's own flips, from the temp file's mtime, too).
 # Prints one table. Goals: ratio <= 2x, 0 allocations in Go and Java, p99 <= 20 ms.
 #   scripts/bench-clients.sh [SECONDS_PER_LANGUAGE]   (default 3)
 set -euo pipefail
@@ -29,20 +30,32 @@ python3 - "$out" <<'PY'
 import json, os, sys
 out = sys.argv[1]
 live = json.load(open(os.path.join(out, "live.json")))["languages"]
-print("%-11s %10s %10s %10s %8s %8s %12s %10s %10s" % ("language", "fire ns", "no-fire ns", "ref ns", "fire/ref",
-      "nofire/ref", "allocs/call", "p50 ms", "p99 ms"))
+print("%-11s %9s %10s %8s %8s %10s %12s %7s %7s %13s" % ("language", "fire ns", "no-fire ns", "ref ns", "fire/ref",
+      "nofire/ref", "allocs/call", "p50 ms", "p99 ms", "chaosctl p99"))
+results = {}
 for name in ("swift", "python", "go", "typescript", "java"):
-    r = json.load(open(os.path.join(out, name + ".json")))
+    r = results[name] = json.load(open(os.path.join(out, name + ".json")))
     allocs = ("%g/%g" % (r["fire_allocs"], r["nofire_allocs"]) if "fire_allocs" in r else
               "%gB/%gB" % (r["fire_bytes"], r["nofire_bytes"]) if "fire_bytes" in r else "-")
     l = live.get(name, {})
-    print("%-11s %10.1f %10.1f %10.1f %8.2f %8.2f %12s %10s %10s" % (name, r["fire_ns"], r["nofire_ns"], r["reference_ns"],
-          r["fire_ns"] / r["reference_ns"], r["nofire_ns"] / r["reference_ns"], allocs, l.get("p50_ms"), l.get("p99_ms")))
-java = json.load(open(os.path.join(out, "java.json")))
-print("java: fire ns/allocs above are fireDelayNanos(); decide() when firing with jitter: %.1f ns, %g bytes per call"
-      % (java["decide_fire_ns"], java["decide_fire_bytes"]))
+    print("%-11s %9.1f %10.1f %8.1f %8.2f %10.2f %12s %7s %7s %13s" % (name, r["fire_ns"], r["nofire_ns"], r["reference_ns"],
+          r["fire_ns"] / r["reference_ns"], r["nofire_ns"] / r["reference_ns"], allocs, l.get("p50_ms"), l.get("p99_ms"),
+          l.get("chaosctl_p99_ms")))
+python, java = results["python"], results["java"]
+print("fire: a flag at 100 % with latency 5 ms ± 2 ms, the whole decision (delay included); no-fire: a flag at 0 %")
+print("java: fire is fireDelayNanos(); decide() firing with jitter: %.1f ns (%.2fx), %g bytes per call"
+      % (java["decide_fire_ns"], java["decide_fire_ns"] / java["reference_ns"], java["decide_fire_bytes"]))
+print("python: fires() on the firing flag %.1f ns (%.2fx); decide() firing without jitter %.1f ns (%.2fx)"
+      % (python["fires_ns"], python["fires_ns"] / python["reference_ns"], python["fixed_fire_ns"],
+         python["fixed_fire_ns"] / python["reference_ns"]))
 print("reference: map/dict lookup + one standard-RNG call (Swift: Double.random, SystemRandomNumberGenerator;"
       " Python: random.random; Go: math/rand.Float64; TS: Math.random; Java: ThreadLocalRandom)")
-print("latency: chaosctl flag enable/disable -> reader process sees fires() flip, from the new file's mtime (%d flips)"
-      % max((v.get("flips", 0) for v in live.values()), default=0))
+for name, r in results.items():
+    if "clock" in r:
+        print("%s timing: %s, each body in turn, %d rounds" % (name, r["clock"], r.get("rounds", 0))
+              if "rounds" in r else "%s timing: %s, each body in turn" % (name, r["clock"]))
+flips = max((v.get("flips", 0) for v in live.values()), default=0) // 2
+print("latency: reader process sees fires() flip; p50/p99 over %d flips written like chaosctl (write, fsync, rename,"
+      " fsync dir), from just before rename(2); chaosctl p99 over %d `chaosctl flag enable/disable` flips, from the temp"
+      " file's mtime (adds chaosctl's fsync and rename)" % (flips, flips))
 PY

@@ -27,7 +27,8 @@ class Flag:
     """One flag as the reader uses it: plain values, read-only after construction."""
 
     __slots__ = ("name", "enabled", "threshold", "latency_ns", "jitter_ns", "mode", "severity",
-                 "expires_ms", "max_hits", "seed", "params", "definition", "definition_token", "decision")
+                 "expires_ms", "max_hits", "seed", "params", "definition", "definition_token", "decision",
+                 "q", "low_ns", "span", "plain")
 
     def __init__(self, name, fields, definition):
         object.__setattr__(self, "name", name)
@@ -188,5 +189,8 @@ def parse_flag(name, value):
         "max_hits": max_hits, "seed": seed, "params": MappingProxyType(dict(params)),
     }
     fields["decision"] = Decision(True, latency * 1_000_000, mode, severity)   # the firing decision without jitter
+    # The unseeded fast path: random.random() < q, delay = low_ns + floor(random() * span).
+    fields.update(q=float(percent) / 100.0, low_ns=(latency - jitter) * 1_000_000, span=2 * jitter * 1_000_000 + 1,
+                  plain=value["enabled"] and expires_ms is None and max_hits is None and seed is None)
     # The definition, compared to tell a definition change (section 3.1): the flag's whole JSON.
     return Flag(name, fields, json.dumps(value, sort_keys=True, separators=(",", ":")))

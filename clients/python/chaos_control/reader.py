@@ -1,5 +1,6 @@
 """ControlReader: loads the control file once, follows it, and decides per call."""
 import logging
+import math
 import os
 import random
 import select
@@ -13,6 +14,8 @@ from .inotify import DirectoryWatch
 
 LOG = logging.getLogger("chaos_control")
 _new_tuple = tuple.__new__   # Decision's fields without a Python-level __new__ call on the hot path
+_random = random.Random().random   # unseeded flags: any uniform source is conformant (3.3)
+_floor = math.floor                # span = 2 jitter + 1 < 2^53: every offset reachable, odds equal to 2^-53
 
 
 class InjectedFault(Exception):
@@ -48,11 +51,11 @@ class ControlReader:
         self._clock_ns = clock_ns
         self._reader_seeded = seed is not None
         self._reader_state = seed or 0
-        self._system = random.Random()              # unseeded flags: any uniform source (3.3)
         self._lock = threading.Lock()               # counters and seeded sequences
         self._load_lock = threading.Lock()
         self._counters = {}
         self._snapshot = document.EMPTY
+        self._flags = {}                            # the snapshot's flags as a plain dict (faster than its proxy)
         self._error = None
         self._last_bytes = None
         self._last_identity = None
@@ -89,13 +92,31 @@ class ControlReader:
 
     # ---- decisions -----------------------------------------------------------------------------
     def fires(self, name):
-        """Whether this call of flag `name` should inject its fault."""
-        return self.decide(name)[0]
+        """Whether this call of flag `name` should inject its fault (the same draw as decide())."""
+        flag = self._flags.get(name)
+        if flag is None:
+            return False
+        if flag.plain:
+            return _random() < flag.q
+        return self._decide_in_full(flag)[0]
 
     def decide(self, name):
         """The whole decision for one call: fires, delay_ns, mode, severity."""
-        flag = self._snapshot.flags.get(name)
-        if flag is None or not flag.enabled:
+        flag = self._flags.get(name)
+        if flag is None:
+            return NONE
+        if flag.plain:   # enabled, unseeded, no expiry, no max_hits: the common case, kept short
+            if _random() < flag.q:
+                if flag.jitter_ns == 0:
+                    return flag.decision             # built once per definition
+                delay = flag.low_ns + _floor(_random() * flag.span)
+                return _new_tuple(Decision, (True, delay if delay > 0 else 0, flag.mode, flag.severity))
+            return NONE
+        return self._decide_in_full(flag)
+
+    def _decide_in_full(self, flag):
+        """Sections 3.1 and 3.3 for flags that are disabled, expiring, counted or seeded."""
+        if not flag.enabled:
             return NONE
         if flag.expires_ms is not None and self._clock_ns() // 1_000_000 >= flag.expires_ms:
             return NONE
@@ -107,8 +128,10 @@ class ControlReader:
                 counters = self._counters_for(flag)
                 counters.sequence, draw = splitmix.advance(counters.sequence)
         else:
-            draw = self._system.getrandbits(64)
-        if flag.threshold is not None and draw >= flag.threshold:
+            draw = None
+            if not _random() < flag.q:
+                return NONE
+        if draw is not None and flag.threshold is not None and draw >= flag.threshold:
             return NONE
         if flag.max_hits is not None:
             with self._lock:
@@ -117,9 +140,10 @@ class ControlReader:
                     return NONE
                 counters.hits += 1
         if flag.jitter_ns == 0:
-            return flag.decision                 # built once per definition: no allocation per call
-        return _new_tuple(Decision, (True, splitmix.delay_ns(draw, flag.latency_ns, flag.jitter_ns), flag.mode,
-                                     flag.severity))
+            return flag.decision
+        delay = (splitmix.delay_ns(draw, flag.latency_ns, flag.jitter_ns) if draw is not None
+                 else max(0, flag.low_ns + _floor(_random() * flag.span)))
+        return _new_tuple(Decision, (True, delay, flag.mode, flag.severity))
 
     def _counters_for(self, flag):
         """The counters of this definition of the flag, reset on a definition change. Caller locks."""
@@ -189,7 +213,9 @@ class ControlReader:
             previous = old.flags.get(name)
             token = previous.definition_token if previous is not None and previous.definition == flag.definition else object()
             object.__setattr__(flag, "definition_token", token)
-        self._snapshot = snapshot
+            if self._reader_seeded:
+                object.__setattr__(flag, "plain", False)   # every flag draws from the reader's sequence
+        self._snapshot, self._flags = snapshot, dict(snapshot.flags)
         if self.on_change and (old.generation != snapshot.generation or old.flags.keys() != snapshot.flags.keys()
                                or any(old.flags[n].definition != f.definition for n, f in snapshot.flags.items()
                                       if n in old.flags)):

@@ -78,3 +78,23 @@ class DecisionTests(ControlFileTestCase):
         reader = self.keep(ControlReader(self.path, follow=False))
         count = sum(reader.fires("p") for _ in range(20000))
         self.assertTrue(5400 < count < 6600, count)   # 30 % of 20000, more than 9 sigma wide
+
+    def test_unseeded_jitter_covers_its_range_and_clamps_at_zero(self):
+        self.write({"j": {"enabled": True, "latency_ms": 5, "jitter_ms": 2},
+                    "c": {"enabled": True, "latency_ms": 1, "jitter_ms": 3, "mode": "fail", "severity": "hard"}})
+        reader = self.keep(ControlReader(self.path, follow=False))
+        delays = [reader.decide("j").delay_ns for _ in range(4000)]
+        self.assertTrue(all(3_000_000 <= d <= 7_000_000 for d in delays))
+        self.assertTrue(min(delays) < 3_100_000 and max(delays) > 6_900_000, (min(delays), max(delays)))
+        self.assertTrue(all(isinstance(d, int) for d in delays))
+        clamped = [reader.decide("c") for _ in range(2000)]
+        self.assertTrue(all(d.fires and d.delay_ns >= 0 and d.mode == "fail" and d.severity == "hard" for d in clamped))
+        self.assertGreater(sum(d.delay_ns == 0 for d in clamped), 500)   # [-2, 4] ms: a third clamps to 0 (~667)
+
+    def test_reader_seed_takes_the_full_path_for_every_flag(self):
+        self.write({"p": {"enabled": True, "percent": 50}})
+        first = [ControlReader(self.path, follow=False, seed=7) for _ in range(2)]
+        for reader in first:
+            self.keep(reader)
+        runs = [[reader.fires("p") for _ in range(200)] for reader in first]
+        self.assertEqual(runs[0], runs[1])   # the reader's sequence, not random.random()

@@ -175,25 +175,30 @@ function bench(seconds: number): void {
   const reader = new ControlReader(file);
   const percents = new Map<string, number>([["hot", 100], ["cold", 0]]);
   let sink = 0;
-  const measure = (body: () => void): number => {
-    for (let i = 0; i < 100_000; i++) body();
-    let calls = 0;
-    const start = process.hrtime.bigint();
-    const end = start + BigInt(Math.round((seconds / 3) * 1e9));
-    let now = start;
-    while (now < end) {
-      for (let i = 0; i < 100_000; i++) body();
-      calls += 100_000;
-      now = process.hrtime.bigint();
-    }
-    return Math.round((Number(now - start) / calls) * 100) / 100;
+  const bodies: Record<string, () => void> = {
+    fire_ns: () => { sink += reader.decide("hot").delayNs; },
+    nofire_ns: () => { sink += reader.decide("cold").fires ? 1 : 0; },
+    reference_ns: () => { if (Math.random() * 100 < (percents.get("hot") ?? 0)) sink += 1; },
   };
-  const fire = measure(() => { sink += reader.decide("hot").delayNs; });
-  const noFire = measure(() => { sink += reader.decide("cold").fires ? 1 : 0; });
-  const reference = measure(() => { if (Math.random() * 100 < (percents.get("hot") ?? 0)) sink += 1; });
+  // Rounds of each body in turn; the fastest round of each is reported, so a loaded
+  // machine's preemption does not land on one side only.
+  const best: Record<string, number> = {};
+  const calls = 100_000;
+  for (const body of Object.values(bodies)) for (let i = 0; i < 10 * calls; i++) body();   // JIT warm-up
+  let rounds = 0;
+  const end = Date.now() + seconds * 1000;
+  while (rounds < 5 || Date.now() < end) {
+    rounds++;
+    for (const [key, body] of Object.entries(bodies)) {
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < calls; i++) body();
+      const ns = Number(process.hrtime.bigint() - start) / calls;
+      best[key] = Math.min(best[key] ?? Infinity, Math.round(ns * 100) / 100);
+    }
+  }
   reader.close();
   fs.rmSync(root, { recursive: true, force: true });
-  process.stdout.write(JSON.stringify({ language: "typescript", fire_ns: fire, nofire_ns: noFire, reference_ns: reference, sink: sink % 2 }) + "\n");
+  process.stdout.write(JSON.stringify({ language: "typescript", ...best, rounds, clock: `wall, fastest round of ${calls} calls`, sink: sink % 2 }) + "\n");
 }
 
 if (require.main === module) {

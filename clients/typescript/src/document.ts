@@ -2,7 +2,7 @@
 // Any invalid part rejects the whole file.
 import { ControlFileError } from "./errors";
 import { parseMillis } from "./rfc3339";
-import { threshold } from "./splitmix";
+import { Sequence, Threshold } from "./splitmix";
 
 export const SUPPORTED_VERSION = 1;
 export const MAX_FILE_BYTES = 1 << 20;
@@ -16,16 +16,30 @@ export type Mode = "fail" | "fallback";
 export type Severity = "soft" | "hard";
 export type Param = string | number | boolean;
 
+export interface Decision {
+  readonly fires: boolean;
+  /** latency_ms ± jitter_ms in nanoseconds; 0 when not firing. */
+  readonly delayNs: number;
+  readonly mode: Mode | null;
+  readonly severity: Severity | null;
+}
+
 /** Per definition of a flag: max_hits count and the flag-seed sequence (reset by a new definition). */
 export class Counters {
   hits = 0;
-  constructor(public sequence: bigint) {}
+  readonly sequence: Sequence;
+  constructor(seed: number) {
+    this.sequence = new Sequence(seed);
+  }
 }
 
 export interface Flag {
   readonly name: string;
   readonly enabled: boolean;
-  readonly threshold: bigint | null;
+  /** The percent test; `threshold.percent / 100` is the unseeded comparison `q`. */
+  readonly threshold: Threshold;
+  /** percent / 100, compared with Math.random() for unseeded flags. */
+  readonly q: number;
   readonly latencyNs: number;
   readonly jitterNs: number;
   readonly mode: Mode | null;
@@ -35,6 +49,8 @@ export interface Flag {
   readonly seed: number | null;
   readonly params: Readonly<Record<string, Param>>;
   readonly definition: string;
+  /** The firing decision when jitter_ms is 0, built once per definition. */
+  readonly fixed: Decision;
   counters: Counters;
 }
 
@@ -159,8 +175,10 @@ export function parseFlag(name: string, value: unknown): Flag {
     }
   }
   return {
-    name, enabled: fields.enabled, threshold: threshold(percent), latencyNs: latency * 1e6, jitterNs: jitter * 1e6,
+    name, enabled: fields.enabled, threshold: new Threshold(percent), q: percent / 100, latencyNs: latency * 1e6, jitterNs: jitter * 1e6,
     mode: (fields.mode as Mode) ?? null, severity: (fields.severity as Severity) ?? null, expiresMs, maxHits, seed,
-    params: Object.freeze(params), definition: canonical(fields), counters: new Counters(BigInt(seed ?? 0)),
+    fixed: Object.freeze({ fires: true, delayNs: latency * 1e6, mode: (fields.mode as Mode) ?? null,
+      severity: (fields.severity as Severity) ?? null }),
+    params: Object.freeze(params), definition: canonical(fields), counters: new Counters(seed ?? 0),
   };
 }

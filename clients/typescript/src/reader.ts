@@ -1,19 +1,12 @@
 // ControlReader: loads the control file once, follows it, and decides per call.
-import { randomFillSync } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { Counters, EMPTY, Flag, Mode, Param, Severity, Snapshot, parseDocument } from "./document";
+import { Counters, Decision, EMPTY, Flag, Mode, Param, Severity, Snapshot, parseDocument } from "./document";
 import { ControlFileError } from "./errors";
 import { identity, readControlFile } from "./files";
-import { advance, delayNs } from "./splitmix";
+import { Sequence, randomDelayNs, seededDelayNs } from "./splitmix";
 
-export interface Decision {
-  readonly fires: boolean;
-  /** latency_ms ± jitter_ms in nanoseconds; 0 when not firing. */
-  readonly delayNs: number;
-  readonly mode: Mode | null;
-  readonly severity: Severity | null;
-}
+export { Decision };
 
 export const NONE: Decision = Object.freeze({ fires: false, delayNs: 0, mode: null, severity: null });
 
@@ -43,16 +36,14 @@ export class ControlReader {
   private lastBytes: Uint8Array | null = null;
   private lastIdentity = "";
   private readonly readerSeeded: boolean;
-  private readerState: bigint;
-  private readonly system = new BigUint64Array(256);
-  private systemIndex = 256;
+  private readonly readerSequence: Sequence;
   private watcher: fs.FSWatcher | null = null;
   private timer: { unref(): void } | null = null;
   private ticks = 0;
 
   constructor(readonly path: string, private readonly options: ReaderOptions = {}) {
     this.readerSeeded = options.seed !== undefined;
-    this.readerState = BigInt(options.seed ?? 0);
+    this.readerSequence = new Sequence(options.seed ?? 0);
     const follow = options.follow !== false;
     if (follow && options.watch !== false) this.ensureWatching(); // before the first read
     this.reload();
@@ -79,29 +70,24 @@ export class ControlReader {
     const flag = this.snapshotInForce.flags.get(name);
     if (flag === undefined || !flag.enabled) return NONE;
     if (flag.expiresMs !== null && Math.floor((this.options.clockMs ?? Date.now)()) >= flag.expiresMs) return NONE;
-    let draw: bigint;
-    if (this.readerSeeded) {
-      [this.readerState, draw] = advance(this.readerState);
-    } else if (flag.seed !== null) {
-      [flag.counters.sequence, draw] = advance(flag.counters.sequence);
-    } else {
-      draw = this.systemDraw();
+    if (this.readerSeeded || flag.seed !== null) {
+      const draw = this.readerSeeded ? this.readerSequence.next() : flag.counters.sequence.next();
+      if (!flag.threshold.passes(draw) || !this.countHit(flag)) return NONE;
+      return flag.jitterNs === 0 ? flag.fixed
+        : { fires: true, delayNs: seededDelayNs(draw, flag.latencyNs, flag.jitterNs), mode: flag.mode, severity: flag.severity };
     }
-    if (flag.threshold !== null && draw >= flag.threshold) return NONE;
-    if (flag.maxHits !== null) {
-      if (flag.counters.hits >= flag.maxHits) return NONE;
-      flag.counters.hits += 1;
-    }
-    return { fires: true, delayNs: delayNs(draw, flag.latencyNs, flag.jitterNs), mode: flag.mode, severity: flag.severity };
+    // Unseeded: any uniform source is conformant (3.3), so V8's Math.random, compared with q.
+    if (!(Math.random() < flag.q) || !this.countHit(flag)) return NONE;
+    return flag.jitterNs === 0 ? flag.fixed
+      : { fires: true, delayNs: randomDelayNs(flag.latencyNs, flag.jitterNs), mode: flag.mode, severity: flag.severity };
   }
 
-  /** Unseeded flags: any uniform 64-bit source (3.3); the system's, in batches. */
-  private systemDraw(): bigint {
-    if (this.systemIndex === this.system.length) {
-      randomFillSync(this.system);
-      this.systemIndex = 0;
-    }
-    return this.system[this.systemIndex++];
+  /** Section 3.1 step 4: counts a firing unless max_hits is used up. */
+  private countHit(flag: Flag): boolean {
+    if (flag.maxHits === null) return true;
+    if (flag.counters.hits >= flag.maxHits) return false;
+    flag.counters.hits += 1;
+    return true;
   }
 
   /** Reads the file now. Never throws. */
@@ -146,7 +132,7 @@ export class ControlReader {
     for (const [name, flag] of snapshot.flags) {
       const previous = old.flags.get(name);
       if (previous !== undefined && previous.definition === flag.definition) flag.counters = previous.counters;
-      else if (flag.counters === undefined) flag.counters = new Counters(BigInt(flag.seed ?? 0));
+      else if (flag.counters === undefined) flag.counters = new Counters(flag.seed ?? 0);
       Object.freeze(flag);
     }
     this.snapshotInForce = snapshot;

@@ -110,17 +110,20 @@ public final class ControlReader implements AutoCloseable {
     /** Whether this call of flag {@code name} should inject its fault. No allocation. */
     public boolean fires(String name) {
         Document.Flag flag = snapshot.flags.get(name);
-        return flag != null && passes(flag);
+        return flag != null && fireDelay(flag) >= 0;
     }
 
-    /** One call's decision (sections 3.1 and 3.3). Allocates one small record when firing with
-     *  jitter (unless the JIT elides it); {@link #fireDelayNanos} never allocates. */
+    /**
+     * One call's decision (sections 3.1 and 3.3). Not firing and firing without jitter return
+     * shared instances; firing with jitter builds one small record, which the JIT removes when
+     * the caller only reads it (escape analysis: decide() is small enough to inline). A caller
+     * that keeps the record pays 32 bytes; {@link #fireDelayNanos} never allocates.
+     */
     public Decision decide(String name) {
         Document.Flag flag = snapshot.flags.get(name);
-        if (flag == null || !passes(flag)) return Decision.NONE;
-        if (flag.jitterNanos == 0) return flag.fixed;
-        long delay = SplitMix.delayNanos(LAST_DRAW.get()[0], flag.latencyNanos, flag.jitterNanos);
-        return new Decision(true, delay, flag.mode, flag.severity);
+        long delay = flag == null ? -1 : fireDelay(flag);
+        if (delay < 0) return Decision.NONE;
+        return flag.jitterNanos == 0 ? flag.fixed : new Decision(true, delay, flag.mode, flag.severity);
     }
 
     /**
@@ -129,9 +132,7 @@ public final class ControlReader implements AutoCloseable {
      */
     public long fireDelayNanos(String name) {
         Document.Flag flag = snapshot.flags.get(name);
-        if (flag == null || !passes(flag)) return -1;
-        return flag.jitterNanos == 0 ? flag.latencyNanos
-            : SplitMix.delayNanos(LAST_DRAW.get()[0], flag.latencyNanos, flag.jitterNanos);
+        return flag == null ? -1 : fireDelay(flag);
     }
 
     /** The flag's mode in force ("fail", "fallback"), or null. */
@@ -146,28 +147,29 @@ public final class ControlReader implements AutoCloseable {
         return flag == null ? null : flag.severity;
     }
 
-    /** The draw of this thread's last firing call with jitter, so passes() can stay a boolean. */
-    private static final ThreadLocal<long[]> LAST_DRAW = ThreadLocal.withInitial(() -> new long[1]);
-
-    /** Section 3.1: enabled, not expired, one draw below the threshold, a max_hits hit left. */
-    private boolean passes(Document.Flag flag) {
-        if (!flag.enabled) return false;
-        if (flag.hasExpiry && options.clockMillis.getAsLong() >= flag.expiresMillis) return false;
+    /**
+     * Section 3.1 with 3.3's draw: enabled, not expired, one draw below the threshold, a
+     * max_hits hit left; then the delay from that same draw. -1 when the call does not fire.
+     */
+    private long fireDelay(Document.Flag flag) {
+        if (!flag.enabled) return -1;
+        if (flag.hasExpiry && options.clockMillis.getAsLong() >= flag.expiresMillis) return -1;
         long draw;
         if (readerSeeded) draw = SplitMix.mix(readerSequence.addAndGet(SplitMix.GOLDEN));
         else if (flag.seeded) draw = SplitMix.mix(flag.counters.sequence.addAndGet(SplitMix.GOLDEN));
         else draw = ThreadLocalRandom.current().nextLong();   // unseeded: any uniform source (3.3)
-        if (!flag.always && !SplitMix.below(draw, flag.threshold)) return false;
-        if (flag.maxHits != 0) {
-            AtomicLong hits = flag.counters.hits;
-            while (true) {
-                long seen = hits.get();
-                if (seen >= flag.maxHits) return false;
-                if (hits.compareAndSet(seen, seen + 1)) break;
-            }
+        if (!flag.always && !SplitMix.below(draw, flag.threshold)) return -1;
+        if (flag.maxHits != 0 && !countHit(flag.counters.hits, flag.maxHits)) return -1;
+        return SplitMix.delayNanos(draw, flag.latencyNanos, flag.jitterNanos);
+    }
+
+    /** Section 3.1 step 4: counts a firing unless max_hits is used up. */
+    private static boolean countHit(AtomicLong hits, long maxHits) {
+        while (true) {
+            long seen = hits.get();
+            if (seen >= maxHits) return false;
+            if (hits.compareAndSet(seen, seen + 1)) return true;
         }
-        if (flag.jitterNanos != 0) LAST_DRAW.get()[0] = draw;
-        return true;
     }
 
     /** Reads the file now (e.g. on SIGHUP). Never throws. */

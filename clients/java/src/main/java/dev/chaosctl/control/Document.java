@@ -5,6 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -111,7 +112,7 @@ final class Document {
         if (!(top.get("flags") instanceof Map)) {
             throw ControlFileException.field("must be an object mapping flag names to flags", null, "flags", top.get("flags"));
         }
-        Map<String, Flag> flags = new TreeMap<>();
+        Map<String, Flag> flags = new LinkedHashMap<>();   // hashed for the per-call lookup, in name order
         for (Map.Entry<String, Object> entry : new TreeMap<>((Map<String, Object>) top.get("flags")).entrySet()) {
             flags.put(entry.getKey(), parseFlag(entry.getKey(), entry.getValue()));
         }
