@@ -63,6 +63,13 @@ let package = Package(
             "ChaosCore",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
+        // Load-generator results (k6, Locust, per-request JSONL): tail, parse, cut by phase.
+        .target(name: "ChaosLoad", dependencies: [
+            "ChaosCore",
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
+        // ChaosLoad's ingest benchmark (scripts/bench-load.sh).
+        .executableTarget(name: "chaos-load-bench", dependencies: ["ChaosLoad"]),
         // Run reports (journal.json, report.md, junit.xml, report.html) and the live status line.
         .target(name: "ChaosReport", dependencies: ["ChaosProbe", "ChaosCore"]),
         .target(name: "ChaosExperiment", dependencies: [
@@ -128,6 +135,9 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["chaosctl", "ChaosTestSupport"]),
         .testTarget(name: "ChaosControlTests", dependencies: ["ChaosControl", "control-writer-helper"]),
         .testTarget(name: "ChaosProbeTests", dependencies: ["ChaosProbe", "ChaosReport", "ChaosCore"],
+                    exclude: ["Fixtures"]),
+        // Real k6 and Locust against a loopback target (Fixtures/load_target.py).
+        .testTarget(name: "ChaosLoadTests", dependencies: ["ChaosLoad", "ChaosCore", "ChaosTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ChaosHTTPTests", dependencies: ["ChaosHTTP", "ChaosCore", "ChaosTestSupport"],
                     exclude: ["Fixtures"]),
