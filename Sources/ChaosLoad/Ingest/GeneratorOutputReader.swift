@@ -9,6 +9,11 @@ public struct IngestCounts: Codable, Sendable, Equatable {
     /// Requests whose output says nothing of success (k6 point without tags).
     public var unknownOutcome = 0
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case lines, requests, otherLines = "other_lines", unreadableLines = "unreadable_lines",
+             unknownOutcome = "unknown_outcome"
+    }
 }
 
 /// A reader of one generator output file, usable live (call `poll` while the generator runs)

@@ -12,6 +12,10 @@ public struct ClockReading: Codable, Sendable, Equatable {
     /// ns since the Unix epoch.
     public var wallNanoseconds: Int64
 
+    enum CodingKeys: String, CodingKey {
+        case monotonicNanoseconds = "monotonic_ns", wallNanoseconds = "wall_ns"
+    }
+
     public init(monotonicNanoseconds: UInt64, wallNanoseconds: Int64) {
         self.monotonicNanoseconds = monotonicNanoseconds
         self.wallNanoseconds = wallNanoseconds
@@ -31,7 +35,7 @@ public struct ClockReading: Codable, Sendable, Equatable {
     var offsetNanoseconds: Int64 { wallNanoseconds &- Int64(bitPattern: monotonicNanoseconds) }
 
     /// Monotonic seconds from `self` to `later`.
-    func seconds(to later: ClockReading) -> Double {
+    public func seconds(to later: ClockReading) -> Double {
         (Double(later.monotonicNanoseconds) - Double(monotonicNanoseconds)) / 1e9
     }
 }

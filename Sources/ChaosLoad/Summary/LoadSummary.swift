@@ -7,6 +7,10 @@ public struct GeneratorExit: Codable, Sendable, Equatable {
     /// When it ended (both clocks).
     public var endedAt: ClockReading?
 
+    enum CodingKeys: String, CodingKey {
+        case exitCode = "exit_code", signal, stoppedByRunner = "stopped_by_runner", endedAt = "ended_at"
+    }
+
     public init(exitCode: Int32?, signal: Int32? = nil, stoppedByRunner: Bool = false, endedAt: ClockReading? = nil) {
         self.exitCode = exitCode
         self.signal = signal
