@@ -1,14 +1,20 @@
 /// Locust's per-second cumulative rows cut at the plan's instants.
 ///
-/// - Requests and errors of a phase: the change in `Total Request Count` / `Total Failure
-///   Count` between the last row stamped at or before the phase's start and the last row
-///   stamped at or before its end. Locust stamps whole seconds, so each cut is exact to one
-///   second.
+/// Locust stamps a row with the whole second it was written in, so row T holds the counts
+/// at some instant in [T, T+1). Cutting at "the row in force" would mix up to a second of the
+/// neighbouring phase into each end, and a fault that also changes the request rate then
+/// skews the error rate by far more than a second's share (seen with Locust 2.47.0: 0.30
+/// for a true 0.5). So a phase's figures come from the rows surely inside it:
+/// - Requests and errors: the change in `Total Request Count` / `Total Failure Count` from the
+///   first row stamped at or after the phase's start to the last row stamped at least one
+///   second before its end; the request rate divides by the seconds between those rows. Up
+///   to two seconds at the phase's edges are left out, none of another phase is let in.
 /// - Percentiles: Locust's are over its recent window (W = `locustPercentileWindowSeconds`),
 ///   so a phase's p50/p95/p99 is the worst windowed value among rows whose whole window lies
-///   inside the phase; a phase shorter than W has none ("not measured").
-/// - Recovery windows: the change in the counts across each window, and the p95 of the
-///   window's last row (lagging by up to W).
+///   inside the phase; a phase shorter than W + 1 s has none.
+/// - Recovery windows: the same inside rows per window, and the p95 of the window's last
+///   row (lagging by up to W). Windows shorter than 3 s hold no two inside rows for sure, so
+///   the window length is raised to 3 s.
 public enum LocustPhaseAnalysis {
     public static func summary(reader: LocustHistoryReader, plan: LoadPhasePlan, options: LoadAnalysisOptions = LoadAnalysisOptions(),
                                exit: GeneratorExit? = nil) -> LoadSummary {
@@ -31,71 +37,79 @@ public enum LocustPhaseAnalysis {
             results.append(result)
             traffic.append(span(aggregate, phase: phase))
         }
+        var criteria = options.recovery
+        criteria.windowSeconds = max(3, criteria.windowSeconds)
         let recoveries = plan.faults.enumerated().map { index, fault -> LoadRecovery in
             let horizon = plan.faults[(index + 1)...].map(\.start.wallNanoseconds).min() ?? plan.loadEnd.wallNanoseconds
             return LoadRecovery.find(fault: fault.name, windows: windows(aggregate, origin: fault.end.wallNanoseconds,
-                                                                          horizon: horizon, criteria: options.recovery),
-                                     criteria: options.recovery)
+                                                                          horizon: horizon, criteria: criteria),
+                                     criteria: criteria)
         }
         return LoadSummaryAssembly(tool: .locust, source: reader.path, plan: plan, options: options, results: results,
                                    traffic: traffic, recoveries: recoveries, counts: reader.counts, exit: exit,
                                    problems: problems).summary()
     }
 
-    /// The cumulative row in force at `wall`: the last stamped at or before it.
-    static func row(_ rows: [LocustHistoryRow], at wall: Int64) -> LocustHistoryRow? {
-        var found: LocustHistoryRow?
-        for row in rows {
-            if row.timestamp * 1_000_000_000 <= wall { found = row } else { break }
-        }
-        return found
+    /// The rows surely inside [start, end): the first stamped at or after `start`, the last
+    /// stamped at or before `end` − 1 s. Nil when there are not two such rows.
+    static func inside(_ rows: [LocustHistoryRow], from start: Int64, to end: Int64) -> (LocustHistoryRow, LocustHistoryRow)? {
+        guard let first = rows.first(where: { $0.timestamp * 1_000_000_000 >= start }),
+              let last = rows.last(where: { ($0.timestamp + 1) * 1_000_000_000 <= end }),
+              last.timestamp > first.timestamp else { return nil }
+        return (first, last)
     }
 
     static func figures(_ rows: [LocustHistoryRow], phase: LoadPhase, percentileWindow: Double) -> LoadPhaseResult {
-        let before = row(rows, at: phase.start.wallNanoseconds)
-        let after = row(rows, at: phase.end.wallNanoseconds)
-        let requests = max(0, (after?.totalRequests ?? 0) - (before?.totalRequests ?? 0))
-        let failures = max(0, (after?.totalFailures ?? 0) - (before?.totalFailures ?? 0))
-        let inside = rows.filter {
+        var requests = 0, failures = 0
+        var countedSeconds = 0.0
+        if let (first, last) = inside(rows, from: phase.start.wallNanoseconds, to: phase.end.wallNanoseconds) {
+            requests = max(0, last.totalRequests - first.totalRequests)
+            failures = max(0, last.totalFailures - first.totalFailures)
+            countedSeconds = Double(last.timestamp - first.timestamp)
+        }
+        let windowed = rows.filter {
             let windowStart = Double($0.timestamp) - percentileWindow
             return windowStart * 1e9 >= Double(phase.start.wallNanoseconds) && ($0.timestamp + 1) * 1_000_000_000 <= phase.end.wallNanoseconds
         }
-        func worst(_ value: (LocustHistoryRow) -> Double?) -> Double? { inside.compactMap(value).max() }
-        return LoadPhaseResult(requests: requests, failures: failures, seconds: phase.seconds,
-                               errorRate: requests > 0 ? Double(failures) / Double(requests) : nil,
-                               p50Milliseconds: worst(\.p50Milliseconds), p95Milliseconds: worst(\.p95Milliseconds),
-                               p99Milliseconds: worst(\.p99Milliseconds))
+        func worst(_ value: (LocustHistoryRow) -> Double?) -> Double? { windowed.compactMap(value).max() }
+        var result = LoadPhaseResult(requests: requests, failures: failures, seconds: phase.seconds,
+                                     errorRate: requests > 0 ? Double(failures) / Double(requests) : nil,
+                                     p50Milliseconds: worst(\.p50Milliseconds), p95Milliseconds: worst(\.p95Milliseconds),
+                                     p99Milliseconds: worst(\.p99Milliseconds))
+        result.requestRate = countedSeconds > 0 ? Double(requests) / countedSeconds : nil
+        return result
     }
 
-    /// First and last second in the phase where the count grew.
+    /// When traffic was first and last seen in the phase: growth between rows T−1 and T
+    /// happened after T−1 at the earliest and before T+1 at the latest.
     static func span(_ rows: [LocustHistoryRow], phase: LoadPhase) -> (first: Int64?, last: Int64?) {
-        var previous = row(rows, at: phase.start.wallNanoseconds)?.totalRequests ?? 0
         var first: Int64?
         var last: Int64?
-        for row in rows where phase.contains(wall: row.timestamp * 1_000_000_000) {
-            if row.totalRequests > previous {
-                first = first ?? row.timestamp * 1_000_000_000
-                last = (row.timestamp + 1) * 1_000_000_000 - 1
-            }
-            previous = row.totalRequests
+        for (previous, row) in zip(rows, rows.dropFirst()) where row.totalRequests > previous.totalRequests {
+            let from = previous.timestamp * 1_000_000_000
+            let to = (row.timestamp + 1) * 1_000_000_000 - 1
+            guard to >= phase.start.wallNanoseconds && from < phase.end.wallNanoseconds else { continue }
+            first = first ?? max(from, phase.start.wallNanoseconds)
+            last = min(to, phase.end.wallNanoseconds - 1)
         }
         return (first, last)
     }
 
     static func windows(_ rows: [LocustHistoryRow], origin: Int64, horizon: Int64, criteria: RecoveryCriteria) -> [TrafficWindow] {
-        let length = Int64(max(1, criteria.windowSeconds) * 1e9)
-        // Only windows that end before the horizon and before the last row are complete.
-        let lastRow = (rows.last?.timestamp ?? 0) * 1_000_000_000
+        let length = Int64(criteria.windowSeconds * 1e9)
+        // Only windows that end before the horizon and by the last row are complete.
+        let lastRow = ((rows.last?.timestamp ?? 0) + 1) * 1_000_000_000
         let end = min(horizon, lastRow)
         guard end > origin else { return [] }
         let count = min(criteria.maxWindows, Int((end - origin) / length))
         return (0..<count).map { k in
-            let start = row(rows, at: origin + Int64(k) * length)
-            let stop = row(rows, at: origin + Int64(k + 1) * length)
-            let requests = max(0, (stop?.totalRequests ?? 0) - (start?.totalRequests ?? 0))
-            let failures = max(0, (stop?.totalFailures ?? 0) - (start?.totalFailures ?? 0))
+            guard let (first, last) = inside(rows, from: origin + Int64(k) * length, to: origin + Int64(k + 1) * length) else {
+                return TrafficWindow(requests: 0, errorRate: nil, p95Milliseconds: nil)
+            }
+            let requests = max(0, last.totalRequests - first.totalRequests)
+            let failures = max(0, last.totalFailures - first.totalFailures)
             return TrafficWindow(requests: requests, errorRate: requests > 0 ? Double(failures) / Double(requests) : nil,
-                                 p95Milliseconds: stop?.p95Milliseconds)
+                                 p95Milliseconds: last.p95Milliseconds)
         }
     }
 
