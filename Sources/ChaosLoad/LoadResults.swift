@@ -12,10 +12,12 @@ public enum LoadResults {
         if let summaryPath {
             do {
                 thresholds = try K6SummaryExport.read(path: summaryPath).thresholds
-            } catch {
+            } catch let invalid as K6SummaryExport.Invalid {
                 // Without it k6's thresholds are unknown, the per-request figures are not.
-                problems.append(LoadProblem(source: summaryPath, message: "\(error); k6's thresholds are not known",
+                problems.append(LoadProblem(source: summaryPath, message: "\(invalid.message); k6's thresholds are not known",
                                             effect: .note))
+            } catch {
+                problems.append(LoadProblem(source: summaryPath, message: "\(error); k6's thresholds are not known", effect: .note))
             }
         }
         return accumulator.summary(tool: .k6, source: resultsPath, counts: reader.counts, problems: problems,
