@@ -23,9 +23,16 @@ final class K6EndToEndTests: XCTestCase {
 
         let loadStart = ClockReading.now()
         let run = try GeneratorRun(argv: prepared.argv, directory: folder)
+        // Tailed live while k6 writes, as the status line and stop conditions will.
+        let liveReader = K6OutputReader(path: prepared.resultsPath)
+        var live = LiveLoadWindow(seconds: 30)
         Thread.sleep(forTimeInterval: 3.5)
+        liveReader.poll(into: &live)
         let faultStart = try target.set(failEvery: 2, delayMilliseconds: 60)
         Thread.sleep(forTimeInterval: 3)
+        liveReader.poll(into: &live)
+        // k6 writes its JSON output about once a second: the second before last is complete.
+        let liveDuring = live.recent(seconds: 1, endingBefore: faultStart.wallNanoseconds / 1_000_000_000 + 3)
         let faultEnd = try target.set(failEvery: 2, delayMilliseconds: 0)  // the fault is over, its effect lingers
         Thread.sleep(forTimeInterval: 1.5)
         let healthy = try target.set(failEvery: 0, delayMilliseconds: 0)
@@ -40,6 +47,8 @@ final class K6EndToEndTests: XCTestCase {
                                      plan: plan, options: options, exit: exit)
 
         print("k6 summary:", String(decoding: try JSONEncoder().encode(summary), as: UTF8.self))
+        XCTAssertGreaterThan(liveDuring.requests, 20)
+        XCTAssertEqual(try XCTUnwrap(liveDuring.errorRate), 0.5, accuracy: 0.1)
         XCTAssertEqual(exit.exitCode, 99, "the 1 % error threshold must fail")
         XCTAssertEqual(summary.thresholds.first { $0.metric == "http_req_failed" }?.failed, true)
         XCTAssertEqual(summary.counts.unreadableLines, 0)
