@@ -18,8 +18,8 @@ enum SyntheticK6Output {
     ]
 
     /// Writes at least `points` Point lines (whole requests) starting at `start`, `rate`
-    /// requests per second; returns the Point lines written.
-    static func write(path: String, points: Int, start: Date, requestsPerSecond rate: Double) throws -> Int {
+    /// requests per second; returns the Point lines and requests written.
+    static func write(path: String, points: Int, start: Date, requestsPerSecond rate: Double) throws -> (points: Int, requests: Int) {
         guard FileManager.default.createFile(atPath: path, contents: nil),
               let out = FileHandle(forWritingAtPath: path) else { throw CocoaError(.fileWriteNoPermission) }
         defer { try? out.close() }
@@ -67,7 +67,7 @@ enum SyntheticK6Output {
             }
         }
         out.write(Data(buffer.utf8))
-        return written
+        return (written, request)
     }
 }
 

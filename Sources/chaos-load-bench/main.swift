@@ -3,7 +3,7 @@ import Foundation
 
 // chaos-load-bench: ChaosLoad's ingest benchmark, driven by scripts/bench-load.sh.
 //   chaos-load-bench generate FILE POINTS     write a synthetic k6 --out json file
-//   chaos-load-bench ingest FILE              ChaosLoad's reader, cut into phases
+//   chaos-load-bench ingest FILE SECONDS      ChaosLoad's reader, cut into pre/during/post + recovery
 //   chaos-load-bench ingest-foundation FILE   the same lines through JSONDecoder (reference)
 // Prints one `key=value` line per figure; the script computes the ratios.
 
@@ -26,12 +26,13 @@ let path = arguments[2]
 switch arguments[1] {
 case "generate":
     guard arguments.count == 4, let points = Int(arguments[3]) else { exit(2) }
-    let written = try SyntheticK6Output.write(path: path, points: points, start: Date(timeIntervalSince1970: 1_796_300_000),
-                                              requestsPerSecond: 500)
-    print("points=\(written)")
+    let written = try SyntheticK6Output.write(path: path, points: points, start: IngestBenchmark.start,
+                                              requestsPerSecond: IngestBenchmark.requestsPerSecond)
+    print("points=\(written.points) requests=\(written.requests) seconds=\(Double(written.requests) / IngestBenchmark.requestsPerSecond)")
 case "ingest":
+    guard arguments.count == 4, let span = Double(arguments[3]) else { exit(2) }
     let start = DispatchTime.now()
-    let result = try IngestBenchmark.run(path: path)
+    let result = IngestBenchmark.run(path: path, seconds: span)
     let elapsed = seconds(since: start)
     print("lines=\(result.lines) requests=\(result.requests) unreadable=\(result.unreadable) seconds=\(elapsed) rss_kb=\(peakRSSKilobytes())")
 case "ingest-foundation":
