@@ -10,6 +10,7 @@ import PackageDescription
 //   ChaosHTTP      libcurl client
 //   ChaosTargets   Docker and Kubernetes adapters
 //   ChaosProbe     probes and the steady-state probe loop
+//   ChaosLoad      load-generator results (k6, Locust, JSONL) cut by phase
 //   ChaosReport    run reports and the live status line, over ChaosProbe's results
 //   ChaosExperiment experiment files, runner, reports
 //   chaosctl       the CLI: parsing and printing only

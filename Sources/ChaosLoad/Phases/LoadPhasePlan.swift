@@ -1,5 +1,7 @@
-/// One span of the run that load results are cut into: `pre`, `during`, `post`, or a step.
-public struct LoadPhase: Codable, Sendable, Equatable {
+/// A named span of the run between two instants, each recorded on both clocks: a phase load
+/// results are cut into (`pre`, `during`, `post`, a step), or a fault's real start and end as
+/// the journal recorded them.
+public struct NamedSpan: Codable, Sendable, Equatable {
     public var name: String
     public var start: ClockReading
     public var end: ClockReading
@@ -19,18 +21,8 @@ public struct LoadPhase: Codable, Sendable, Equatable {
     public var seconds: Double { start.seconds(to: end) }
 }
 
-/// A fault's real start and end, as the journal recorded them (both clocks at each).
-public struct FaultWindow: Codable, Sendable, Equatable {
-    public var name: String
-    public var start: ClockReading
-    public var end: ClockReading
-
-    public init(name: String, start: ClockReading, end: ClockReading) {
-        self.name = name
-        self.start = start
-        self.end = end
-    }
-}
+public typealias LoadPhase = NamedSpan
+public typealias FaultWindow = NamedSpan
 
 /// The phases a run's load is cut into, and the fault ends recovery is measured from.
 public struct LoadPhasePlan: Codable, Sendable, Equatable {
