@@ -75,6 +75,18 @@ final class PhaseAccumulatorTests: XCTestCase {
         XCTAssertEqual(streak.notMeasured, "2 healthy window(s) in a row of the 3 needed when the observation ended")
     }
 
+    func testWindowsWithoutDataNeitherHealNorBreakARun() {
+        let criteria = RecoveryCriteria(windowSeconds: 3, consecutiveWindows: 2, maxErrorRate: 0.01)
+        let bad = TrafficWindow(requests: 10, errorRate: 0.5)
+        let good = TrafficWindow(requests: 10, errorRate: 0)
+        let gap = TrafficWindow(requests: 0, errorRate: nil, noData: true)
+        XCTAssertEqual(LoadRecovery.find(fault: "f", windows: [bad, good, gap, good], criteria: criteria).recoverySeconds, 3)
+        XCTAssertEqual(LoadRecovery.find(fault: "f", windows: [bad, gap, good, good], criteria: criteria).recoverySeconds, 6)
+        XCTAssertEqual(LoadRecovery.find(fault: "f", windows: [bad, gap, gap], criteria: criteria).summary, "not recovered within 9.0s")
+        XCTAssertEqual(LoadRecovery.find(fault: "f", windows: [gap, gap], criteria: criteria).notMeasured,
+                       "no full 3.0s window of traffic after the fault ended")
+    }
+
     /// Bad input: the wall clock stepped 3 s during the run; every phase is "not measured".
     func testAWallClockStepDuringTheRunIsRefused() throws {
         var accumulator = PhaseAccumulator(plan: plan(skewAtEnd: 3))

@@ -13,7 +13,8 @@
 ///   so a phase's p50/p95/p99 is the worst windowed value among rows whose whole window lies
 ///   inside the phase; a phase shorter than W + 1 s has none.
 /// - Recovery windows: the same inside rows per window, and the p95 of the window's last
-///   row (lagging by up to W). Windows shorter than 3 s hold no two inside rows for sure, so
+///   row (lagging by up to W). A window without two rows inside (Locust skips rows when its
+///   event loop is late) has no data and is passed over. Windows shorter than 3 s hold no two inside rows for sure, so
 ///   the window length is raised to 3 s.
 public enum LocustPhaseAnalysis {
     public static func summary(reader: LocustHistoryReader, plan: LoadPhasePlan, options: LoadAnalysisOptions = LoadAnalysisOptions(),
@@ -31,7 +32,14 @@ public enum LocustPhaseAnalysis {
             var result = figures(aggregate, phase: phase, percentileWindow: window)
             var names: [String: LoadPhaseResult] = [:]
             for (name, rows) in byName where name != "Aggregated" {
-                names[name] = figures(rows.sorted { $0.timestamp < $1.timestamp }, phase: phase, percentileWindow: window)
+                var sorted = rows.sorted { $0.timestamp < $1.timestamp }
+                // Locust writes a name's rows only from its first request on: before, its count was 0.
+                if let first = aggregate.first, let own = sorted.first, own.timestamp > first.timestamp {
+                    sorted.insert(LocustHistoryRow(timestamp: first.timestamp, name: name, method: own.method, totalRequests: 0,
+                                                   totalFailures: 0, p50Milliseconds: nil, p95Milliseconds: nil,
+                                                   p99Milliseconds: nil), at: 0)
+                }
+                names[name] = figures(sorted, phase: phase, percentileWindow: window)
             }
             if !names.isEmpty { result.names = names }
             results.append(result)
@@ -104,7 +112,7 @@ public enum LocustPhaseAnalysis {
         let count = min(criteria.maxWindows, Int((end - origin) / length))
         return (0..<count).map { k in
             guard let (first, last) = inside(rows, from: origin + Int64(k) * length, to: origin + Int64(k + 1) * length) else {
-                return TrafficWindow(requests: 0, errorRate: nil, p95Milliseconds: nil)
+                return TrafficWindow(requests: 0, errorRate: nil, p95Milliseconds: nil, noData: true)
             }
             let requests = max(0, last.totalRequests - first.totalRequests)
             let failures = max(0, last.totalFailures - first.totalFailures)

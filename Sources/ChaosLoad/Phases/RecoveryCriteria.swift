@@ -24,6 +24,9 @@ struct TrafficWindow {
     var requests: Int
     var errorRate: Double?
     var p95Milliseconds: Double?
+    /// The source has no figure for this window (Locust skipped its rows there): it neither
+    /// counts as healthy nor breaks a healthy run.
+    var noData = false
 }
 
 /// Recovery time on user traffic after one fault's end (see docs/load-results.md).
@@ -60,23 +63,29 @@ public struct LoadRecovery: Codable, Sendable, Equatable {
         var streak = 0
         var result = LoadRecovery(fault: fault, recoverySeconds: nil, windowSeconds: criteria.windowSeconds,
                                   consecutiveWindows: n, windowsExamined: windows.count, notMeasured: nil)
-        for (k, window) in windows.enumerated() {
+        var lastWithData: TrafficWindow?
+        var runStart = 0
+        for (k, window) in windows.enumerated() where !window.noData {
+            lastWithData = window
             let healthy = window.requests > 0 && (window.errorRate.map { $0 <= criteria.maxErrorRate } ?? false) &&
                 (criteria.maxP95Milliseconds.map { limit in window.p95Milliseconds.map { $0 <= limit } ?? false } ?? true)
+            if healthy && streak == 0 { runStart = k }
             streak = healthy ? streak + 1 : 0
             if streak == n {
-                result.recoverySeconds = Double(k + 1 - n) * criteria.windowSeconds
+                result.recoverySeconds = Double(runStart) * criteria.windowSeconds
                 return result
             }
         }
         // Undecided unless the last window still had unhealthy traffic.
-        if windows.isEmpty {
+        guard let last = lastWithData else {
             result.notMeasured = "no full \(text(criteria.windowSeconds)) window of traffic after the fault ended"
-        } else if streak > 0 {
+            return result
+        }
+        if streak > 0 {
             result.notMeasured = "\(streak) healthy window(s) in a row of the \(n) needed when the observation ended"
-        } else if windows.last!.requests == 0 {
+        } else if last.requests == 0 {
             result.notMeasured = "no traffic in the last window after the fault (the generator stopped?)"
-        } else if windows.last!.errorRate == nil {
+        } else if last.errorRate == nil {
             result.notMeasured = "the last window's requests do not say whether they succeeded"
         }
         return result
