@@ -26,16 +26,15 @@ final class K6EndToEndTests: XCTestCase {
         // Tailed live while k6 writes, as the status line and stop conditions will.
         let liveReader = K6OutputReader(path: prepared.resultsPath)
         var live = LiveLoadWindow(seconds: 30)
-        Thread.sleep(forTimeInterval: 3.5)
-        liveReader.poll(into: &live)
-        let faultStart = try target.set(failEvery: 2, delayMilliseconds: 60)
-        Thread.sleep(forTimeInterval: 3)
-        liveReader.poll(into: &live)
+        var checkpoints = 0
+        let fault = try target.inject(after: 3.5, for: 3, delayMilliseconds: 60, lingering: 1.5) {
+            liveReader.poll(into: &live)
+            checkpoints += 1
+        }
+        let (faultStart, faultEnd, healthy) = (fault.start, fault.end, fault.healthy)
         // k6 writes its JSON output about once a second: the second before last is complete.
         let liveDuring = live.recent(seconds: 1, endingBefore: faultStart.wallNanoseconds / 1_000_000_000 + 3)
-        let faultEnd = try target.set(failEvery: 2, delayMilliseconds: 0)  // the fault is over, its effect lingers
-        Thread.sleep(forTimeInterval: 1.5)
-        let healthy = try target.set(failEvery: 0, delayMilliseconds: 0)
+        XCTAssertEqual(checkpoints, 2)
         let exit = run.wait(seconds: 30)
         let loadEnd = try XCTUnwrap(exit.endedAt)
 

@@ -41,6 +41,29 @@ final class LoadTarget {
 
     var url: String { "http://127.0.0.1:\(port)/work" }
 
+    /// The instants of one injected fault, each recorded right after the target switched.
+    struct InjectedFault {
+        var start: ClockReading
+        var end: ClockReading
+        /// When the target really became healthy again (`lingering` after `end`).
+        var healthy: ClockReading
+    }
+
+    /// Healthy for `pre` s, then every 2nd request fails with `delay` ms added for `duration` s;
+    /// the fault then "ends" but its failures linger `lingering` s more. `checkpoint` runs
+    /// after `pre` and after `duration` (for live reads).
+    func inject(after pre: Double, for duration: Double, delayMilliseconds delay: Double, lingering: Double,
+                checkpoint: () -> Void = {}) throws -> InjectedFault {
+        Thread.sleep(forTimeInterval: pre)
+        checkpoint()
+        let start = try set(failEvery: 2, delayMilliseconds: delay)
+        Thread.sleep(forTimeInterval: duration)
+        checkpoint()
+        let end = try set(failEvery: 2, delayMilliseconds: 0)
+        Thread.sleep(forTimeInterval: lingering)
+        return InjectedFault(start: start, end: end, healthy: try set(failEvery: 0, delayMilliseconds: 0))
+    }
+
     /// Switches the target's mode; returns the instant after it answered (the change happened before).
     @discardableResult
     func set(failEvery: Int, delayMilliseconds: Double) throws -> ClockReading {

@@ -24,19 +24,15 @@ final class LocustEndToEndTests: XCTestCase {
             def work(self):
                 self.client.get("/work")
         """.write(toFile: folder + "/locustfile.py", atomically: true, encoding: .utf8)
-        let argv = [locust, "-f", folder + "/locustfile.py", "--headless", "-u", "4", "-r", "4", "-t", "18s",
+        let argv = [locust, "-f", folder + "/locustfile.py", "--headless", "-u", "4", "-r", "4", "-t", "22s",
                     "-H", "http://127.0.0.1:\(target.port)", "--only-summary"]
         let prepared = try XCTUnwrap(GeneratorCommand.prepare(argv, reportDirectory: folder))
         XCTAssertEqual(prepared.resultsPath, folder + "/locust_stats_history.csv")
 
         let loadStart = ClockReading.now()
         let run = try GeneratorRun(argv: prepared.argv, directory: folder)
-        Thread.sleep(forTimeInterval: 6)
-        let faultStart = try target.set(failEvery: 2, delayMilliseconds: 60)
-        Thread.sleep(forTimeInterval: 6)
-        let faultEnd = try target.set(failEvery: 2, delayMilliseconds: 0)
-        Thread.sleep(forTimeInterval: 2)
-        let healthy = try target.set(failEvery: 0, delayMilliseconds: 0)
+        let fault = try target.inject(after: 6, for: 6, delayMilliseconds: 60, lingering: 2)
+        let (faultStart, faultEnd, healthy) = (fault.start, fault.end, fault.healthy)
         let exit = run.wait(seconds: 40)
         let loadEnd = try XCTUnwrap(exit.endedAt)
 
