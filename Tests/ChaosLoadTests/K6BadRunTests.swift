@@ -9,6 +9,7 @@ final class K6BadRunTests: XCTestCase {
     func testAScriptErrorExitIsNotMeasured() throws {
         let k6 = try generatorPath("k6")
         let folder = try temporaryDirectory("k6bad")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         try "throw new Error('broken on purpose');\nexport default function () {}\n"
             .write(toFile: folder + "/broken.js", atomically: true, encoding: .utf8)
         let prepared = try XCTUnwrap(GeneratorCommand.prepare([k6, "run", "--quiet", folder + "/broken.js"], reportDirectory: folder))

@@ -12,6 +12,7 @@ final class K6EndToEndTests: XCTestCase {
         let target = try LoadTarget()
         defer { target.stop() }
         let folder = try temporaryDirectory("k6")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let script = folder + "/soak.js"
         try """
         import http from 'k6/http';

@@ -13,6 +13,7 @@ final class LocustEndToEndTests: XCTestCase {
         let target = try LoadTarget()
         defer { target.stop() }
         let folder = try temporaryDirectory("locust")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         // A 2 s percentile window so the phases below are long enough to hold one.
         try """
         import locust.stats
