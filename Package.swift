@@ -72,6 +72,13 @@ let package = Package(
             "ChaosSystem", "ChaosCore",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ], swiftSettings: [.swiftLanguageMode(.v6)]),
+        // Load-generator results (k6, Locust, per-request JSONL): tail, parse, cut by phase.
+        .target(name: "ChaosLoad", dependencies: [
+            "ChaosCore",
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
+        // ChaosLoad's ingest benchmark (scripts/bench-load.sh).
+        .executableTarget(name: "chaos-load-bench", dependencies: ["ChaosLoad"]),
         // Run reports (journal.json, report.md, junit.xml, report.html) and the live status line.
         .target(name: "ChaosReport", dependencies: ["ChaosProbe", "ChaosCore"]),
         .target(name: "ChaosExperiment", dependencies: [
@@ -132,6 +139,9 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["chaosctl", "ChaosTestSupport"]),
         .testTarget(name: "ChaosControlTests", dependencies: ["ChaosControl", "control-writer-helper"]),
         .testTarget(name: "ChaosProbeTests", dependencies: ["ChaosProbe", "ChaosReport", "ChaosCore", "ChaosTestSupport"],
+                    exclude: ["Fixtures"]),
+        // Real k6 and Locust against a loopback target (Fixtures/load_target.py).
+        .testTarget(name: "ChaosLoadTests", dependencies: ["ChaosLoad", "ChaosCore", "ChaosTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ChaosHTTPTests", dependencies: ["ChaosHTTP", "ChaosCore", "ChaosTestSupport"],
                     exclude: ["Fixtures"]),

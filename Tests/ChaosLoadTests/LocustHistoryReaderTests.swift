@@ -1,0 +1,60 @@
+@testable import ChaosLoad
+import Foundation
+import XCTest
+
+final class LocustHistoryReaderTests: XCTestCase {
+    func testRealHistoryRows() throws {
+        let reader = LocustHistoryReader(path: fixturePath("locust-2.47.0_stats_history.csv"))
+        reader.finish()
+        XCTAssertTrue(reader.usable)
+        XCTAssertEqual(reader.problems, [])
+        let aggregate = reader.rows.filter(\.isAggregate)
+        XCTAssertEqual(aggregate.map(\.totalRequests), [0, 32, 62, 94, 126])
+        XCTAssertNil(aggregate[0].p95Milliseconds, "N/A")
+        XCTAssertEqual(aggregate[2].p95Milliseconds, 18)
+        XCTAssertEqual(reader.rows.first { !$0.isAggregate }?.name, "/work")
+        XCTAssertEqual(reader.rows.first { !$0.isAggregate }?.method, "GET")
+    }
+
+    /// Bad input: an extra column is ignored with a note; a missing one refuses the file and
+    /// every phase reads "not measured".
+    func testUnknownColumnsAreNamedAndMissingOnesRefuseTheFile() throws {
+        let folder = try temporaryDirectory("locustcols")
+        let original = try String(contentsOfFile: fixturePath("locust-2.47.0_stats_history.csv"), encoding: .utf8)
+        // Locust writes CRLF line ends (Python's csv module).
+        let lines = original.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        let extra = folder + "/extra_stats_history.csv"
+        try append(lines.map { $0 + ($0 == lines[0] ? ",Shiny New" : ",7") }.joined(separator: "\r\n") + "\r\n", to: extra)
+        let tolerated = LocustHistoryReader(path: extra)
+        tolerated.finish()
+        XCTAssertTrue(tolerated.usable)
+        XCTAssertEqual(tolerated.rows.count, lines.count - 1)
+        XCTAssertEqual(tolerated.problems.map(\.effect), [.note])
+        XCTAssertTrue(tolerated.problems[0].description.contains(":1: unknown column(s) 'Shiny New' ignored"))
+
+        let missing = folder + "/missing_stats_history.csv"
+        try append(original.replacingOccurrences(of: "Total Failure Count", with: "Failure Total"), to: missing)
+        let refused = LocustHistoryReader(path: missing)
+        refused.finish()
+        XCTAssertFalse(refused.usable)
+        XCTAssertTrue(refused.problems[0].message.contains("column(s) 'Total Failure Count' missing"), "\(refused.problems)")
+        let start = ClockReading(monotonicNanoseconds: 1_000_000_000, wallNanoseconds: 1_796_300_985_000_000_000)
+        let plan = LoadPhasePlan.standard(loadStart: start, loadEnd: reading(start, plus: 5), faults: [])
+        let summary = LocustPhaseAnalysis.summary(reader: refused, plan: plan)
+        XCTAssertTrue(try XCTUnwrap(summary.phases["pre"]?.notMeasured).contains("missing from the header"))
+    }
+
+    func testACutRowIsCountedWithItsLine() throws {
+        let folder = try temporaryDirectory("locustcut")
+        let path = folder + "/cut_stats_history.csv"
+        var lines = try String(contentsOfFile: fixturePath("locust-2.47.0_stats_history.csv"), encoding: .utf8)
+            .components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        lines[3] = String(lines[3].prefix(30))
+        try append(lines.joined(separator: "\r\n") + "\r\n", to: path)
+        let reader = LocustHistoryReader(path: path)
+        reader.finish()
+        XCTAssertEqual(reader.counts.unreadableLines, 1)
+        XCTAssertEqual(reader.problems.count, 1)
+        XCTAssertTrue(reader.problems.first.map(\.description)?.hasPrefix(path + ":4: expected 24 comma-separated fields") == true, "\(reader.problems) \(reader.counts)")
+    }
+}
