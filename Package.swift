@@ -74,11 +74,11 @@ let package = Package(
         ], swiftSettings: [.swiftLanguageMode(.v6)]),
         // Load-generator results (k6, Locust, per-request JSONL): tail, parse, cut by phase.
         .target(name: "ChaosLoad", dependencies: [
-            "ChaosCore",
+            "ChaosSystem", "ChaosCore",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
         // ChaosLoad's ingest benchmark (scripts/bench-load.sh).
-        .executableTarget(name: "chaos-load-bench", dependencies: ["ChaosLoad"]),
+        .executableTarget(name: "chaos-load-bench", dependencies: ["ChaosLoad", "ChaosSystem"]),
         // Run reports (journal.json, report.md, junit.xml, report.html) and the live status line.
         .target(name: "ChaosReport", dependencies: ["ChaosProbe", "ChaosCore"]),
         .target(name: "ChaosExperiment", dependencies: [

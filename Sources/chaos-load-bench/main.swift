@@ -1,3 +1,4 @@
+import ChaosSystem
 import ChaosLoad
 import Foundation
 
@@ -13,9 +14,7 @@ func peakRSSKilobytes() -> Int {
     return usage.ru_maxrss
 }
 
-func seconds(since start: DispatchTime) -> Double {
-    Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-}
+func seconds(since start: UInt64) -> Double { MonotonicClock.seconds(since: start) }
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
@@ -31,12 +30,12 @@ case "generate":
     print("points=\(written.points) requests=\(written.requests) seconds=\(Double(written.requests) / IngestBenchmark.requestsPerSecond)")
 case "ingest":
     guard arguments.count == 4, let span = Double(arguments[3]) else { exit(2) }
-    let start = DispatchTime.now()
+    let start = MonotonicClock.now()
     let result = IngestBenchmark.run(path: path, seconds: span)
     let elapsed = seconds(since: start)
     print("lines=\(result.lines) requests=\(result.requests) unreadable=\(result.unreadable) seconds=\(elapsed) rss_kb=\(peakRSSKilobytes())")
 case "ingest-foundation":
-    let start = DispatchTime.now()
+    let start = MonotonicClock.now()
     let (lines, requests) = try FoundationK6Decoding.count(path: path)
     let elapsed = seconds(since: start)
     print("lines=\(lines) requests=\(requests) unreadable=0 seconds=\(elapsed) rss_kb=\(peakRSSKilobytes())")

@@ -30,13 +30,13 @@ enum DecisionBench {
     private static func measure(_ seconds: Double, _ body: () -> Void) -> Double {
         for _ in 0..<100_000 { body() }   // warm-up
         var calls = 0
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = MonotonicClock.now()
         let end = start + UInt64(seconds * 1e9)
         var now = start
         while now < end {
             for _ in 0..<100_000 { body() }
             calls += 100_000
-            now = DispatchTime.now().uptimeNanoseconds
+            now = MonotonicClock.now()
         }
         return (Double(now - start) / Double(calls) * 100).rounded() / 100
     }

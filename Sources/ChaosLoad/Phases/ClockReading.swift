@@ -1,3 +1,4 @@
+import ChaosSystem
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -23,11 +24,10 @@ public struct ClockReading: Codable, Sendable, Equatable {
 
     /// CLOCK_MONOTONIC and CLOCK_REALTIME read back to back (well under a microsecond apart).
     public static func now() -> ClockReading {
-        var mono = timespec()
+        let mono = MonotonicClock.now()
         var wall = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &mono)
         clock_gettime(CLOCK_REALTIME, &wall)
-        return ClockReading(monotonicNanoseconds: UInt64(mono.tv_sec) * 1_000_000_000 + UInt64(mono.tv_nsec),
+        return ClockReading(monotonicNanoseconds: mono,
                             wallNanoseconds: Int64(wall.tv_sec) * 1_000_000_000 + Int64(wall.tv_nsec))
     }
 

@@ -42,10 +42,7 @@ struct ToxicAddCommand: ParsableCommand {
         let fault: ToxicFault
         let holdSeconds: Double?
         do {
-            holdSeconds = try holdFor.map { try DurationParser.seconds($0, field: "--for") }
-            if let holdSeconds, !(holdSeconds > 0) {
-                throw ChaosError("--for \(holdFor ?? ""): a hold of 0 removes the toxic as it is added; give a duration above 0", exitCode: .usage)
-            }
+            holdSeconds = try FaultHoldRun.seconds(holdFor)
             fault = ToxicFault(endpoint: connection.endpoint, options: try ToxiproxyCLIText.toxicOptions(
                 proxy: proxy, name: name, type: type, upstream: upstream, toxicity: toxicity,
                 attributePairs: attributes, ttl: ttl))
@@ -53,28 +50,29 @@ struct ToxicAddCommand: ParsableCommand {
             throw failProxyCommand(ToxiproxyCLIText.addToxicFailed(error, proxy: proxy), error)
         }
         let lifecycle = Lifecycle.make(journal: state.journal)
-        // Catch SIGINT/SIGTERM before the toxic exists, so no signal can strand it.
-        let hold = holdSeconds == nil ? nil : FaultHold(lifecycle)
-        let expiresAt = holdSeconds.map { Date().addingTimeInterval($0) }
+        let added = "Added \(fault.options.stream) \(fault.options.type) toxic '\(fault.name.escapingControlCharacters)' on proxy '\(proxy.escapingControlCharacters)'\n"
+        guard let holdSeconds else {
+            do { try lifecycle.apply(fault, held: false, expiresAt: nil) } catch {
+                throw failProxyCommand(ToxiproxyCLIText.addToxicFailed(error, proxy: proxy), error)
+            }
+            printProxyText(added)
+            return
+        }
+        // Held in the foreground: the one apply-hold-revert sequence, which catches
+        // SIGINT/SIGTERM before the toxic exists, so no signal can strand it.
+        let outcome: FaultHoldRun.Outcome
         do {
-            try lifecycle.apply(fault, held: hold != nil, expiresAt: expiresAt)
+            outcome = try FaultHoldRun(lifecycle, seconds: holdSeconds).run(fault) { _ in printProxyText(added) }
         } catch {
-            _ = hold?.finish()
             throw failProxyCommand(ToxiproxyCLIText.addToxicFailed(error, proxy: proxy), error)
         }
-        printProxyText("Added \(fault.options.stream) \(fault.options.type) toxic '\(fault.name.escapingControlCharacters)' on proxy '\(proxy.escapingControlCharacters)'\n")
-        guard let hold else { return }
-        let (ending, failures) = hold.wait(until: expiresAt)
-        for (_, error) in failures {
+        for (_, error) in outcome.failures {
             FileHandleOutput.note("could not remove toxic '\(fault.name)' from proxy '\(proxy)': \(error) (run `chaosctl recover`)")
         }
-        switch ending {
-        case .expired: printProxyText(ToxiproxyCLIText.toxicRemoved(fault.name, proxy: proxy))
-        case .signal(let sig):
-            printProxyText(ToxiproxyCLIText.toxicRemoved(fault.name, proxy: proxy))
-            throw ArgumentParser.ExitCode(SignalTrap.exitStatus(for: sig))
-        }
-        if !failures.isEmpty { throw ArgumentParser.ExitCode(ChaosCore.ExitCode.failure.rawValue) }
+        for note in outcome.leftAlone { FileHandleOutput.note(note) }
+        if outcome.failures.isEmpty { printProxyText(ToxiproxyCLIText.toxicRemoved(fault.name, proxy: proxy)) }
+        if case .signal(let sig) = outcome.ending { throw ArgumentParser.ExitCode(SignalTrap.exitStatus(for: sig)) }
+        if !outcome.failures.isEmpty { throw ArgumentParser.ExitCode(ChaosCore.ExitCode.failure.rawValue) }
     }
 }
 
