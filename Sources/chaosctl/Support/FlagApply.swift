@@ -18,7 +18,7 @@ enum FlagApply {
         let applied = { (record: FaultRecord) in
             print("enabled \(what): \(fault.summary)")
             if let at = fault.expiresAt {
-                print("expires at \(ISO8601DateFormatter().string(from: at)) (readers treat it as off from then on)")
+                print("expires at \(Timestamp.text(at)) (readers treat it as off from then on)")
             }
             if !wait { print("journal id \(record.id); revert with `chaosctl flag disable` or `chaosctl recover --all`") }
         }
