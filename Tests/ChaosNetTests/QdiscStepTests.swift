@@ -64,20 +64,4 @@ final class QdiscStepTests: XCTestCase {
         XCTAssertFalse(pair.qdiscs(ns: pair.a, dev: pair.devA).contains("ca05:"))
         XCTAssertEqual(byStep, byCommand)
     }
-
-    func testTheRunSeedSeedsNetemInTheKernel() throws {
-        sh(["modprobe", "sch_netem"])
-        guard FileManager.default.fileExists(atPath: "/sys/module/sch_netem") else {
-            // Not a missing package: the kernel lacks the module (NetemVMTests boots one that has it).
-            throw XCTSkip("this kernel has no sch_netem; the parse-level check is FaultStepParsingTests")
-        }
-        for runSeed: UInt64 in [9, 10] {
-            let fault: NetemFault = try step("netem: {dev: \(pair.devA), netns: \(pair.a), delay: 10ms, loss: 1%}", seed: runSeed)
-            let lifecycle = FaultLifecycle(journal: FaultJournal(directory: state), reverters: QdiscReverter.all)
-            let held = try lifecycle.apply(fault, held: true)
-            let seed = try XCTUnwrap(try QdiscControl(target: .named(pair.a), device: pair.devA).root()?.netem).seed
-            try lifecycle.revert(held)
-            XCTAssertEqual(seed, SeedDerivation.seed(runSeed, for: "method.[0].netem"), "run seed \(runSeed)")
-        }
-    }
 }
