@@ -19,3 +19,20 @@ public struct FaultRevertResult: Equatable, Sendable {
 public protocol OwnershipCheckingReverter: FaultReverter {
     func revert(_ record: FaultRecord, journal: FaultJournal) throws -> FaultRevertResult
 }
+
+/// Most checking reverters have one body for both entry points: the journal, when there is
+/// one, only lets the check read the record afresh. They write that body once, as
+/// `revertChecking`, and get both `revert`s from here.
+public protocol SingleBodyRevert: OwnershipCheckingReverter {
+    func revertChecking(_ record: FaultRecord, journal: FaultJournal?) throws -> FaultRevertResult
+}
+
+extension SingleBodyRevert {
+    public func revert(_ record: FaultRecord) throws {
+        _ = try revertChecking(record, journal: nil)
+    }
+
+    public func revert(_ record: FaultRecord, journal: FaultJournal) throws -> FaultRevertResult {
+        try revertChecking(record, journal: journal)
+    }
+}

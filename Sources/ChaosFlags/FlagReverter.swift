@@ -6,22 +6,14 @@ import Foundation
 /// where the file still holds exactly what that record wrote. A flag someone changed since
 /// is left as it is; the record that superseded it (if journaled here) inherits this
 /// record's previous state, so its own revert later restores what was there before both.
-public struct FlagReverter: OwnershipCheckingReverter {
+public struct FlagReverter: SingleBodyRevert {
     public static let kindName = "flag"
     public var kind: String { Self.kindName }
     public init() {}
 
-    public func revert(_ record: FaultRecord) throws {
-        _ = try revert(record, journal: nil)
-    }
-
-    public func revert(_ record: FaultRecord, journal: FaultJournal) throws -> FaultRevertResult {
-        try revert(record, journal: Optional(journal))
-    }
-
     private struct NothingToWrite: Error {}
 
-    private func revert(_ given: FaultRecord, journal: FaultJournal?) throws -> FaultRevertResult {
+    public func revertChecking(_ given: FaultRecord, journal: FaultJournal?) throws -> FaultRevertResult {
         let path = try FlagRecordView(given).path
         var result = FaultRevertResult()
         var lockHeld = false

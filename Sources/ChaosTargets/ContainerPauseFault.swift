@@ -49,7 +49,7 @@ public struct ContainerPauseFault: PreflightFault {
 /// Unpauses a container from its journaled record. Idempotent: a container that is no
 /// longer paused, stopped, or gone counts as reverted. An unreachable engine is an error,
 /// so the record stays for a later `recover`.
-public struct ContainerPauseReverter: OwnershipCheckingReverter {
+public struct ContainerPauseReverter: SingleBodyRevert {
     public let kind = ContainerPauseFault.kind
     private let connect: @Sendable (DockerHost) -> ContainerEngine
 
@@ -59,15 +59,7 @@ public struct ContainerPauseReverter: OwnershipCheckingReverter {
         self.connect = connect
     }
 
-    public func revert(_ record: FaultRecord) throws {
-        _ = try revert(record, journal: nil)
-    }
-
-    public func revert(_ record: FaultRecord, journal: FaultJournal) throws -> FaultRevertResult {
-        try revert(record, journal: Optional(journal))
-    }
-
-    private func revert(_ record: FaultRecord, journal: FaultJournal?) throws -> FaultRevertResult {
+    public func revertChecking(_ record: FaultRecord, journal: FaultJournal?) throws -> FaultRevertResult {
         guard let id = record.revertData["id"], !id.isEmpty else {
             throw ChaosError("container-pause record \(record.id) has no container id")
         }

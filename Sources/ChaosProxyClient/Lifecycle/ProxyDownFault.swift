@@ -41,19 +41,11 @@ public struct ProxyDownFault: PreflightFault {
 /// undoes only its own change: a proxy redefined since (other listen or upstream address)
 /// is left alone, and while another proxy-down record in the journal still holds the same
 /// proxy down, that record inherits "enable it at the end" and the proxy stays down.
-public struct ProxyDownReverter: OwnershipCheckingReverter {
+public struct ProxyDownReverter: SingleBodyRevert {
     public var kind: String { ProxyDownFault.kindName }
     public init() {}
 
-    public func revert(_ record: FaultRecord) throws {
-        _ = try revert(record, journal: nil)
-    }
-
-    public func revert(_ record: FaultRecord, journal: FaultJournal) throws -> FaultRevertResult {
-        try revert(record, journal: Optional(journal))
-    }
-
-    private func revert(_ given: FaultRecord, journal: FaultJournal?) throws -> FaultRevertResult {
+    public func revertChecking(_ given: FaultRecord, journal: FaultJournal?) throws -> FaultRevertResult {
         guard let name = given.revertData["proxy"] else { throw ChaosError("record \(given.id) names no proxy") }
         // Another record may have handed this one its "enable at the end" since it was read.
         let record = try journal?.lookup(id: given.id) ?? given

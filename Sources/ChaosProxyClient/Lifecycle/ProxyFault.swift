@@ -53,19 +53,11 @@ public struct ProxyFault: PreflightFault {
 /// same name with another upstream was recreated by someone else: it is left in place and
 /// the result says so. (The listen address is not compared: the server reports the bound
 /// port and the resolved host, not what was asked for.)
-public struct ProxyReverter: OwnershipCheckingReverter {
+public struct ProxyReverter: SingleBodyRevert {
     public var kind: String { ProxyFault.kindName }
     public init() {}
 
-    public func revert(_ record: FaultRecord) throws {
-        _ = try revertChecked(record)
-    }
-
-    public func revert(_ record: FaultRecord, journal: FaultJournal) throws -> FaultRevertResult {
-        try revertChecked(record)
-    }
-
-    private func revertChecked(_ record: FaultRecord) throws -> FaultRevertResult {
+    public func revertChecking(_ record: FaultRecord, journal: FaultJournal?) throws -> FaultRevertResult {
         guard let name = record.revertData["proxy"] else { throw ChaosError("record \(record.id) names no proxy") }
         let endpoint = try ToxiproxyEndpoint.from(record)
         let client = try endpoint.client()

@@ -59,19 +59,11 @@ public struct ToxicFault: PreflightFault {
 /// Removes a journaled toxic; a toxic (or proxy) already gone counts as reverted. A toxic
 /// under the same name whose definition differs from what the record added was redefined
 /// (or replaced) by someone else: it is left in place and the result says so.
-public struct ToxicReverter: OwnershipCheckingReverter {
+public struct ToxicReverter: SingleBodyRevert {
     public var kind: String { ToxicFault.kindName }
     public init() {}
 
-    public func revert(_ record: FaultRecord) throws {
-        _ = try revertChecked(record)
-    }
-
-    public func revert(_ record: FaultRecord, journal: FaultJournal) throws -> FaultRevertResult {
-        try revertChecked(record)
-    }
-
-    private func revertChecked(_ record: FaultRecord) throws -> FaultRevertResult {
+    public func revertChecking(_ record: FaultRecord, journal: FaultJournal?) throws -> FaultRevertResult {
         guard let proxy = record.revertData["proxy"], let toxic = record.revertData["toxic"] else {
             throw ChaosError("record \(record.id) names no proxy or toxic")
         }
