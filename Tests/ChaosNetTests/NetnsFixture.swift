@@ -94,3 +94,20 @@ func temporaryStateDirectory() -> String {
     try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     return dir
 }
+
+/// A test case with a fresh namespace pair and state directory per test, removed after it.
+class NetnsPairTestCase: XCTestCase {
+    var pair: NetnsPair!
+    var state: String!
+
+    override func setUpWithError() throws {
+        try requireRootAndIproute2()
+        pair = try NetnsPair(tag: "s")
+        state = temporaryStateDirectory()
+    }
+
+    override func tearDown() {
+        pair?.destroy()
+        if let state { try? FileManager.default.removeItem(atPath: state) }
+    }
+}

@@ -4,21 +4,7 @@ import XCTest
 
 /// A stale netem/tbf record (its qdisc removed by hand, its holder gone) must not, when
 /// recovered, remove the chaosctl qdisc a later fault installed (issue #11 item 5).
-final class QdiscStaleRecordTests: XCTestCase {
-    private var pair: NetnsPair!
-    private var state: String!
-
-    override func setUpWithError() throws {
-        try requireRootAndIproute2()
-        pair = try NetnsPair(tag: "s")
-        state = temporaryStateDirectory()
-    }
-
-    override func tearDown() {
-        pair?.destroy()
-        if let state { try? FileManager.default.removeItem(atPath: state) }
-    }
-
+final class QdiscStaleRecordTests: NetnsPairTestCase {
     func testStaleRecordLeavesTheQdiscOfALaterFault() throws {
         let lifecycle = FaultLifecycle(journal: FaultJournal(directory: state), reverters: QdiscReverter.all)
         let place = QdiscFaultTarget(target: .named(pair.a), device: pair.devA)

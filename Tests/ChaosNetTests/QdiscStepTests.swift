@@ -6,23 +6,8 @@ import Foundation
 import XCTest
 
 /// A `tbf:` step and `chaosctl tbf apply` with the same options put the same qdisc on the
-/// device (read back from the kernel), and the run's seed reaches netem's own random
-/// generator (TCA_NETEM_PRNG_SEED, Linux 6.3+), in a namespace the test creates.
-final class QdiscStepTests: XCTestCase {
-    private var pair: NetnsPair!
-    private var state: String!
-
-    override func setUpWithError() throws {
-        try requireRootAndIproute2()
-        pair = try NetnsPair(tag: "s")
-        state = temporaryStateDirectory()
-    }
-
-    override func tearDown() {
-        pair?.destroy()
-        if let state { try? FileManager.default.removeItem(atPath: state) }
-    }
-
+/// device (read back from the kernel), in a namespace the test creates.
+final class QdiscStepTests: NetnsPairTestCase {
     private func step<F: Fault>(_ body: String, seed: UInt64?, as: F.Type = F.self) throws -> F {
         let yaml = """
         title: netem step

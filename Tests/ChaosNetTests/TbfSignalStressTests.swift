@@ -8,21 +8,7 @@ import Glibc
 /// Issue #11, signals: `tbf apply` in a namespace this test makes, SIGINT/SIGTERM at a random
 /// instant 0–500 ms after start; every process ends within 2 s with 128+n and leaves no qdisc
 /// and no journal record. (netem: the same loop runs in the netem VM, scripts/netem-vm-guest.sh.)
-final class TbfSignalStressTests: XCTestCase {
-    private var pair: NetnsPair!
-    private var state: String!
-
-    override func setUpWithError() throws {
-        try requireRootAndIproute2()
-        pair = try NetnsPair(tag: "s")
-        state = temporaryStateDirectory()
-    }
-
-    override func tearDown() {
-        pair?.destroy()
-        if let state { try? FileManager.default.removeItem(atPath: state) }
-    }
-
+final class TbfSignalStressTests: NetnsPairTestCase {
     func testTbfApplyEndsRevertedWhateverTheInstant() throws {
         let probe = try probePath()
         let environment = ["CHAOSCTL_STATE_DIR": state!, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
