@@ -57,11 +57,16 @@ public enum FileReplacement {
             return
         }
         let parent = directoryOf(directory)
-        if parent != directory, parent != "/", parent != ".", stat(parent, &info) != 0 {
-            guard Glibc.errno == ENOENT else {
-                throw Failure(path: parent, action: "cannot create directory", errno: Glibc.errno)
+        if parent != directory, parent != "/", parent != "." {
+            if stat(parent, &info) != 0 {
+                // ENOTDIR: a file further up is in the way; the recursion finds and names it.
+                guard Glibc.errno == ENOENT || Glibc.errno == ENOTDIR else {
+                    throw Failure(path: parent, action: "cannot create directory", errno: Glibc.errno)
+                }
+                try makeDirectories(parent, mode: mode)
+            } else if (info.st_mode & S_IFMT) != S_IFDIR {
+                throw Failure(path: parent, action: "cannot create directory: a file is in the way", errno: EEXIST)
             }
-            try makeDirectories(parent, mode: mode)
         }
         if mkdir(directory, mode) == 0 {
             _ = chmod(directory, mode)

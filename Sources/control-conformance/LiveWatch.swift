@@ -5,6 +5,7 @@ import Foundation
 /// (scripts/live-clients.py). Prints "ready", then "<fires> <epoch ns>" each time the
 /// flag's fires() answer flips, and at the end "errors N" (files the reader rejected).
 enum LiveWatch {
+    // @unchecked Sendable: `value` is only read or written under `lock`.
     final class ErrorCount: @unchecked Sendable {
         private let lock = NSLock()
         private var value = 0

@@ -45,8 +45,11 @@ final class AtomicFileTests: XCTestCase {
             XCTAssertEqual("\(error)", "cannot create directory \(blocker): a file is in the way")
             XCTAssertEqual((error as? ChaosError)?.exitCode, .failure)
         }
-        XCTAssertThrowsError(try AtomicFile.ensureDirectory(blocker + "/sub")) { error in
-            XCTAssertEqual("\(error)", "cannot create directory \(blocker)/sub: Not a directory")
+        // Deeper down, the message names the file itself, not the directory below it.
+        for below in ["/sub", "/sub/deeper"] {
+            XCTAssertThrowsError(try AtomicFile.ensureDirectory(blocker + below)) { error in
+                XCTAssertEqual("\(error)", "cannot create directory \(blocker): a file is in the way")
+            }
         }
     }
 }
