@@ -80,7 +80,7 @@ let package = Package(
         // ChaosLoad's ingest benchmark (scripts/bench-load.sh).
         .executableTarget(name: "chaos-load-bench", dependencies: ["ChaosLoad", "ChaosSystem"]),
         // Run reports (journal.json, report.md, junit.xml, report.html) and the live status line.
-        .target(name: "ChaosReport", dependencies: ["ChaosProbe", "ChaosCore"]),
+        .target(name: "ChaosReport", dependencies: ["ChaosProbe", "ChaosSystem", "ChaosCore"]),
         .target(name: "ChaosExperiment", dependencies: [
             "ChaosCore", "ChaosControl", "ChaosConfig", "ChaosFlags", "ChaosProbe", "ChaosReport", "ChaosHTTP",
             "ChaosProxyClient", "ChaosNet", "ChaosTargets",

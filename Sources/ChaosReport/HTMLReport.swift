@@ -1,4 +1,5 @@
 import Foundation
+import ChaosSystem
 
 /// report.html: one self-contained page (inline CSS, inline SVG, no scripts, no external
 /// resources) with the verdict, the latency timeline, and the same tables as report.md.
@@ -15,7 +16,7 @@ public enum HTMLReport {
         let verdict = report.verdict
         h += "<h1>\(e(report.title)) <span class=\"badge \(report.passed ? "pass" : "fail")\">\(verdict.headline)</span></h1>\n"
         if let reason = verdict.reason { h += "<p class=\"\(report.passed ? "pass" : "fail")\">\(e(reason))</p>\n" }
-        h += "<p>Started \(e(ISO8601DateFormatter().string(from: report.run.startedAt))), "
+        h += "<p>Started \(e(RFC3339.format(report.run.startedAt, alwaysMilliseconds: true))), "
         h += "\(e(ReportFormatting.nanosecondsAsSeconds(report.run.durationNanoseconds))), probe interval "
         h += "\(e(ReportFormatting.nanosecondsAsSeconds(report.run.intervalNanoseconds))); probes: \(e(report.run.probeNames.joined(separator: ", ")))<br>"
         h += "Schedule: \(e(ReportFormatting.schedule(report.run.schedule)))"

@@ -1,4 +1,5 @@
 import Foundation
+import ChaosSystem
 
 /// report.md: the run for people reading a pull request or a ticket — per-phase table with
 /// deltas against "pre", recoveries against the SLO, verdicts, steps and the load outcome.
@@ -7,7 +8,7 @@ public enum MarkdownReport {
         let analysis = report.analysis
         var md = "# \(report.title)\n\n"
         let verdict = report.verdict
-        md += "**Result: \(verdict.headline)**\(verdict.reason.map { " (\(cell($0)))" } ?? "") — started \(ISO8601DateFormatter().string(from: report.run.startedAt)), "
+        md += "**Result: \(verdict.headline)**\(verdict.reason.map { " (\(cell($0)))" } ?? "") — started \(RFC3339.format(report.run.startedAt, alwaysMilliseconds: true)), "
         md += "\(ReportFormatting.nanosecondsAsSeconds(report.run.durationNanoseconds)), "
         md += "probe interval \(ReportFormatting.nanosecondsAsSeconds(report.run.intervalNanoseconds)), "
         md += "probes: \(report.run.probeNames.map { "`\($0)`" }.joined(separator: ", "))\n\n"

@@ -4,6 +4,8 @@ import Foundation
 /// Written by hand rather than with `ISO8601DateFormatter` so parsing is strict, identical
 /// on every platform, and rounds to whole milliseconds: a rewrite then never changes an
 /// instant (which would count as a flag definition change and reset `max_hits`).
+/// It is also chaosctl's one time format for people (status, reports, flag watch), so it
+/// lives in ChaosSystem beside the clock; ChaosControl re-exports it.
 public enum RFC3339 {
     /// Parses a timestamp; nil if it is not RFC 3339 `date-time`.
     public static func parse(_ text: String) -> Date? {
@@ -97,7 +99,7 @@ public enum RFC3339 {
     }
 
     /// Truncates a date to whole milliseconds, the precision the protocol keeps.
-    static func truncatedToMilliseconds(_ date: Date) -> Date {
+    public static func truncatedToMilliseconds(_ date: Date) -> Date {
         Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
     }
 
