@@ -17,11 +17,17 @@ extension CLITextTests {
                                                         attributePairs: ["latency=100", " jitter = 5", "ttl=30s"], ttl: "1m")
         XCTAssertEqual(options, ToxicOptions(proxy: "db", type: "latency", stream: "upstream", toxicity: 0.5,
                                              attributes: ["latency": 100, "jitter": 5], ttl: "30s"),
-                       "-a ttl= is the ttl extension and wins over --ttl; the rest are integer attributes")
+                       "-a ttl= is the ttl extension and wins over --ttl; the rest are the type's attributes")
         XCTAssertEqual(options.resolvedName, "latency_upstream")
         XCTAssertThrowsError(try ToxiproxyCLIText.toxicOptions(proxy: "db", name: nil, type: "latency", upstream: false,
                                                                toxicity: 1, attributePairs: ["latency=abc"], ttl: nil)) {
-            XCTAssertEqual("\($0)", "invalid attribute 'latency=abc' (expected key=integer)")
+            XCTAssertEqual("\($0)", "-a latency=abc: 'abc' is not a number of milliseconds or a duration such as 150ms")
+        }
+        // Names are checked against the type, with the close name as a hint.
+        XCTAssertThrowsError(try ToxiproxyCLIText.toxicOptions(proxy: "db", name: nil, type: "latency", upstream: false,
+                                                               toxicity: 1, attributePairs: ["latecy=100"], ttl: nil)) {
+            XCTAssertTrue("\($0)".contains("has no attribute 'latecy'"), "\($0)")
+            XCTAssertTrue("\($0)".contains("latency"), "\($0)")
         }
     }
 }
