@@ -6,10 +6,6 @@ import XCTest
 /// terminal wraps them), and every example fits in 80 columns so it is never split and can
 /// be copied as it is.
 final class HelpTextTests: XCTestCase {
-    /// Owned by the typed-options change (#12 item 1), which rewrites their help; their
-    /// discussions are still hard-wrapped at ~90 columns. Remove once reflowed.
-    static let notYetReflowed: Set<String> = ["container", "pod"]
-
     var temp: TempDir!
     override func tearDown() { temp = nil }
 
@@ -39,7 +35,7 @@ final class HelpTextTests: XCTestCase {
         let cli = Chaosctl(stateDir: temp.path + "/state")
         let all = try commands(under: [], cli: cli)
         XCTAssertGreaterThan(all.count, 20, "\(all)")
-        for path in all where !Self.notYetReflowed.contains(path.first ?? "") {
+        for path in all {
             let text = try help(path, columns: 4000, cli: cli)
             let intro = text.components(separatedBy: "\nUSAGE:").first ?? ""
             for line in intro.split(separator: "\n") where !line.hasPrefix(" ") && !line.hasPrefix("OVERVIEW:") {

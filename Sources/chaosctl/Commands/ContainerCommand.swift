@@ -6,14 +6,13 @@ public struct ContainerCommand: ParsableCommand {
         commandName: "container",
         abstract: "Kill, crash, stop, start, restart or pause containers of a Docker-compatible engine.",
         discussion: """
-        Targets are chosen by --label (engine-side filter), --name (glob, or re:REGEX) and
-        state, then --count N (default 1) / --percent P picked at random (--seed replays a
-        pick), or --all. The engine is --docker-host (-H), else $DOCKER_HOST, else unix:///var/run/docker.sock.
+        Targets are chosen by --label (engine-side filter), --name (glob, or re:REGEX) and state, then --count N (default 1) / --percent P picked at random (--seed replays a pick), or --all. The engine is --docker-host (-H), else $DOCKER_HOST, else unix:///var/run/docker.sock.
+
         Examples:
           chaosctl container kill --label app=web --count 1 --signal SIGTERM
           chaosctl container crash --label app=web --wait-recovered 30s
           chaosctl container pause --label app=web --percent 50 --for 10s
-          chaosctl container restart --name 'web-*' --interval 10s --duration 60s --dry-run
+          chaosctl container restart --name 'web-*' --interval 10s --duration 1m
         """,
         subcommands: [ContainerListCommand.self, ContainerKillCommand.self, ContainerCrashCommand.self,
                       ContainerStopCommand.self, ContainerStartCommand.self, ContainerRestartCommand.self,
