@@ -114,12 +114,12 @@ def main():
         written = []
         for flip in range(args.flips):
             verb = "enable" if flip % 2 == 0 else "disable"
-            subprocess.run([chaosctl, "flag", verb, "live", "--file", path], env=env, check=True,
+            subprocess.run([chaosctl, "flag", verb, "live", "--control-file", path], env=env, check=True,
                            stdout=subprocess.DEVNULL)
             written.append((verb == "enable", os.stat(path).st_mtime_ns, "chaosctl"))
             time.sleep(0.25)
         if args.flips % 2 == 1:   # end disabled, so the next phases' first write flips it on
-            subprocess.run([chaosctl, "flag", "disable", "live", "--file", path], env=env, check=True,
+            subprocess.run([chaosctl, "flag", "disable", "live", "--control-file", path], env=env, check=True,
                            stdout=subprocess.DEVNULL)
             time.sleep(0.25)
         document = json.load(open(path))
