@@ -82,6 +82,39 @@ final class LoadRunEndToEndTests: XCTestCase {
         XCTAssertEqual(result.report.series?.map(\.quantity), [.requestRate, .errorRate, .latency])
         let junit = try String(contentsOfFile: dir + "/report/junit.xml", encoding: .utf8)
         XCTAssertTrue(junit.contains("load.max_error_rate[during]"), junit)
+        let markdown = try String(contentsOfFile: dir + "/report/report.md", encoding: .utf8)
+        XCTAssertTrue(markdown.contains("User traffic by phase (k6"), markdown)
+        XCTAssertTrue(markdown.contains("| errors | "), markdown)
+    }
+
+    /// Real Locust (`--csv --csv-full-history` added by chaosctl): the per-phase error rates
+    /// from the change in its running totals match what the target injected.
+    func testLocustPhasesReachTheJournal() throws {
+        let locust = try generator("locust")
+        try startTarget()
+        try """
+        from locust import HttpUser, constant, task
+        class Soak(HttpUser):
+            wait_time = constant(0.01)
+            @task
+            def work(self):
+                self.client.get("/work")
+        """.write(toFile: dir + "/locustfile.py", atomically: true, encoding: .utf8)
+        let result = try run("""
+        slo:
+          - {source: load, max_error_rate: 1%, phases: [pre]}
+        load:
+          command: \(locust) -f locustfile.py --headless -u 4 -r 4 -t 60s --host http://127.0.0.1:\(port) --only-summary
+          warmup: 2s
+        """, before: "6s", fault: "5s", after: "6s")
+        let summary = try XCTUnwrap(result.report.loadResults)
+        XCTAssertEqual(summary.tool, .locust)
+        XCTAssertEqual(summary.blockingProblems, [], "\(summary.problems)")
+        let pre = try XCTUnwrap(summary.phases["pre"]), during = try XCTUnwrap(summary.phases["during"])
+        XCTAssertGreaterThan(pre.requests, 50)
+        XCTAssertEqual(try XCTUnwrap(pre.errorRate), 0, accuracy: 0.001)
+        XCTAssertEqual(try XCTUnwrap(during.errorRate), 0.5, accuracy: 0.1)
+        XCTAssertEqual(result.report.analysis.verdicts.first { $0.name == "load.max_error_rate[pre]" }?.passed, true)
     }
 
     /// k6 with a script that does not exist exits 107 at once and writes nothing: the load
@@ -171,14 +204,14 @@ final class LoadRunEndToEndTests: XCTestCase {
         return actions
     }
 
-    private func run(_ loadPart: String) throws -> ExperimentRunner.Result {
+    private func run(_ loadPart: String, before: String = "3s", fault: String = "2500ms", after: String = "4s") throws -> ExperimentRunner.Result {
         let file = dir + "/experiment.yaml"
         try """
         title: load e2e
         steady_state:
           interval: 200ms
-          before: 3s
-          after: 4s
+          before: \(before)
+          after: \(after)
           tolerance: 10%
           probes:
             - name: target
@@ -187,7 +220,7 @@ final class LoadRunEndToEndTests: XCTestCase {
         method:
           - name: errors
             target: {}
-            duration: 2500ms
+            duration: \(fault)
         """.write(toFile: file, atomically: true, encoding: .utf8)
         let context = ExperimentContext(controlPath: dir + "/control.json", httpTransport: CurlProbeTransport(), actions: actions)
         let experiment = try ExperimentParser.load(file: file, context: context)
