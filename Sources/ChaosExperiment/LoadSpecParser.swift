@@ -69,6 +69,9 @@ enum LoadSpecParser {
             && objective.recoverWithin == nil {
             e.problem("a load SLO needs max_error_rate, p95_ms, p99_ms or recover_within")
         }
+        if objective.recoverWithin != nil, let phases = e["phases"] {
+            phases.problem("an SLO with recover_within judges the recovery after every fault; give phase limits in another entry")
+        }
         return objective
     }
 

@@ -11,7 +11,9 @@ enum LoadVerdicts {
         let blocked = summary.flatMap { $0.blockingProblems.first.map(\.description) } ?? (summary == nil ? whyMissing ?? "no load results were read" : nil)
         for objective in objectives {
             let scope = objective.requestName.map { " for '\($0)'" } ?? ""
-            for phase in objective.phases ?? ExperimentPhase.names {
+            // With recover_within, the limits say what a healthy recovery window is, not a phase limit.
+            let phases = objective.recoverWithin == nil ? objective.phases ?? ExperimentPhase.names : []
+            for phase in phases {
                 let result = summary?.phases[phase]
                 let figures = objective.requestName.map { result?.names?[$0] } ?? result
                 func check(_ key: String, _ limit: Double?, unit: String, _ value: (LoadPhaseResult) -> Double?) {
