@@ -29,6 +29,6 @@ k6 run --quiet --out "json=$work/k6.json" "$work/rate.js" >"$work/k6.log" 2>&1 &
 k6pid=$!
 live="$("$bin" live "$work/k6.json" "$((seconds + 2))")"
 wait "$k6pid" || true
-points="$(grep -c '"metric":"http_req_duration","data"' "$work/k6.json" || true)"
+points="$(grep -c '"metric":"http_req_duration","type":"Point"' "$work/k6.json" || true)"
 echo "k6: rate asked $rate/s for ${seconds}s; http_req_duration points written: $points ($(awk -v p="$points" -v s="$seconds" 'BEGIN{printf "%.0f", p/s}')/s); lines: $(wc -l <"$work/k6.json")"
 echo "live: $live"

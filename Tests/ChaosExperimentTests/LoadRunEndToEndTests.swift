@@ -133,6 +133,29 @@ final class LoadRunEndToEndTests: XCTestCase {
         XCTAssertNotEqual(result.outcome, .passed)
     }
 
+    /// k6 that ends (exit 0) 2 s into a run of about 10 s: the later phases have no traffic,
+    /// so their load SLOs are not measured, never passed.
+    func testAGeneratorThatEndsEarlyLeavesLaterPhasesNotMeasured() throws {
+        let k6 = try generator("k6")
+        try startTarget()
+        try """
+        import http from 'k6/http';
+        export const options = { vus: 2, duration: '2s' };
+        export default function () { http.get('http://127.0.0.1:\(port)/work'); }
+        """.write(toFile: dir + "/short.js", atomically: true, encoding: .utf8)
+        let result = try run("""
+        slo:
+          - {source: load, max_error_rate: 60%, phases: [during, post]}
+        load: \(k6) run --quiet short.js
+        """)
+        XCTAssertEqual(result.report.load?.exitCode, 0)
+        let verdicts = result.report.analysis.verdicts.filter { $0.objective.hasPrefix("load.") }
+        XCTAssertEqual(verdicts.count, 2)
+        XCTAssertTrue(verdicts.allSatisfy { $0.notMeasured != nil }, "\(verdicts.map(\.detail))")
+        XCTAssertTrue(verdicts.contains { $0.detail.contains("before the load was due to stop") }, "\(verdicts.map(\.detail))")
+        guard case .notMeasured = result.outcome else { return XCTFail("\(result.outcome)") }
+    }
+
     /// A home-grown runner whose JSONL log never appears: not measured, never a pass.
     func testAJSONLRunnerThatWritesNothingIsNotMeasured() throws {
         try startTarget()
