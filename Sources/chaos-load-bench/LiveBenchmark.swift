@@ -14,21 +14,28 @@ enum LiveBenchmark {
         var ages: [Double] = []
     }
 
+    /// The runner's live window, plus the exact stamp of the newest request seen.
+    struct Sink: LoadSampleSink {
+        var window = LiveLoadWindow(seconds: 60)
+        var newestWall: Int64?
+        mutating func record(_ sample: LoadSample) {
+            window.record(sample)
+            newestWall = max(newestWall ?? sample.wallNanoseconds, sample.wallNanoseconds)
+        }
+    }
+
     static func run(path: String, seconds: Double) -> Figures {
         let reader = K6OutputReader(path: path)
-        var window = LiveLoadWindow(seconds: 60)
+        var sink = Sink()
         var figures = Figures()
         let deadline = MonotonicClock.deadline(after: seconds)
         while MonotonicClock.now() < deadline {
             let started = MonotonicClock.now()
-            figures.requests += reader.poll(into: &window)
+            figures.requests += reader.poll(into: &sink)
             figures.maxPollSeconds = max(figures.maxPollSeconds, MonotonicClock.seconds(since: started))
             figures.polls += 1
             let now = ClockReading.now()
-            if let newest = window.newestSecond {
-                // newestSecond is whole seconds: +0.5 s centres the estimate in that second.
-                figures.ages.append(Double(now.wallNanoseconds) / 1e9 - (Double(newest) + 0.5))
-            }
+            if let newest = sink.newestWall { figures.ages.append(Double(now.wallNanoseconds - newest) / 1e9) }
             usleep(250_000)
         }
         return figures

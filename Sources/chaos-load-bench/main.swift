@@ -45,7 +45,7 @@ case "live":
     let figures = LiveBenchmark.run(path: path, seconds: span)
     let ages = figures.ages.sorted()
     let median = ages.isEmpty ? -1 : ages[ages.count / 2]
-    print("polls=\(figures.polls) requests=\(figures.requests) requests_per_s=\(Double(figures.requests) / span) " +
+    print("polls=\(figures.polls) requests_seen=\(figures.requests) " +
           "max_poll_s=\(figures.maxPollSeconds) age_median_s=\(median) age_max_s=\(ages.last ?? -1) rss_kb=\(peakRSSKilobytes())")
 default:
     exit(2)
