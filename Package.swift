@@ -80,10 +80,10 @@ let package = Package(
         // ChaosLoad's ingest benchmark (scripts/bench-load.sh).
         .executableTarget(name: "chaos-load-bench", dependencies: ["ChaosLoad", "ChaosSystem"]),
         // Run reports (journal.json, report.md, junit.xml, report.html) and the live status line.
-        .target(name: "ChaosReport", dependencies: ["ChaosProbe", "ChaosSystem", "ChaosCore"]),
+        .target(name: "ChaosReport", dependencies: ["ChaosProbe", "ChaosSystem", "ChaosCore", "ChaosLoad"]),
         .target(name: "ChaosExperiment", dependencies: [
             "ChaosCore", "ChaosControl", "ChaosConfig", "ChaosFlags", "ChaosProbe", "ChaosReport", "ChaosHTTP",
-            "ChaosProxyClient", "ChaosNet", "ChaosTargets",
+            "ChaosProxyClient", "ChaosNet", "ChaosTargets", "ChaosLoad",
         ]),
         .executableTarget(name: "chaosctl", dependencies: [
             "ChaosCore", "ChaosControl", "ChaosConfig", "ChaosFlags", "ChaosProxy", "ChaosProxyAPI", "ChaosProxyClient", "ChaosProxyModel",
@@ -148,7 +148,7 @@ let package = Package(
         .testTarget(name: "ChaosProxyTests", dependencies: ["ChaosProxy", "ChaosTestSupport"]),
         .testTarget(name: "ChaosExperimentTests", dependencies: [
             "ChaosExperiment", "ChaosControl", "ChaosCore", "ChaosConfig", "ChaosFlags", "ChaosReport", "ChaosHTTPServer",
-            "ChaosProbe", "ChaosProxy", "ChaosProxyAPI", "ChaosProxyClient", "ChaosTestSupport", "ChaosNet", "ChaosTargets",
+            "ChaosProbe", "ChaosProxy", "ChaosProxyAPI", "ChaosProxyClient", "ChaosTestSupport", "ChaosNet", "ChaosTargets", "ChaosLoad",
         ], exclude: ["Fixtures"]),
         .testTarget(name: "ChaosProxyAPITests", dependencies: ["ChaosProxyAPI", "ChaosProxyClient", "ChaosHTTPServer", "ChaosTestSupport"]),
         // The client against the real ToxiproxyServer on 127.0.0.1, and the step parsers.

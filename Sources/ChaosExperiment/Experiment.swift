@@ -1,4 +1,5 @@
 import ChaosCore
+import ChaosLoad
 import ChaosProbe
 
 /// An experiment file, validated: what to watch, the limits, what to break and how to undo it.
@@ -12,6 +13,8 @@ public struct Experiment {
     public var method: [PlannedStep]
     public var rollbacks: [PlannedStep]
     public var stopConditions: [StopCondition]
+    /// SLOs on the load generator's own results (`slo` entries with `source: load`).
+    public var loadObjectives: [LoadObjective] = []
 }
 
 /// The steady-state probes and how they are run.
@@ -34,6 +37,28 @@ public struct LoadSpec {
     public var command: String
     /// Seconds to let the load warm up before the steady-state window starts.
     public var warmup: Double
+    /// A home-grown runner's per-request JSONL log and its field mapping (`load.results`);
+    /// nil: the results are found from the command (`k6 run`, `locust`), if it is one.
+    public var results: JSONLResults?
+    /// How recovery on user traffic is judged (`load.recovery`).
+    public var recoveryWindowSeconds: Double
+    public var recoveryWindows: Int
+
+    public init(command: String, warmup: Double = 0, results: JSONLResults? = nil,
+                recoveryWindowSeconds: Double = 1, recoveryWindows: Int = 3) {
+        self.command = command
+        self.warmup = warmup
+        self.results = results
+        self.recoveryWindowSeconds = recoveryWindowSeconds
+        self.recoveryWindows = recoveryWindows
+    }
+}
+
+/// A per-request JSONL log a load command writes, and which fields hold what.
+public struct JSONLResults {
+    /// Absolute, or relative to the experiment file's folder.
+    public var path: String
+    public var mapping: JSONLFieldMapping
 }
 
 /// One step of the method or the rollbacks, ready to run.
@@ -66,6 +91,8 @@ public struct PlannedStep {
 
 /// Abort the run (and roll back at once) when the system degrades past a limit for a while.
 public struct StopCondition {
+    /// `load`: judged on the load generator's results as they are written, not the probes.
+    public var onLoad = false
     public var maxErrorRate: Double?
     public var p95Milliseconds: Double?
     /// The window the limit is measured over, and how long it must be exceeded.
@@ -75,6 +102,6 @@ public struct StopCondition {
         var parts: [String] = []
         if let e = maxErrorRate { parts.append(String(format: "error rate > %.1f%%", e * 100)) }
         if let p = p95Milliseconds { parts.append(String(format: "p95 > %.0fms", p)) }
-        return parts.joined(separator: " or ") + " over \(DurationParser.format(window))"
+        return (onLoad ? "load " : "") + parts.joined(separator: " or ") + " over \(DurationParser.format(window))"
     }
 }

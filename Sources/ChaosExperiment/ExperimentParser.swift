@@ -47,32 +47,32 @@ public enum ExperimentParser {
         let description = root["description"]?.string() ?? ""
 
         let steady = steadyState(root["steady_state"], root: root, context: context)
-        let objectives = slos(root["slo"])
-        var load: LoadSpec?
-        if let node = root["load"] {
-            if case .scalar = node.node, let command = node.string() {
-                load = LoadSpec(command: command, warmup: 0)
-            } else if node.entries() != nil {
-                node.checkKeys(["command", "warmup"])
-                if let command = node["command"]?.string() {
-                    load = LoadSpec(command: command, warmup: node["warmup"]?.seconds() ?? 0)
-                } else { node.problem("load needs a 'command'") }
-            }
+        let (objectives, loadEntries) = slos(root["slo"])
+        let load = root["load"].flatMap { LoadSpecParser.load($0, baseDirectory: context.baseDirectory) }
+        if load == nil, let first = loadEntries.first {
+            first.0.problem("a 'source: load' SLO needs a 'load' command whose results chaosctl can read")
         }
         let method = steps(root["method"], context: context, required: true, root: root, field: "method")
         let rollbacks = steps(root["rollbacks"], context: context, required: false, root: root, field: "rollbacks")
+        LoadSpecParser.checkPhases(loadEntries, steps: method)
         var stops: [StopCondition] = []
         for node in root["stop_conditions"]?.items() ?? [] {
             guard node.entries() != nil else { continue }
-            node.checkKeys(["max_error_rate", "p95_ms", "window"])
+            node.checkKeys(["source", "max_error_rate", "p95_ms", "window"])
+            let onLoad = node["source"]?.choice(["probes", "load"]) == "load"
+            if onLoad && load == nil { node.problem("a 'source: load' stop condition needs a 'load' command") }
             let rate = node["max_error_rate"].flatMap(ratio)
             let p95 = node["p95_ms"]?.double(in: 0...3_600_000)
             if rate == nil && p95 == nil { node.problem("a stop condition needs max_error_rate or p95_ms") }
-            stops.append(StopCondition(maxErrorRate: rate, p95Milliseconds: p95, window: node["window"]?.seconds() ?? 5))
+            if onLoad && p95 != nil { node["p95_ms"]?.problem("a 'source: load' stop condition judges the error rate only (max_error_rate)") }
+            let window = node["window"]?.seconds() ?? 5
+            if onLoad && !(1...60).contains(window) { node["window"]?.problem("a 'source: load' stop condition's window must be 1s to 60s") }
+            stops.append(StopCondition(onLoad: onLoad, maxErrorRate: rate, p95Milliseconds: p95, window: window))
         }
         try root.diagnostics.throwIfAny()
         return Experiment(file: file, title: title, description: description, steadyState: steady!, objectives: objectives,
-                          load: load, method: method, rollbacks: rollbacks, stopConditions: stops)
+                          load: load, method: method, rollbacks: rollbacks, stopConditions: stops,
+                          loadObjectives: loadEntries.map(\.1))
     }
 
     /// "1%", "0.01" or 1 (meaning 1 %, when written with a % it is unambiguous) → 0.01.
@@ -112,19 +112,27 @@ public enum ExperimentParser {
                            tolerance: node["tolerance"].flatMap(ratio) ?? 0)
     }
 
-    private static func slos(_ node: ConfigNode?) -> [ServiceLevelObjectives] {
-        guard let node else { return [] }
+    /// Probe SLOs, and the `source: load` ones with their nodes (their phases are checked
+    /// once the steps are known).
+    private static func slos(_ node: ConfigNode?) -> ([ServiceLevelObjectives], [(ConfigNode, LoadObjective)]) {
+        guard let node else { return ([], []) }
         let entries: [ConfigNode] = node.node.sequence != nil ? (node.items() ?? []) : [node]
-        return entries.compactMap { e in
-            guard e.entries() != nil else { return nil }
-            e.checkKeys(["max_error_rate", "p95_ms", "p99_ms", "recover_within", "phases"])
+        var probes: [ServiceLevelObjectives] = []
+        var load: [(ConfigNode, LoadObjective)] = []
+        for e in entries where e.entries() != nil {
+            if e["source"]?.choice(["probes", "load"]) == "load" {
+                load.append((e, LoadSpecParser.objective(e)))
+                continue
+            }
+            e.checkKeys(["source", "max_error_rate", "p95_ms", "p99_ms", "recover_within", "phases"])
             var phases: [String]?
             if let list = e["phases"]?.items() { phases = list.compactMap { $0.choice(ExperimentPhase.names) } }
-            return ServiceLevelObjectives(maxErrorRate: e["max_error_rate"].flatMap(ratio),
-                                          p95Milliseconds: e["p95_ms"]?.double(in: 0...3_600_000),
-                                          p99Milliseconds: e["p99_ms"]?.double(in: 0...3_600_000),
-                                          recoverWithin: e["recover_within"]?.seconds(), phases: phases)
+            probes.append(ServiceLevelObjectives(maxErrorRate: e["max_error_rate"].flatMap(ratio),
+                                                 p95Milliseconds: e["p95_ms"]?.double(in: 0...3_600_000),
+                                                 p99Milliseconds: e["p99_ms"]?.double(in: 0...3_600_000),
+                                                 recoverWithin: e["recover_within"]?.seconds(), phases: phases))
         }
+        return (probes, load)
     }
 
     private static func steps(_ node: ConfigNode?, context: ExperimentContext, required: Bool, root: ConfigNode,

@@ -1,4 +1,5 @@
 import ChaosCore
+import ChaosLoad
 import ChaosProbe
 import ChaosReport
 import Foundation
@@ -37,6 +38,8 @@ public final class ExperimentRunner {
     private var loop: ProbeLoop!
     /// Faults applied without a duration, reverted when the method ends.
     private var untilMethodEnd: [(FaultRecord, String)] = []
+    private var loadTracker: LoadTracker?
+    private var loadProcess: LoadProcess?
 
     public init(experiment: Experiment, lifecycle: FaultLifecycle, options: Options) {
         self.experiment = experiment
@@ -78,11 +81,13 @@ public final class ExperimentRunner {
         try ReportWriter.prepare(options.reportDirectory)
 
         let steady = experiment.steadyState
-        var load: LoadProcess?
         if let spec = experiment.load {
-            log("load: starting \(spec.command)")
-            load = try LoadProcess(command: spec.command, logPath: options.reportDirectory + "/load.log",
-                                   directory: (experiment.file as NSString).deletingLastPathComponent.isEmpty ? "." : (experiment.file as NSString).deletingLastPathComponent)
+            let tracker = LoadTracker(spec: spec, reportDirectory: options.reportDirectory)
+            log("load: starting \(tracker.command)")
+            loadProcess = try LoadProcess(command: tracker.command, logPath: options.reportDirectory + "/load.log",
+                                          directory: (experiment.file as NSString).deletingLastPathComponent.isEmpty ? "." : (experiment.file as NSString).deletingLastPathComponent)
+            tracker.started()
+            loadTracker = tracker
             sleep(spec.warmup, checkStops: false)
         }
 
@@ -117,12 +122,22 @@ public final class ExperimentRunner {
 
         var analysis = RunAnalysis(probeRun, objectives: experiment.objectives, consecutiveHealthy: steady.healthyAfter)
         if injected { analysis.verdicts.append(steadyStateAfter(probeRun)) }
+        let loadEnd = ClockReading.now()
+        let loopStartWall = loadEnd.wallNanoseconds - Int64(loop.elapsedNanoseconds)
+        var loadOutcome = loadProcess?.finish()
+        var loadResults: LoadTracker.Results?
+        if let tracker = loadTracker, let outcome = loadOutcome {
+            loadOutcome?.signalExitCodes = tracker.signalExitCodes.isEmpty ? nil : tracker.signalExitCodes
+            loadResults = tracker.finish(outcome: outcome, loadEnd: loadEnd, recovery: recoveryCriteria, loopStartWall: loopStartWall)
+            analysis.verdicts += LoadVerdicts.judge(experiment.loadObjectives, summary: loadResults?.summary,
+                                                    whyMissing: tracker.notes.last)
+        }
         // An aborted run has little or nothing after its rollback: say why data is missing.
         if let why = abort.reason { analysis.explainNotMeasured("the run was aborted: \(why)") }
-        var loadOutcome: LoadOutcome?
-        if let load { loadOutcome = load.finish() }
-        let report = RunReport(title: experiment.title, steps: steps, run: probeRun, analysis: analysis, load: loadOutcome,
-                               abortReason: abort.reason, seed: options.seed)
+        var report = RunReport(title: experiment.title, steps: steps, run: probeRun, analysis: analysis, load: loadOutcome,
+                               abortReason: abort.reason, seed: options.seed, series: loadResults?.series)
+        report.loadResults = loadResults?.summary
+        report.loadPlan = loadResults?.plan
         let files = try ReportWriter.write(report, to: options.reportDirectory)
         return Result(outcome: ExperimentOutcome(report.verdict), report: report, files: files)
     }
@@ -148,16 +163,17 @@ public final class ExperimentRunner {
             case .oneShot(_, let perform):
                 // Recovery is timed from the action itself, not from whatever waiting it does after.
                 loop.markOneShot(step.name)
+                loadTracker?.oneShot(step.name)
                 let detail = try perform(environment)
                 if !detail.isEmpty { log("  \(detail.replacingOccurrences(of: "\n", with: "\n  "))") }
             case .selfReverting(_, let perform):
-                loop.markFaultStart(step.name)
-                defer { loop.markFaultEnd(step.name) }
+                markFaultStart(step.name)
+                defer { markFaultEnd(step.name) }
                 let detail = try perform(environment)
                 if !detail.isEmpty { log("  \(detail.replacingOccurrences(of: "\n", with: "\n  "))") }
             case .fault(let fault, let duration):
                 let record = try lifecycle.apply(fault, held: true, expiresAt: duration.map { Date().addingTimeInterval($0) })
-                loop.markFaultStart(step.name)
+                markFaultStart(step.name)
                 guard let duration else {
                     untilMethodEnd.append((record, step.name))
                     steps.append(RunStep(name: step.name, startNanoseconds: start, endNanoseconds: nil, succeeded: true,
@@ -166,7 +182,7 @@ public final class ExperimentRunner {
                 }
                 sleep(duration, checkStops: phase == "method")
                 try lifecycle.revert(record)
-                loop.markFaultEnd(step.name)
+                markFaultEnd(step.name)
             }
             steps.append(RunStep(name: step.name, startNanoseconds: start, endNanoseconds: loop.elapsedNanoseconds, succeeded: true))
         } catch {
@@ -179,10 +195,29 @@ public final class ExperimentRunner {
         }
     }
 
+    /// A fault's start and end go to the probe loop and, on both clocks, to the load tracker.
+    private func markFaultStart(_ name: String) {
+        loop.markFaultStart(name)
+        loadTracker?.faultStarted(name)
+    }
+
+    private func markFaultEnd(_ name: String) {
+        loop.markFaultEnd(name)
+        loadTracker?.faultEnded(name)
+    }
+
+    /// Recovery on user traffic: judged with the first load SLO's limits that has recover_within.
+    private var recoveryCriteria: RecoveryCriteria {
+        let spec = experiment.load
+        let objective = experiment.loadObjectives.first { $0.recoverWithin != nil }
+        return RecoveryCriteria(windowSeconds: spec?.recoveryWindowSeconds ?? 1, consecutiveWindows: spec?.recoveryWindows ?? 3,
+                                maxErrorRate: objective?.maxErrorRate ?? 0.01, maxP95Milliseconds: objective?.p95Milliseconds)
+    }
+
     private func revertUntilMethodEnd() {
         for (record, name) in untilMethodEnd.reversed() {
             let start = loop.elapsedNanoseconds
-            do { try lifecycle.revert(record); loop.markFaultEnd(name) }
+            do { try lifecycle.revert(record); markFaultEnd(name) }
             catch { revertFailed("revert \(name)", since: start, error) }
         }
         untilMethodEnd.removeAll()
@@ -221,7 +256,12 @@ public final class ExperimentRunner {
             let left = deadline.timeIntervalSinceNow
             if left <= 0 { break }
             abort.wait(min(slice, left))
-            if let loop { options.progress.update(ProgressReporter.Status(of: loop)) }
+            loadTracker?.poll(generatorRunning: loadProcess?.isRunning ?? false)
+            if let loop {
+                var status = ProgressReporter.Status(of: loop)
+                status.load = loadTracker?.statusText
+                options.progress.update(status)
+            }
             if checkStops, let why = stopConditionFired() { abort.trigger(why) }
         }
     }
@@ -230,7 +270,12 @@ public final class ExperimentRunner {
         guard !experiment.stopConditions.isEmpty else { return nil }
         let current = loop.currentPhaseSamples()
         guard let last = current.samples.map(\.startNanoseconds).max(), let first = current.samples.map(\.startNanoseconds).min() else { return nil }
-        for condition in experiment.stopConditions {
+        for condition in experiment.stopConditions where condition.onLoad {
+            guard let limit = condition.maxErrorRate, let recent = loadTracker?.recent(seconds: Int(condition.window.rounded())),
+                  recent.requests > 0, let rate = recent.errorRate, rate > limit else { continue }
+            return "stop condition: load error rate \(String(format: "%.1f%%", rate * 100)) over the last \(DurationParser.format(condition.window)) exceeds \(String(format: "%.1f%%", limit * 100))"
+        }
+        for condition in experiment.stopConditions where !condition.onLoad {
             let window = UInt64(condition.window * 1e9)
             // Judge only once the phase has lasted a whole window.
             guard last - first >= window else { continue }

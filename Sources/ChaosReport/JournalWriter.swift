@@ -1,3 +1,4 @@
+import ChaosLoad
 import Foundation
 
 /// journal.json: the whole ``RunReport`` (every sample, step, event and verdict) as JSON, so
@@ -28,13 +29,27 @@ public enum JournalWriter {
         var verdict: RunVerdict?
         /// The run's seed, at the top so it is easy to find and replay.
         var seed: UInt64?
+        /// What the load generator measured, by phase (docs/load-results.md).
+        var load: LoadSummary?
         var report: RunReport
 
         init(report: RunReport) {
             self.passed = report.passed
             self.verdict = report.verdict
             self.seed = report.seed
+            self.load = report.loadResults
             self.report = report
+        }
+
+        init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            format = try c.decode(String.self, forKey: .format)
+            passed = try c.decode(Bool.self, forKey: .passed)
+            verdict = try c.decodeIfPresent(RunVerdict.self, forKey: .verdict)
+            seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
+            load = try c.decodeIfPresent(LoadSummary.self, forKey: .load)
+            report = try c.decode(RunReport.self, forKey: .report)
+            report.loadResults = load
         }
     }
 }

@@ -68,6 +68,7 @@ public enum MarkdownReport {
             md += "`\(load.command)` — \(load.ending), "
             md += "\(ReportFormatting.seconds(load.durationSeconds)) — \(load.succeeded ? "ok" : "**FAILED**")\n"
             if let summary = load.summary, !summary.isEmpty { md += "\n```\n\(summary)\n```\n" }
+            if let results = report.loadResults { md += LoadMarkdown.section(results) }
         } else {
             md += "No load command ran.\n"
         }
@@ -75,7 +76,7 @@ public enum MarkdownReport {
     }
 
     /// Table cells must not break the row.
-    private static func cell(_ text: String) -> String {
+    static func cell(_ text: String) -> String {
         text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
     }
 }

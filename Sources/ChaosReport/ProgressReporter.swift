@@ -15,6 +15,8 @@ public final class ProgressReporter {
         public var successRate: Double?
         public var p95Milliseconds: Double?
         public var samples: Int
+        /// The load generator's recent figures ("k6 212 req/s, 0.5% errors"), if it is read.
+        public var load: String?
 
         public init(phase: String, elapsedSeconds: Double, successRate: Double?, p95Milliseconds: Double?, samples: Int) {
             self.phase = phase
@@ -36,6 +38,7 @@ public final class ProgressReporter {
             let rate = successRate.map { String(format: "ok %.1f%%", $0 * 100) } ?? "ok –"
             let p95 = p95Milliseconds.map { String(format: "p95 %.1fms", $0) } ?? "p95 –"
             return String(format: "%@  %6.1fs  %@  %@  (%d samples)", phase, elapsedSeconds, rate, p95, samples)
+                + (load.map { "  " + $0 } ?? "")
         }
     }
 

@@ -1,5 +1,6 @@
-import Foundation
+import ChaosLoad
 import ChaosProbe
+import Foundation
 
 /// Everything a chaos run produced, as the report writers render it: the steps that were
 /// executed, the probe record, its analysis (per-phase statistics, recoveries, SLO verdicts)
@@ -18,6 +19,16 @@ public struct RunReport: Codable, Sendable, Equatable {
     /// More quantities over time for the timeline (a load generator's request rate, error
     /// rate or latency); the probes' own rates are derived from `run` and not stored here.
     public var series: [TimeSeries]?
+    /// What the load generator measured, cut by phase (journal.json's top-level `load`).
+    public var loadResults: LoadSummary?
+    /// The instants the load was cut at, each on both clocks (load start, fault starts and
+    /// ends, load end).
+    public var loadPlan: LoadPhasePlan?
+
+    // `loadResults` is written once, as journal.json's top-level `load` (JournalWriter).
+    enum CodingKeys: String, CodingKey {
+        case title, steps, run, analysis, load, abortReason, seed, series, loadPlan
+    }
 
     /// The run's verdict, as every report states it and the CLI exits with it.
     public var verdict: RunVerdict { RunVerdict(self) }
@@ -68,8 +79,13 @@ public struct LoadOutcome: Codable, Sendable, Equatable {
     /// True when chaosctl stopped it at the end of the run: it had not failed until then,
     /// and it has no exit code of its own to report.
     public var stoppedByRunner: Bool?
+    /// Exit codes that are the generator's normal way to say its own checks failed (k6 99,
+    /// Locust 1): judged by those checks and the load SLOs, not as a failed load command.
+    public var signalExitCodes: [Int32]?
 
-    public var succeeded: Bool { exitCode == 0 || stoppedByRunner == true }
+    public var succeeded: Bool {
+        exitCode == 0 || stoppedByRunner == true || exitCode.map { signalExitCodes?.contains($0) == true } == true
+    }
 
     /// "exit code 0", "stopped by chaosctl at the end of the run" or "did not finish".
     public var ending: String {

@@ -6,6 +6,7 @@ import Foundation
 //   chaos-load-bench generate FILE POINTS     write a synthetic k6 --out json file
 //   chaos-load-bench ingest FILE SECONDS      ChaosLoad's reader, cut into pre/during/post + recovery
 //   chaos-load-bench ingest-foundation FILE   the same lines through JSONDecoder (reference)
+//   chaos-load-bench live FILE SECONDS        tail a file k6 is writing, as the runner does
 // Prints one `key=value` line per figure; the script computes the ratios.
 
 func peakRSSKilobytes() -> Int {
@@ -39,6 +40,13 @@ case "ingest-foundation":
     let (lines, requests) = try FoundationK6Decoding.count(path: path)
     let elapsed = seconds(since: start)
     print("lines=\(lines) requests=\(requests) unreadable=0 seconds=\(elapsed) rss_kb=\(peakRSSKilobytes())")
+case "live":
+    guard arguments.count == 4, let span = Double(arguments[3]) else { exit(2) }
+    let figures = LiveBenchmark.run(path: path, seconds: span)
+    let ages = figures.ages.sorted()
+    let median = ages.isEmpty ? -1 : ages[ages.count / 2]
+    print("polls=\(figures.polls) requests_seen=\(figures.requests) " +
+          "max_poll_s=\(figures.maxPollSeconds) age_median_s=\(median) age_max_s=\(ages.last ?? -1) rss_kb=\(peakRSSKilobytes())")
 default:
     exit(2)
 }

@@ -25,7 +25,7 @@ struct ValidateCommand: ParsableCommand {
                 do {
                     let context = ExperimentContext(controlPath: control.path, httpTransport: CurlProbeTransport())
                     let e = try ExperimentParser.load(file: file, context: context)
-                    print("\(file): valid (\(e.method.count) step(s), \(e.steadyState.probes.count) probe(s), \(e.objectives.count) SLO(s))")
+                    print("\(file): valid (\(e.method.count) step(s), \(e.steadyState.probes.count) probe(s), \(e.objectives.count + e.loadObjectives.count) SLO(s))")
                 } catch {
                     failed += 1
                     Failures.printError(String(describing: error))
