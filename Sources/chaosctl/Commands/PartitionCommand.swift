@@ -13,8 +13,8 @@ struct PartitionCommand: ParsableCommand {
 
         Examples:
           chaosctl partition -n shop -l app=redis --for 60s
-          chaosctl partition -n shop -l app=api --from app=postgres --direction egress --for 30s
-          chaosctl partition -n shop -l app=postgres --port 5432 --direction ingress --for 30s
+          chaosctl partition -l app=api --from app=db --direction egress --for 30s
+          chaosctl partition -l app=db --port 5432 --direction ingress --for 30s
         """)
 
     @Option(name: [.customShort("l"), .customLong("selector")], help: ArgumentHelp("The pods to isolate (key=value[,key=value]).", valueName: "selector"))
