@@ -23,6 +23,7 @@ Scenario JSON (written by the tests):
                  "terminationGracePeriodSeconds"}]
   replicaSets  [{"namespace","name","labels","recreateDelay","runningDelay","readyDelay"}]  [T:B3, recovery timing]
   pdbs         [{"namespace","name","matchLabels","minAvailable","processed"}]   [T:A8, B1, B2]
+  nodes, workloads, hpas, networkPolicies: see "nodes, scale, HPAs, NetworkPolicies" below.
   kubeletNodes ["<node>"]: nodes with a working kubelet; "kubeletStopDelay" seconds it takes
                to stop containers on a graceful delete. Pods on other nodes stay Terminating [T:A5].
 """
