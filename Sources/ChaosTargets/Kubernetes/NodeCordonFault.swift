@@ -67,23 +67,14 @@ public struct NodeCordonFault: FaultJournaledApply, PreflightFault {
 /// Uncordons a node from its journaled record, only while the cordon is still this
 /// record's: the node has the same uid, is unschedulable and carries the annotation with
 /// this record's id. Otherwise the node is left as it is and the result says why.
-public struct NodeCordonReverter: OwnershipCheckingReverter {
+public struct NodeCordonReverter: KubeRecordReverter {
     public let kind = NodeCordonFault.kind
-    private let connect: @Sendable (FaultRecord) throws -> KubeClient
+    public var connect = kubeRecordConnection
 
-    public init(connect: @escaping @Sendable (FaultRecord) throws -> KubeClient = { try KubeConnection.client(for: $0) }) {
-        self.connect = connect
-    }
+    public init() {}
 
-    public func revert(_ record: FaultRecord) throws { _ = try revert(record, journal: nil) }
-
-    public func revert(_ record: FaultRecord, journal: FaultJournal) throws -> FaultRevertResult {
-        try revert(record, journal: Optional(journal))
-    }
-
-    private func revert(_ record: FaultRecord, journal: FaultJournal?) throws -> FaultRevertResult {
+    public func revert(_ record: FaultRecord, client: KubeClient) throws -> FaultRevertResult {
         guard let name = record.revertData["node"] else { throw ChaosError("node-cordon record \(record.id) has no node") }
-        let client = try connect(record)
         // One retry: a 409 means the node changed between the GET and the PATCH.
         for _ in 0..<2 {
             guard let node = try client.node(name) else { return FaultRevertResult() }

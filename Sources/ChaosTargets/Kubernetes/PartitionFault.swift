@@ -56,25 +56,16 @@ public struct PartitionFault: FaultJournaledApply, PreflightFault {
 /// Deletes the record's NetworkPolicy: only one of that name that carries this record's
 /// id in its labels, by name with its UID as a precondition (so one recreated in between
 /// by someone else is never deleted).
-public struct PartitionReverter: OwnershipCheckingReverter {
+public struct PartitionReverter: KubeRecordReverter {
     public let kind = PartitionFault.kind
-    private let connect: @Sendable (FaultRecord) throws -> KubeClient
+    public var connect = kubeRecordConnection
 
-    public init(connect: @escaping @Sendable (FaultRecord) throws -> KubeClient = { try KubeConnection.client(for: $0) }) {
-        self.connect = connect
-    }
+    public init() {}
 
-    public func revert(_ record: FaultRecord) throws { _ = try revert(record, journal: nil) }
-
-    public func revert(_ record: FaultRecord, journal: FaultJournal) throws -> FaultRevertResult {
-        try revert(record, journal: Optional(journal))
-    }
-
-    private func revert(_ record: FaultRecord, journal: FaultJournal?) throws -> FaultRevertResult {
+    public func revert(_ record: FaultRecord, client: KubeClient) throws -> FaultRevertResult {
         guard let name = record.revertData["policy"], let namespace = record.revertData["namespace"] else {
             throw ChaosError("partition record \(record.id) has no policy name")
         }
-        let client = try connect(record)
         guard let policy = try client.policy(named: name, namespace: namespace) else { return FaultRevertResult() }
         guard policy.labels[PartitionFault.faultLabel] == record.id else {
             return FaultRevertResult(leftAlone: [

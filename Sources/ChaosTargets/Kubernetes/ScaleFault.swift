@@ -64,21 +64,13 @@ public struct ScaleFault: FaultJournaledApply, PreflightFault {
 /// Restores the previous replica count from the journaled record, only while the count is
 /// still the one the fault set (and the workload the same object): someone who rescaled it
 /// since, or an autoscaler, has the last word.
-public struct ScaleReverter: OwnershipCheckingReverter {
+public struct ScaleReverter: KubeRecordReverter {
     public let kind = ScaleFault.kind
-    private let connect: @Sendable (FaultRecord) throws -> KubeClient
+    public var connect = kubeRecordConnection
 
-    public init(connect: @escaping @Sendable (FaultRecord) throws -> KubeClient = { try KubeConnection.client(for: $0) }) {
-        self.connect = connect
-    }
+    public init() {}
 
-    public func revert(_ record: FaultRecord) throws { _ = try revert(record, journal: nil) }
-
-    public func revert(_ record: FaultRecord, journal: FaultJournal) throws -> FaultRevertResult {
-        try revert(record, journal: Optional(journal))
-    }
-
-    private func revert(_ record: FaultRecord, journal: FaultJournal?) throws -> FaultRevertResult {
+    public func revert(_ record: FaultRecord, client: KubeClient) throws -> FaultRevertResult {
         let data = record.revertData
         guard let kindText = data["kind"], let kind = KubeWorkloadRef.Kind(rawValue: kindText), let name = data["name"],
               let namespace = data["namespace"], let set = data["replicas_set"].flatMap(Int.init) else {
@@ -87,7 +79,6 @@ public struct ScaleReverter: OwnershipCheckingReverter {
         // Journaled before the PUT: without the previous count nothing was changed.
         guard let previous = data["previous_replicas"].flatMap(Int.init) else { return FaultRevertResult() }
         let ref = KubeWorkloadRef(kind: kind, name: name)
-        let client = try connect(record)
         guard let scale = try client.scale(of: ref, namespace: namespace) else { return FaultRevertResult() }
         let label = "\(ref) in namespace \(namespace)"
         if let uid = data["uid"], !uid.isEmpty, !scale.uid.isEmpty, uid != scale.uid {

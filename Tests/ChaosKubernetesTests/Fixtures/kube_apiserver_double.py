@@ -1034,15 +1034,21 @@ def route_workloads(h, method, parts, q, raw, user):
     return None
 
 
+def label_match(q):
+    """The query's labelSelector as a predicate over a labels dict; 400 when it does not
+    parse (labels.Parse through the ParameterCodec, as for pods)."""
+    try:
+        return parse_label_selector(first(q, "labelSelector"))
+    except ValueError as e:
+        raise ApiError(400, status_body(400, "BadRequest", "unable to parse requirement: %s" % e))
+
+
 def list_nodes(h, user, q):
     """GET /api/v1/nodes, a cluster-scoped list (RBAC verb list on nodes at the cluster
     scope), label selector parsed as for pods. [API: Node] [T:A3 list shape]"""
     check(user, "list", "nodes", None)
     h.negotiate_output()
-    try:
-        match = parse_label_selector(first(q, "labelSelector"))
-    except ValueError as e:
-        raise ApiError(400, status_body(400, "BadRequest", "unable to parse requirement: %s" % e))
+    match = label_match(q)
     with LOCK:
         items = []
         for name in sorted(STATE["nodes"]):
@@ -1197,10 +1203,7 @@ def list_hpas(h, user, ns):
 def list_policies(h, user, ns, q):
     check(user, "list", "networkpolicies", ns, None, "networking.k8s.io")
     h.negotiate_output()
-    try:
-        match = parse_label_selector(first(q, "labelSelector"))
-    except ValueError as e:
-        raise ApiError(400, status_body(400, "BadRequest", "unable to parse requirement: %s" % e))
+    match = label_match(q)
     with LOCK:
         items = [o for (n, _), o in sorted(STATE["networkPolicies"].items())
                  if n == ns and match(o["metadata"].get("labels", {}))]
