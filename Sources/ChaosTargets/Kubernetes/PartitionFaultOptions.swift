@@ -13,11 +13,10 @@ public struct PartitionFaultOptions: Equatable, Sendable {
     public init(_ v: OptionValues) throws {
         connection = try KubeConnection(v)
         namespace = v.text("namespace")
-        guard let selector = v.text("selector") else {
+        guard let pods = try v.parse("selector", PartitionSpec.labels) else {
             throw ChaosError("--selector (-l) names the pods to isolate", exitCode: .usage)
         }
-        let pods = try PartitionSpec.labels(selector, field: "--selector")
-        let peer = try v.text("from").map { try PartitionSpec.labels($0, field: "--from") }
+        let peer = try v.parse("from", PartitionSpec.labels)
         let port = try v.parse("port") { try PodFaultOptions.integer($0, atLeast: 1, as: Int.self) }
         if let port, port > 65535 { throw OptionValueError(option: "port", value: String(port), reason: "must be a port in 1-65535") }
         let direction = try v.parse("direction") { text in

@@ -25,18 +25,17 @@ public struct PartitionSpec: Equatable, Sendable {
     }
 
     /// `k=v,k2=v2` (or `==`): the only selectors a policy's matchLabels can hold.
-    public static func labels(_ selector: String, field: String) throws -> [String: String] {
+    public static func labels(_ selector: String) throws -> [String: String] {
         var labels: [String: String] = [:]
         for part in selector.split(separator: ",") {
             let text = part.trimmingCharacters(in: .whitespaces)
             let pair = text.contains("==") ? text.components(separatedBy: "==") : text.components(separatedBy: "=")
             guard pair.count == 2, !pair[0].isEmpty, !pair[0].contains("!"), !pair[1].isEmpty else {
-                throw ChaosError("\(field): '\(selector)': a partition selector is key=value[,key=value] (a NetworkPolicy's matchLabels)",
-                                 exitCode: .usage)
+                throw ChaosError("a partition selector is key=value[,key=value] (a NetworkPolicy's matchLabels)", exitCode: .usage)
             }
             labels[pair[0].trimmingCharacters(in: .whitespaces)] = pair[1].trimmingCharacters(in: .whitespaces)
         }
-        if labels.isEmpty { throw ChaosError("\(field): give at least one key=value label", exitCode: .usage) }
+        if labels.isEmpty { throw ChaosError("give at least one key=value label", exitCode: .usage) }
         return labels
     }
 
