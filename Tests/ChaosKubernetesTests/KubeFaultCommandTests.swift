@@ -44,6 +44,24 @@ final class KubeFaultCommandTests: KubeDoubleTestCase {
                             applied: { try d.policies().count == 1 }, reverted: { try d.policies().isEmpty })
     }
 
+    /// KUBECONFIG is a list kubectl merges (missing files skipped); `recover` from a shell
+    /// where it says something else must still reach the cluster the fault was applied on.
+    func testRecoverUsesTheKubeconfigListOfTheApply() throws {
+        let d = try start(KubeFaultScenario.make())
+        var applying = cli
+        applying.extraEnvironment = ["KUBECONFIG": "/nonexistent/first.yaml:" + (try d.kubeconfig())]
+        let p = try applying.start(["scale", "sts/redis", "--replicas", "0"])
+        try eventually("redis at 0") { try d.replicas("statefulsets", "redis") == 0 }
+        try eventually("journaled as applied") { try cli.run(["status"]).stdout.contains("applied") }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        var elsewhere = cli
+        elsewhere.extraEnvironment = ["KUBECONFIG": "/nonexistent/other.yaml"]
+        let recover = try elsewhere.run(["recover"])
+        XCTAssertEqual(recover.status, 0, recover.stdout + recover.stderr)
+        XCTAssertEqual(try d.replicas("statefulsets", "redis"), 1)
+    }
+
     func testSIGINTRevertsAtOnce() throws {
         let d = try start(KubeFaultScenario.make())
         let p = try cli.start(["node", "drain", "node-2", "--grace-period", "0", "--kubeconfig", try d.kubeconfig()])

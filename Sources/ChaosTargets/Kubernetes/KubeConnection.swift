@@ -23,15 +23,23 @@ public struct KubeConnection: Equatable, Sendable {
                   requestTimeout: try v.parse("request-timeout", PodFaultOptions.positiveSeconds) ?? 30)
     }
 
-    public func client() throws -> KubeClient {
-        KubeClient(target: try KubeConfigLoader.resolve(kubeconfig: kubeconfig, context: context), timeout: requestTimeout)
+    /// - Parameter kubeconfigVariable: `KUBECONFIG` as it was when a fault was applied (a
+    ///   list of files kubectl merges), for a revert from another environment.
+    public func client(kubeconfigVariable: String? = nil) throws -> KubeClient {
+        var environment = ProcessInfo.processInfo.environment
+        if let kubeconfigVariable { environment["KUBECONFIG"] = kubeconfigVariable }
+        return KubeClient(target: try KubeConfigLoader.resolve(kubeconfig: kubeconfig, context: context, environment: environment),
+                          timeout: requestTimeout)
     }
 
-    /// The journal's part: enough for `connection(from:)` to reach the same server.
+    /// The journal's part: enough for `client(for:)` to reach the same server.
     public func revertData(server: String) -> [String: String] {
         var data = ["server": server, "request_timeout": String(requestTimeout)]
-        let file = kubeconfig ?? ProcessInfo.processInfo.environment["KUBECONFIG"]
-        if let file, !file.isEmpty { data["kubeconfig"] = file }
+        if let kubeconfig {
+            data["kubeconfig"] = kubeconfig
+        } else if let variable = ProcessInfo.processInfo.environment["KUBECONFIG"], !variable.isEmpty {
+            data["kubeconfig_variable"] = variable
+        }
         if let context { data["context"] = context }
         return data
     }
@@ -42,7 +50,7 @@ public struct KubeConnection: Equatable, Sendable {
         let data = record.revertData
         let connection = KubeConnection(kubeconfig: data["kubeconfig"], context: data["context"],
                                         requestTimeout: data["request_timeout"].flatMap(Double.init) ?? 30)
-        let client = try connection.client()
+        let client = try connection.client(kubeconfigVariable: data["kubeconfig_variable"])
         if let server = data["server"], server != client.target.server {
             throw ChaosError("record \(record.id) was applied through \(server), but the journaled kubeconfig now points at \(client.target.server); revert it with that cluster's credentials",
                              exitCode: .conflict)
