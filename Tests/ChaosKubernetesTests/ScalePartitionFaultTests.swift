@@ -30,6 +30,7 @@ final class ScalePartitionFaultTests: KubeDoubleTestCase {
         XCTAssertEqual(try d.replicas("deployments", "api"), 3)
         XCTAssertEqual(warnings.count, 1)
         XCTAssertTrue(warnings[0].contains("HorizontalPodAutoscaler api-hpa targets deployment/api (replicas 2-5)"), warnings[0])
+        XCTAssertTrue(warnings[0].contains("an autoscaler cannot hold 0 replicas: delete it for the run"), warnings[0])
     }
 
     func testRevertLeavesACountSomeoneChangedAlone() throws {

@@ -39,7 +39,10 @@ public enum ScaleChaos {
         do {
             for hpa in try client.autoscalers(targeting: options.workload, namespace: namespace) {
                 let range = "\(hpa.minReplicas.map(String.init) ?? "1")-\(hpa.maxReplicas.map(String.init) ?? "?")"
-                warn("HorizontalPodAutoscaler \(hpa.name) targets \(options.workload) (replicas \(range)): it will scale it back and fight this fault; to test scale-to-zero, pause it first (e.g. set its minReplicas/maxReplicas to \(options.replicas) for the run, or delete it and re-apply it after), and the revert will leave a count the autoscaler changed alone")
+                let remedy = options.replicas == 0
+                    ? "an autoscaler cannot hold 0 replicas: delete it for the run and re-apply its manifest afterwards"
+                    : "set its minReplicas and maxReplicas to \(options.replicas) for the run and restore them afterwards"
+                warn("HorizontalPodAutoscaler \(hpa.name) targets \(options.workload) (replicas \(range)): it will scale it back and fight this fault; \(remedy). A count it changes is left alone by the revert")
             }
         } catch let e as KubeAPIError where e.code == 403 {
             warn("could not check for HorizontalPodAutoscalers (\(e.message)); one targeting \(options.workload) would fight this fault")
