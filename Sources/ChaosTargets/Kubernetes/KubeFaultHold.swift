@@ -23,11 +23,14 @@ enum KubeFaultHold {
         var firstError: Error?
         var applied = 0
         var failure: ChaosError?
-        let outcome = FaultHoldRun(lifecycle, seconds: seconds).run(faults, applied: { fault, record in
+        // The fault lasts `seconds` from the start: a drain's evictions take part of it.
+        let deadline = seconds.map { Date().addingTimeInterval($0) }
+        let outcome = FaultHoldRun(lifecycle, until: deadline).run(faults, applied: { fault, record in
             applied += 1
             log("\(fault.kind) \(fault.target): \(fault.summary) [fault \(record.id)]")
             if let problem = whileHeld(fault), failure == nil { failure = problem }
-            log(seconds.map { "holding for \(DurationParser.format($0)); Ctrl-C reverts now" } ?? "holding until Ctrl-C/SIGTERM")
+            log(deadline.map { "holding for \(DurationParser.format((max(0, $0.timeIntervalSinceNow) * 10).rounded() / 10)); Ctrl-C reverts now" }
+                ?? "holding until Ctrl-C/SIGTERM")
         }, failed: { fault, error in
             if firstError == nil { firstError = error }
             log("\(fault.kind) \(fault.target) failed: \(error)")
