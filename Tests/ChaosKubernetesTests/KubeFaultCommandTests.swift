@@ -100,25 +100,8 @@ final class NodeDrainExperimentTests: KubeDoubleTestCase {
     func testShippedExperimentDrainStepDrainsThenUncordons() throws {
         let temp = try TempDir()
         let d = try start(KubeFaultScenario.make())
-        let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../experiments/node-drain-recovery.yaml").standardizedFileURL.path
-        let text = try String(contentsOfFile: shipped, encoding: .utf8)
-        let start = try XCTUnwrap(text.range(of: "  - name: drain one node\n"), "the shipped step moved")
-        let end = try XCTUnwrap(text.range(of: "  - name: observe", range: start.upperBound..<text.endIndex))
         let experiment = temp.path + "/drain-step.yaml"
-        try """
-        title: the node step of experiments/node-drain-recovery.yaml
-        steady_state:
-          interval: 100ms
-          before: 300ms
-          after: 300ms
-          healthy_after: 1
-          probes:
-            - name: always
-              command: "true"
-        method:
-        \(text[start.lowerBound..<end.lowerBound])
-        """.write(toFile: experiment, atomically: true, encoding: .utf8)
+        try experimentOfShippedStep("node-drain-recovery.yaml", step: "drain one node", next: "observe", writingTo: experiment)
         var cli = Chaosctl(stateDir: temp.path + "/state")
         cli.extraEnvironment = ["KUBECONFIG": try d.kubeconfig(), "NODE": "node-2", "DRAIN_FOR": "2s"]
         let p = try cli.start(["run", "-f", experiment, "--report-dir", temp.path + "/report"])
