@@ -86,7 +86,7 @@ final class PodCommandTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("recovered in "), r.stdout)
         XCTAssertTrue(r.stdout.contains("3 of 3 pods Running and Ready (new: chaos/api-rs-"), r.stdout)
         let status = try cli.run(["status"])
-        XCTAssertTrue(status.stdout.contains("pod-kill  pod chaos/api-"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("pod-kill pod chaos/api-"), status.stdout)
     }
 
     func testWaitRecoveredWithNoReadyPodSaysThereIsNothingToRecoverTo() throws {
