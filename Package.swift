@@ -156,7 +156,7 @@ let package = Package(
             "ChaosProxyClient", "ChaosProxyAPI", "ChaosProxy", "ChaosConfig", "ChaosCore", "ChaosTestSupport",
         ]),
         // The Kubernetes adapter against a kube-apiserver double (Fixtures/, python3 + TLS).
-        .testTarget(name: "ChaosKubernetesTests", dependencies: ["ChaosTargets", "ChaosCore", "ChaosConfig", "ChaosTestSupport"],
+        .testTarget(name: "ChaosKubernetesTests", dependencies: ["ChaosTargets", "ChaosCore", "ChaosConfig", "ChaosTestSupport", "chaosctl"],
                     exclude: ["Fixtures"]),
         // Drives chaosctl's netem/tbf commands for real (the dependency builds the binary).
         .testTarget(name: "ChaosNetTests", dependencies: ["ChaosNet", "ChaosCore", "chaosctl", "ChaosTestSupport",

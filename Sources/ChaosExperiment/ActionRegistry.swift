@@ -32,6 +32,9 @@ public struct ActionRegistry {
         r.register("tbf", NetActions.parseTbf)
         r.register("pod", PodActions.parse)
         r.register("container", ContainerActions.parse)
+        r.register("node", KubeActions.parseNode)
+        r.register("scale", KubeActions.parseScale)
+        r.register("partition", KubeActions.parsePartition)
         return r
     }
 }

@@ -113,27 +113,9 @@ final class PodCommandTests: XCTestCase {
     /// experiments/pod-kill-recovery.yaml's own pod step, run by `chaosctl run`: its
     /// `grace-period: 0` must be the grace the server applied (it answers with it).
     func testShippedExperimentPodStepGracePeriodZeroReachesTheServer() throws {
-        let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../experiments/pod-kill-recovery.yaml").standardizedFileURL.path
-        let text = try String(contentsOfFile: shipped, encoding: .utf8)
-        let start = try XCTUnwrap(text.range(of: "  - name: kill one api pod\n"), "the shipped step moved")
-        let end = try XCTUnwrap(text.range(of: "  - name: observe", range: start.upperBound..<text.endIndex))
-        let step = String(text[start.lowerBound..<end.lowerBound])
-        XCTAssertTrue(step.contains("grace-period: 0"), step)
         let experiment = temp.path + "/pod-step.yaml"
-        try """
-        title: the pod step of experiments/pod-kill-recovery.yaml
-        steady_state:
-          interval: 100ms
-          before: 300ms
-          after: 300ms
-          healthy_after: 1
-          probes:
-            - name: always
-              command: "true"
-        method:
-        \(step)
-        """.write(toFile: experiment, atomically: true, encoding: .utf8)
+        try experimentOfShippedStep("pod-kill-recovery.yaml", step: "kill one api pod", next: "observe", writingTo: experiment)
+        XCTAssertTrue(try String(contentsOfFile: experiment, encoding: .utf8).contains("grace-period: 0"))
         var run = cli!
         run.extraEnvironment = ["KUBECONFIG": temp.path + "/kubeconfig", "NAMESPACE": "chaos", "SELECTOR": "app=api"]
         let r = try run.run(["run", "-f", experiment, "--report-dir", temp.path + "/report"], timeout: 60)

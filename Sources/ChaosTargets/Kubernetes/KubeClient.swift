@@ -70,10 +70,12 @@ public final class KubeClient: Sendable {
     /// Send one request with `body` encoded as JSON, and return the raw response, whatever its
     /// status. A 401 with an exec plugin re-runs the plugin once (its cached credential may
     /// have been revoked).
-    public func send(method: String, _ path: String, body: some Encodable) throws -> HTTPResponse {
+    /// `contentType` is the body's media type (a PATCH names its patch type there).
+    public func send(method: String, _ path: String, body: some Encodable,
+                     contentType: String = "application/json") throws -> HTTPResponse {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try send(method: method, path, data: try encoder.encode(body))
+        return try send(method: method, path, data: try encoder.encode(body), contentType: contentType)
     }
 
     /// `send` with an untyped JSON body (or none): for requests chaosctl has no type for,
@@ -82,33 +84,37 @@ public final class KubeClient: Sendable {
         try send(method: method, path, data: try body.map { try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) })
     }
 
-    private func send(method: String, _ path: String, data: Data?) throws -> HTTPResponse {
-        var response = try sendOnce(method: method, path, data: data)
+    private func send(method: String, _ path: String, data: Data?, contentType: String = "application/json") throws -> HTTPResponse {
+        var response = try sendOnce(method: method, path, data: data, contentType: contentType)
         if response.status == 401, case .exec(let config) = target.auth {
             exec.invalidate(config)
-            response = try sendOnce(method: method, path, data: data)
+            response = try sendOnce(method: method, path, data: data, contentType: contentType)
         }
         return response
     }
 
-    private func sendOnce(method: String, _ path: String, data: Data?) throws -> HTTPResponse {
+    private func sendOnce(method: String, _ path: String, data: Data?, contentType: String) throws -> HTTPResponse {
         let (http, headers) = try client()
         var request = HTTPRequest(method: method, path, headers: headers)
         if let data {
             request.body = data
-            request.headers.append(("Content-Type", "application/json"))
+            request.headers.append(("Content-Type", contentType))
         }
         return try transport { try http.send(request) }
     }
 
     /// GET `path` and decode the answer as `T`; a non-2xx answer throws `KubeAPIError`.
     func get<T: Decodable>(_ type: T.Type, _ path: String) throws -> T {
-        let response = try send(method: "GET", path)
-        guard response.isSuccess else { throw error(response, method: "GET", path: path) }
+        try decoded(T.self, try send(method: "GET", path), method: "GET", path: path)
+    }
+
+    /// Decode a 2xx answer as `T`; a non-2xx answer throws `KubeAPIError`.
+    func decoded<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, method: String, path: String) throws -> T {
+        guard response.isSuccess else { throw error(response, method: method, path: path) }
         do {
             return try JSONDecoder().decode(T.self, from: response.body)
         } catch {
-            throw ChaosError("GET \(path): the answer is not the expected \(T.self): \(error)", exitCode: .failure)
+            throw ChaosError("\(method) \(path): the answer is not the expected \(T.self): \(error)", exitCode: .failure)
         }
     }
 

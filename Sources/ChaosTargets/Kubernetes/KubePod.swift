@@ -14,6 +14,10 @@ public struct KubePod: Sendable, Equatable, Hashable {
     /// The Ready condition is True.
     public var ready: Bool
     public var nodeName: String?
+    /// The kind of the controller that manages the pod (ReplicaSet, DaemonSet, …), if any.
+    public var controllerKind: String?
+    /// A static pod's mirror (annotation `kubernetes.io/config.mirror`): the API cannot delete it.
+    public var isMirror = false
 
     public init(namespace: String, name: String, uid: String, resourceVersion: String = "", labels: [String: String] = [:],
                 phase: String = "Running", terminating: Bool = false, ready: Bool = true, nodeName: String? = nil) {
@@ -47,6 +51,8 @@ public struct KubePod: Sendable, Equatable, Hashable {
                   terminating: meta?.deletionTimestamp != nil,
                   ready: ready,
                   nodeName: object.spec?.nodeName)
+        controllerKind = meta?.ownerReferences?.first { $0.controller == true }?.kind
+        isMirror = meta?.annotations?["kubernetes.io/config.mirror"] != nil
     }
 }
 

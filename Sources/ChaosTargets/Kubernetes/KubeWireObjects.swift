@@ -11,9 +11,18 @@ struct KubeObjectMeta: Codable {
     var uid: String?
     var resourceVersion: String?
     var labels: [String: String]?
+    var annotations: [String: String]?
+    var ownerReferences: [KubeOwnerReference]?
     /// Set once the object is terminating (`null` until then).
     var deletionTimestamp: String?
     var deletionGracePeriodSeconds: Int?
+}
+
+/// meta/v1 OwnerReference: which controller manages an object.
+struct KubeOwnerReference: Codable {
+    var kind: String?
+    var name: String?
+    var controller: Bool?
 }
 
 /// core/v1 Pod.

@@ -14,6 +14,7 @@ enum Lifecycle {
 
     static func allReverters() -> [FaultReverter] {
         [FlagReverter(), CommandReverter(), ContainerPauseReverter(),
-         ProxyReverter(), ToxicReverter(), ProxyDownReverter()] + QdiscReverter.all
+         ProxyReverter(), ToxicReverter(), ProxyDownReverter(),
+         NodeCordonReverter(), ScaleReverter(), PartitionReverter()] + QdiscReverter.all
     }
 }

@@ -23,6 +23,7 @@ Scenario JSON (written by the tests):
                  "terminationGracePeriodSeconds"}]
   replicaSets  [{"namespace","name","labels","recreateDelay","runningDelay","readyDelay"}]  [T:B3, recovery timing]
   pdbs         [{"namespace","name","matchLabels","minAvailable","processed"}]   [T:A8, B1, B2]
+  nodes, workloads, hpas, networkPolicies: see "nodes, scale, HPAs, NetworkPolicies" below.
   kubeletNodes ["<node>"]: nodes with a working kubelet; "kubeletStopDelay" seconds it takes
                to stop containers on a graceful delete. Pods on other nodes stay Terminating [T:A5].
 """
@@ -80,6 +81,13 @@ def pod_object(p, rv=None, deletion=None, grace=None):
     if p.get("replicaSet"):
         meta["ownerReferences"] = [{"apiVersion": "apps/v1", "kind": "ReplicaSet",
                                     "name": p["replicaSet"], "controller": True}]
+    elif p.get("ownerKind"):
+        # Another controller (DaemonSet, StatefulSet, Job) [API: ObjectMeta ownerReferences]
+        meta["ownerReferences"] = [{"apiVersion": "apps/v1", "kind": p["ownerKind"],
+                                    "name": p.get("ownerName", "owner"), "controller": True}]
+    if p.get("annotations"):
+        # e.g. kubernetes.io/config.mirror on a static pod's mirror [API: static pods]
+        meta["annotations"] = dict(p["annotations"])
     ts = deletion if deletion is not None else p.get("deletionTimestamp")
     gp = grace if grace is not None else p.get("deletionGracePeriodSeconds")
     if ts is not None:
@@ -107,6 +115,8 @@ def add_pod(spec):
     p = {"namespace": spec["namespace"], "name": spec["name"], "labels": spec.get("labels", {}),
          "phase": spec.get("phase", "Running"), "ready": spec.get("ready", spec.get("phase", "Running") == "Running"),
          "nodeName": spec.get("nodeName"), "replicaSet": spec.get("replicaSet"),
+         "ownerKind": spec.get("ownerKind"), "ownerName": spec.get("ownerName"),
+         "annotations": spec.get("annotations") or {},
          "uid": spec.get("uid") or str(uuid.uuid4()), "created": now_stamp(), "rv": 0,
          # 30 is the API default [API:PodSpec]
          "terminationGracePeriodSeconds": spec.get("terminationGracePeriodSeconds", 30)}
@@ -390,7 +400,9 @@ def parse_field_selector(text):
 # ---------------------------------------------------------------- authorization
 
 def allowed(user, verb, resource, namespace):
-    """RBAC: admins may do anything; others need a matching rule. [T:A7] [API: RBAC]"""
+    """RBAC: admins may do anything; others need a matching rule. A rule with no
+    namespace is a ClusterRoleBinding: it covers every namespace and cluster-scoped
+    resources (nodes). [T:A7] [API: RBAC]"""
     if user in STATE["admins"]:
         return True
     for r in STATE["rules"]:
@@ -400,13 +412,20 @@ def allowed(user, verb, resource, namespace):
     return False
 
 
-def forbidden_body(user, verb, resource, namespace, name=None):
-    """The 403 message names user, verb, resource and scope verbatim. [T:A7]"""
-    subject = 'pods "%s"' % name if name else "pods"
+def forbidden_body(user, verb, resource, namespace, name=None, group=""):
+    """The 403 message names user, verb, resource and scope verbatim. [T:A7] The subject
+    is the resource (without its subresource) qualified by its group, as
+    apiserver endpoints/filters/authorization.go (responsewriters.Forbidden) writes it:
+    'deployments.apps "api" is forbidden: … resource "deployments/scale" in API group "apps"'."""
+    base = resource.split("/")[0]
+    qualified = base + ("." + group if group else "")
+    subject = '%s "%s"' % (qualified, name) if name else qualified
     scope = 'in the namespace "%s"' % namespace if namespace else "at the cluster scope"
-    msg = '%s is forbidden: User "%s" cannot %s resource "%s" in API group "" %s' % (
-        subject, user, verb, resource, scope)
-    details = {"name": name, "kind": "pods"} if name else {"kind": "pods"}
+    msg = '%s is forbidden: User "%s" cannot %s resource "%s" in API group "%s" %s' % (
+        subject, user, verb, resource, group, scope)
+    details = {"name": name, "kind": base} if name else {"kind": base}
+    if group:
+        details["group"] = group
     return status_body(403, "Forbidden", msg, details)
 
 
@@ -563,6 +582,9 @@ class Handler(BaseHTTPRequestHandler):
             if len(parts) == 7 and parts[6] == "eviction":
                 self.allow(method, ("POST",))
                 return self.evict(user, ns, parts[5], q, raw)
+        routed = route_workloads(self, method, parts, q, raw, user)
+        if routed is not None:
+            return routed
         raise ApiError(404, status_body(404, "NotFound", "the server could not find the requested resource",
                                         {}))
 
@@ -856,6 +878,420 @@ def not_modelled(method, path):
     return ApiError(501, status_body(501, "NotImplemented", "%s %s is not modelled by the double" % (method, path)))
 
 
+# ---------------------------------------------------------------- nodes, scale, HPAs, NetworkPolicies
+#
+# Scenario keys (all optional):
+#   nodes            [{"name","labels","unschedulable","annotations"}]
+#   workloads        [{"kind": "Deployment"|"StatefulSet","namespace","name","replicas","matchLabels"}]
+#   hpas             [{"namespace","name","targetKind","targetName","minReplicas","maxReplicas"}]
+#   networkPolicies  [full networking.k8s.io/v1 NetworkPolicy objects]
+# Objects share the pods' resourceVersion counter (one etcd revision) [T:A2 resourceVersion 201..205].
+
+WORKLOAD_RESOURCES = {"deployments": "Deployment", "statefulsets": "StatefulSet"}
+PATCH_TYPES = ("application/json-patch+json", "application/merge-patch+json",
+               "application/strategic-merge-patch+json", "application/apply-patch+yaml")
+
+
+def load_workloads(sc):
+    STATE["nodes"] = {}
+    for n in sc.get("nodes", []):
+        meta = {"name": n["name"], "uid": str(uuid.uuid4()), "resourceVersion": str(next_rv()),
+                "creationTimestamp": now_stamp(), "labels": dict(n.get("labels", {}))}
+        if n.get("annotations"):
+            meta["annotations"] = dict(n["annotations"])
+        spec = {"unschedulable": True} if n.get("unschedulable") else {}
+        STATE["nodes"][n["name"]] = {"kind": "Node", "apiVersion": "v1", "metadata": meta, "spec": spec,
+                                     "status": {"conditions": [{"type": "Ready", "status": "True"}]}}
+    STATE["workloads"] = {}
+    for w in sc.get("workloads", []):
+        STATE["workloads"][(w["kind"], w["namespace"], w["name"])] = {
+            "kind": w["kind"], "namespace": w["namespace"], "name": w["name"], "replicas": w.get("replicas", 1),
+            "matchLabels": w.get("matchLabels", {"app": w["name"]}), "uid": str(uuid.uuid4()),
+            "created": now_stamp(), "rv": next_rv()}
+    STATE["hpas"] = sc.get("hpas", [])
+    STATE["networkPolicies"] = {}
+    for o in sc.get("networkPolicies", []):
+        o = json.loads(json.dumps(o))
+        meta = o.setdefault("metadata", {})
+        meta.setdefault("uid", str(uuid.uuid4()))
+        meta["resourceVersion"] = str(next_rv())
+        STATE["networkPolicies"][(meta["namespace"], meta["name"])] = o
+
+
+def check(user, verb, resource, ns, name=None, group=""):
+    """RBAC before anything else is read (the authorization filter runs first). [T:A7]"""
+    if not allowed(user, verb, resource, ns):
+        raise ApiError(403, forbidden_body(user, verb, resource, ns, name, group))
+
+
+def named_not_found(resource, name, group=""):
+    """errors.NewNotFound(qualifiedResource, name) [T:A4 'pods "web-0" not found']."""
+    qualified = resource + ("." + group if group else "")
+    details = {"name": name, "kind": resource}
+    if group:
+        details["group"] = group
+    return ApiError(404, status_body(404, "NotFound", '%s "%s" not found' % (qualified, name), details))
+
+
+def modified_conflict(resource, name, group=""):
+    """The optimistic-lock failure of an update whose resourceVersion is stale
+    (apiserver storage/errors.go NewConflict via registry/generic/registry/store.go
+    Store.Update: 'the object has been modified; please apply your changes to the latest
+    version and try again')."""
+    qualified = resource + ("." + group if group else "")
+    details = {"name": name, "kind": resource}
+    if group:
+        details["group"] = group
+    return ApiError(409, status_body(
+        409, "Conflict", 'Operation cannot be fulfilled on %s "%s": the object has been modified; please apply '
+        'your changes to the latest version and try again' % (qualified, name), details))
+
+
+def query_dry_run(q, kind):
+    """PATCH, PUT and POST take dryRun from the query (PatchOptions, UpdateOptions,
+    CreateOptions decoded by the ParameterCodec in handlers/patch.go PatchResource,
+    update.go UpdateResource, create.go createHandler) and validate it (ValidateDryRun):
+    any value but All is 422. Unlike DELETE, a body never carries these options."""
+    values = q.get("dryRun") or []
+    validate_dry_run(kind, values)
+    return len(values) > 0
+
+
+def merge_patch(target, patch):
+    """RFC 7386 JSON merge patch: objects merge key by key, null removes, anything else
+    replaces (apimachinery jsonpatch MergePatch, used by handlers/patch.go for
+    application/merge-patch+json). For the Node fields chaosctl patches (spec.unschedulable,
+    metadata.annotations, metadata.labels: scalars and string maps) a strategic merge
+    patch (strategicpatch.StrategicMergePatch) gives the same result."""
+    if not isinstance(patch, dict):
+        return patch
+    out = dict(target) if isinstance(target, dict) else {}
+    for k, v in patch.items():
+        if v is None:
+            out.pop(k, None)
+        else:
+            out[k] = merge_patch(out.get(k), v)
+    return out
+
+
+def normalise_node(o):
+    """Fields with omitempty vanish when false or empty (core/v1 NodeSpec.Unschedulable
+    `json:"unschedulable,omitempty"`, ObjectMeta.Annotations `omitempty`)."""
+    if not o["spec"].get("unschedulable"):
+        o["spec"].pop("unschedulable", None)
+    for key in ("annotations", "labels"):
+        if key in o["metadata"] and not o["metadata"][key]:
+            del o["metadata"][key]
+    return o
+
+
+def route_workloads(h, method, parts, q, raw, user):
+    # /api/v1/nodes[/NAME]
+    if parts[:3] == ["api", "v1", "nodes"]:
+        if len(parts) == 3:
+            h.allow(method, ("GET", "POST", "DELETE"))
+            if method != "GET":
+                raise not_modelled(method, "/" + "/".join(parts))
+            return list_nodes(h, user, q)
+        if len(parts) == 4:
+            h.allow(method, ("GET", "PUT", "PATCH", "DELETE"))
+            if method == "GET":
+                return get_node(h, user, parts[3])
+            if method == "PATCH":
+                return patch_node(h, user, parts[3], q, raw)
+            raise not_modelled(method, "/" + "/".join(parts))
+    # /apis/apps/v1/namespaces/NS/{deployments,statefulsets}/NAME/scale
+    if parts[:3] == ["apis", "apps", "v1"] and len(parts) == 8 and parts[3] == "namespaces" \
+            and parts[5] in WORKLOAD_RESOURCES and parts[7] == "scale":
+        h.allow(method, ("GET", "PUT", "PATCH"))
+        if method == "PATCH":
+            raise not_modelled(method, "/" + "/".join(parts))
+        return scale(h, method, user, parts[5], parts[4], parts[6], q, raw)
+    # /apis/autoscaling/v2/namespaces/NS/horizontalpodautoscalers
+    if parts[:3] == ["apis", "autoscaling", "v2"] and len(parts) == 6 and parts[3] == "namespaces" \
+            and parts[5] == "horizontalpodautoscalers":
+        h.allow(method, ("GET", "POST", "DELETE"))
+        if method != "GET":
+            raise not_modelled(method, "/" + "/".join(parts))
+        return list_hpas(h, user, parts[4])
+    # /apis/networking.k8s.io/v1/namespaces/NS/networkpolicies[/NAME]
+    if parts[:3] == ["apis", "networking.k8s.io", "v1"] and len(parts) in (6, 7) and parts[3] == "namespaces" \
+            and parts[5] == "networkpolicies":
+        ns = parts[4]
+        if len(parts) == 6:
+            h.allow(method, ("GET", "POST", "DELETE"))
+            if method == "GET":
+                return list_policies(h, user, ns, q)
+            if method == "POST":
+                return create_policy(h, user, ns, q, raw)
+            raise not_modelled(method, "/" + "/".join(parts))
+        h.allow(method, ("GET", "PUT", "PATCH", "DELETE"))
+        if method == "GET":
+            return get_policy(h, user, ns, parts[6])
+        if method == "DELETE":
+            return delete_policy(h, user, ns, parts[6], q, raw)
+        raise not_modelled(method, "/" + "/".join(parts))
+    return None
+
+
+def label_match(q):
+    """The query's labelSelector as a predicate over a labels dict; 400 when it does not
+    parse (labels.Parse through the ParameterCodec, as for pods)."""
+    try:
+        return parse_label_selector(first(q, "labelSelector"))
+    except ValueError as e:
+        raise ApiError(400, status_body(400, "BadRequest", "unable to parse requirement: %s" % e))
+
+
+def list_nodes(h, user, q):
+    """GET /api/v1/nodes, a cluster-scoped list (RBAC verb list on nodes at the cluster
+    scope), label selector parsed as for pods. [API: Node] [T:A3 list shape]"""
+    check(user, "list", "nodes", None)
+    h.negotiate_output()
+    match = label_match(q)
+    with LOCK:
+        items = []
+        for name in sorted(STATE["nodes"]):
+            o = json.loads(json.dumps(STATE["nodes"][name]))
+            if match(o["metadata"].get("labels", {})):
+                del o["kind"], o["apiVersion"]
+                items.append(o)
+        body = {"kind": "NodeList", "apiVersion": "v1", "metadata": {"resourceVersion": str(STATE["rv"])},
+                "items": items}
+    h.send_json(200, body)
+
+
+def get_node(h, user, name):
+    check(user, "get", "nodes", None, name)
+    h.negotiate_output()
+    with LOCK:
+        o = STATE["nodes"].get(name)
+        if o is None:
+            raise named_not_found("nodes", name)
+        h.send_json(200, o)
+
+
+def patch_node(h, user, name, q, raw):
+    """PATCH a Node as staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go
+    PatchResource does it:
+    - RBAC verb patch on nodes, cluster scope [T:A7 message shape];
+    - the Content-Type must be a patch type (else 415 from
+      negotiation.NewUnsupportedMediaTypeError over the patch types); JSON patch and
+      server-side apply are not modelled (501);
+    - PatchOptions from the query: dryRun validated (422), honoured;
+    - the merged object's metadata.resourceVersion, when the patch sets it, is a
+      precondition (patchResource.applyPatch keeps it; the store's GuaranteedUpdate
+      answers 409 Conflict when it is stale);
+    - the answer is the object after the patch (dry run: as it would be, not stored)."""
+    check(user, "patch", "nodes", None, name)
+    h.negotiate_output()
+    media = (h.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    if media not in PATCH_TYPES:
+        raise ApiError(415, status_body(
+            415, "UnsupportedMediaType",
+            "the body of the request was in an unknown format - accepted media types include: "
+            + ", ".join(PATCH_TYPES)))
+    if media not in ("application/merge-patch+json", "application/strategic-merge-patch+json"):
+        raise ApiError(501, status_body(501, "NotImplemented", "the double models merge and strategic merge patches only"))
+    dry = query_dry_run(q, "PatchOptions")
+    try:
+        patch = json.loads(raw or b"null")
+    except ValueError as e:
+        raise ApiError(400, status_body(400, "BadRequest", "error decoding patch: %s" % e))
+    if not isinstance(patch, dict):
+        raise ApiError(400, status_body(400, "BadRequest", "error decoding patch: not a JSON object"))
+    with LOCK:
+        current = STATE["nodes"].get(name)
+        if current is None:
+            raise named_not_found("nodes", name)
+        merged = normalise_node(merge_patch(current, patch))
+        wanted = ((patch.get("metadata") or {}).get("resourceVersion"))
+        if wanted is not None and wanted != current["metadata"]["resourceVersion"]:
+            raise modified_conflict("nodes", name)
+        merged["metadata"]["name"] = name
+        merged["metadata"]["uid"] = current["metadata"]["uid"]
+        if dry:
+            merged["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"]
+            return h.send_json(200, merged)
+        if merged != current:
+            merged["metadata"]["resourceVersion"] = str(next_rv())
+        else:
+            merged["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"]
+        STATE["nodes"][name] = merged
+        h.send_json(200, merged)
+
+
+def scale_object(w):
+    """autoscaling/v1 Scale as pkg/registry/apps/deployment/storage/storage.go
+    scaleFromDeployment (and statefulset/storage ScaleREST) builds it: the workload's
+    name, namespace, uid, resourceVersion and creationTimestamp; spec.replicas;
+    status.replicas and the selector as a string."""
+    selector = ",".join("%s=%s" % kv for kv in sorted(w["matchLabels"].items()))
+    return {"kind": "Scale", "apiVersion": "autoscaling/v1",
+            "metadata": {"name": w["name"], "namespace": w["namespace"], "uid": w["uid"],
+                         "resourceVersion": str(w["rv"]), "creationTimestamp": w["created"]},
+            "spec": {"replicas": w["replicas"]} if w["replicas"] else {},
+            "status": {"replicas": w["replicas"], "selector": selector}}
+
+
+def scale(h, method, user, resource, ns, name, q, raw):
+    """GET and PUT of the scale subresource (pkg/registry/apps/deployment/storage/storage.go
+    ScaleREST.Get / ScaleREST.Update, statefulset/storage/storage.go the same):
+    - RBAC: get/update on "<resource>/scale" in group apps;
+    - 404 names the workload ('deployments.apps "x" not found');
+    - PUT: the body is a Scale; its name must be the URL's (handlers/update.go
+      UpdateResource: 400 'the name of the object (a) does not match the name on the URL
+      (b)'); a non-empty metadata.resourceVersion that is not the workload's is 409
+      (scaleUpdatedObjectInfo copies it onto the workload, the store's optimistic lock
+      rejects it); spec.replicas below 0 is 422 (autoscaling validation
+      ValidateScale); dryRun from the query is honoured; the answer is the new Scale."""
+    kind = WORKLOAD_RESOURCES[resource]
+    verb = "get" if method == "GET" else "update"
+    check(user, verb, resource + "/scale", ns, name, "apps")
+    h.negotiate_output()
+    dry = query_dry_run(q, "UpdateOptions") if method == "PUT" else False
+    body = None
+    if method == "PUT":
+        body = h.decode_body(raw, lambda e: ApiError(400, status_body(
+            400, "BadRequest", "the object provided is unrecognized (must be of type Scale): %s" % e)))
+    with LOCK:
+        w = STATE["workloads"].get((kind, ns, name))
+        if w is None:
+            raise named_not_found(resource, name, "apps")
+        if method == "GET":
+            return h.send_json(200, scale_object(w))
+        meta = body.get("metadata") or {}
+        if meta.get("name") not in (None, "", name):
+            raise ApiError(400, status_body(400, "BadRequest", "the name of the object (%s) does not match the name on "
+                                            "the URL (%s)" % (meta.get("name"), name)))
+        replicas = (body.get("spec") or {}).get("replicas", 0)
+        if not isinstance(replicas, int) or isinstance(replicas, bool):
+            raise ApiError(400, status_body(400, "BadRequest", "the object provided is unrecognized (must be of type "
+                                            "Scale): spec.replicas is not an integer"))
+        if meta.get("resourceVersion") and meta["resourceVersion"] != str(w["rv"]):
+            raise modified_conflict(resource, name, "apps")
+        if replicas < 0:
+            raise ApiError(422, status_body(
+                422, "Invalid", 'Scale.autoscaling "%s" is invalid: spec.replicas: Invalid value: %d: must be greater '
+                'than or equal to 0' % (name, replicas),
+                {"name": name, "group": "autoscaling", "kind": "Scale",
+                 "causes": [{"reason": "FieldValueInvalid", "message": "Invalid value: %d: must be greater than or "
+                             "equal to 0" % replicas, "field": "spec.replicas"}]}))
+        if dry:
+            answer = dict(w, replicas=replicas)
+            return h.send_json(200, scale_object(answer))
+        if replicas != w["replicas"]:
+            w["replicas"] = replicas
+            w["rv"] = next_rv()
+        h.send_json(200, scale_object(w))
+
+
+def list_hpas(h, user, ns):
+    """autoscaling/v2 HorizontalPodAutoscalerList: spec.scaleTargetRef {apiVersion, kind,
+    name}, minReplicas, maxReplicas. [API: HorizontalPodAutoscaler v2]"""
+    check(user, "list", "horizontalpodautoscalers", ns, None, "autoscaling")
+    h.negotiate_output()
+    with LOCK:
+        items = [{"metadata": {"name": a["name"], "namespace": a["namespace"]},
+                  "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": a["targetKind"], "name": a["targetName"]},
+                           "minReplicas": a.get("minReplicas", 1), "maxReplicas": a.get("maxReplicas", 10)}}
+                 for a in STATE["hpas"] if a["namespace"] == ns]
+    h.send_json(200, {"kind": "HorizontalPodAutoscalerList", "apiVersion": "autoscaling/v2",
+                      "metadata": {"resourceVersion": str(STATE["rv"])}, "items": items})
+
+
+def list_policies(h, user, ns, q):
+    check(user, "list", "networkpolicies", ns, None, "networking.k8s.io")
+    h.negotiate_output()
+    match = label_match(q)
+    with LOCK:
+        items = [o for (n, _), o in sorted(STATE["networkPolicies"].items())
+                 if n == ns and match(o["metadata"].get("labels", {}))]
+    h.send_json(200, {"kind": "NetworkPolicyList", "apiVersion": "networking.k8s.io/v1",
+                      "metadata": {"resourceVersion": str(STATE["rv"])}, "items": items})
+
+
+def get_policy(h, user, ns, name):
+    check(user, "get", "networkpolicies", ns, name, "networking.k8s.io")
+    h.negotiate_output()
+    with LOCK:
+        o = STATE["networkPolicies"].get((ns, name))
+        if o is None:
+            raise named_not_found("networkpolicies", name, "networking.k8s.io")
+        h.send_json(200, o)
+
+
+def create_policy(h, user, ns, q, raw):
+    """POST a NetworkPolicy (handlers/create.go createHandler, registry Store.Create):
+    - RBAC create on networkpolicies in networking.k8s.io;
+    - CreateOptions from the query (dryRun, 422 on other values);
+    - the body's namespace must be the request's (400,
+      rest.EnsureObjectNamespaceMatchesRequestNamespace); a name is required (422,
+      ValidateObjectMeta "name or generateName is required"; generateName is not modelled);
+    - a taken name is 409 AlreadyExists ('networkpolicies.networking.k8s.io "x" already
+      exists', errors.NewAlreadyExists);
+    - 201 with the stored object: uid, resourceVersion, creationTimestamp, generation 1
+      filled in (dry run: the same answer, nothing stored)."""
+    check(user, "create", "networkpolicies", ns, None, "networking.k8s.io")
+    h.negotiate_output()
+    dry = query_dry_run(q, "CreateOptions")
+    body = h.decode_body(raw, lambda e: ApiError(400, status_body(
+        400, "BadRequest", "the object provided is unrecognized (must be of type NetworkPolicy): %s" % e)))
+    meta = body.setdefault("metadata", {})
+    if meta.get("namespace") not in (None, "", ns):
+        raise ApiError(400, status_body(400, "BadRequest",
+                                        "the namespace of the provided object does not match the namespace sent on the request"))
+    name = meta.get("name")
+    if not name:
+        raise ApiError(422, status_body(422, "Invalid", 'NetworkPolicy.networking.k8s.io "" is invalid: metadata.name: '
+                                        'Required value: name or generateName is required',
+                                        {"group": "networking.k8s.io", "kind": "NetworkPolicy"}))
+    with LOCK:
+        if (ns, name) in STATE["networkPolicies"]:
+            raise ApiError(409, status_body(409, "AlreadyExists", 'networkpolicies.networking.k8s.io "%s" already exists'
+                                            % name, {"name": name, "group": "networking.k8s.io",
+                                                     "kind": "networkpolicies"}))
+        meta.update({"namespace": ns, "uid": str(uuid.uuid4()), "creationTimestamp": now_stamp(), "generation": 1})
+        body["kind"], body["apiVersion"] = "NetworkPolicy", "networking.k8s.io/v1"
+        if dry:
+            meta["resourceVersion"] = ""
+            return h.send_json(201, body)
+        meta["resourceVersion"] = str(next_rv())
+        STATE["networkPolicies"][(ns, name)] = body
+        h.send_json(201, body)
+
+
+def delete_policy(h, user, ns, name, q, raw):
+    """DELETE a NetworkPolicy: DeleteOptions from the body, else the query, exactly as for
+    pods (handlers/delete.go DeleteResource; kubernetes-delete-options.md); a UID or
+    resourceVersion precondition that does not hold is 409 (registry/rest/delete.go
+    BeforeDelete, Store.Delete); dry run answers without removing. A NetworkPolicy has no
+    graceful deletion, so it goes at once and the answer is a Status Success naming it
+    (registry Store.Delete with ReturnDeletedObject unset; handlers/delete.go)."""
+    check(user, "delete", "networkpolicies", ns, name, "networking.k8s.io")
+    h.negotiate_output()
+    options = h.delete_options(q, raw)
+    with LOCK:
+        o = STATE["networkPolicies"].get((ns, name))
+        if o is None:
+            raise named_not_found("networkpolicies", name, "networking.k8s.io")
+        pre = options.get("preconditions") or {}
+        uid, rv = o["metadata"]["uid"], o["metadata"]["resourceVersion"]
+        if pre.get("uid") is not None and pre["uid"] != uid:
+            raise ApiError(409, conflict_body("NetworkPolicy", name, "the UID in the precondition (%s) does not match "
+                                              "the UID in record (%s). The object might have been deleted and then "
+                                              "recreated" % (pre["uid"], uid)))
+        if pre.get("resourceVersion") is not None and pre["resourceVersion"] != rv:
+            raise ApiError(409, conflict_body("NetworkPolicy", name, "the ResourceVersion in the precondition (%s) does "
+                                              "not match the ResourceVersion in record (%s). The object might have "
+                                              "been modified" % (pre["resourceVersion"], rv)))
+        if not options.get("dryRun"):
+            del STATE["networkPolicies"][(ns, name)]
+            next_rv()
+    h.send_json(200, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
+                      "details": {"name": name, "group": "networking.k8s.io", "kind": "networkpolicies", "uid": uid}})
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cert", required=True)
@@ -872,6 +1308,7 @@ def main():
                   "replicaSets": {(r["namespace"], r["name"]): r for r in sc.get("replicaSets", [])},
                   "kubeletNodes": set(sc.get("kubeletNodes", [])),
                   "kubeletStopDelay": sc.get("kubeletStopDelay", 0.2)})
+    load_workloads(sc)
     for spec in sc.get("pods", []):
         p = add_pod(spec)
         p["rv"] = next_rv()

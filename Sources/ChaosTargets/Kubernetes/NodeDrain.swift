@@ -1,0 +1,71 @@
+import ChaosCore
+import Foundation
+
+/// Which pods of a node a drain evicts, and the evictions, as `kubectl drain` does them
+/// (k8s.io/kubectl/pkg/drain: filters.go and drain.go):
+/// - a mirror pod (annotation `kubernetes.io/config.mirror`) is skipped: the API cannot delete it;
+/// - a DaemonSet's pod is skipped: its controller ignores the cordon and would replace it
+///   at once (kubectl's `--ignore-daemonsets`, always on here);
+/// - a pod already terminating is skipped;
+/// - a pod no controller manages (and not finished) would be gone for good: the drain is
+///   refused unless `--force`, before anything changes;
+/// - each eviction goes through the Eviction API, so PodDisruptionBudgets hold; a 429 is
+///   reported as blocked and retried every 5 s until `--timeout` passes.
+struct NodeDrain {
+    struct Plan {
+        var evict: [KubePod] = []
+        var skipped: [(KubePod, String)] = []
+        var unmanaged: [KubePod] = []
+    }
+
+    let client: KubeClient
+    let gracePeriodSeconds: Int?
+    let timeout: Double
+    let log: (String) -> Void
+    /// Between retries: kubectl waits 5 s after a 429.
+    var retryInterval: Double = 5
+
+    func plan(node: String) throws -> Plan {
+        var plan = Plan()
+        let pods = try client.listPods(namespace: nil, fieldSelector: "spec.nodeName=\(node)").pods
+        for pod in pods {
+            if pod.isMirror { plan.skipped.append((pod, "mirror pod")) }
+            else if pod.controllerKind == "DaemonSet" { plan.skipped.append((pod, "DaemonSet-managed")) }
+            else if pod.terminating { plan.skipped.append((pod, "already terminating")) }
+            else {
+                if pod.controllerKind == nil && !["Succeeded", "Failed"].contains(pod.phase) { plan.unmanaged.append(pod) }
+                plan.evict.append(pod)
+            }
+        }
+        return plan
+    }
+
+    /// Evict every pod of the plan; returns how many were blocked by a disruption budget
+    /// until the timeout (or a stop).
+    func evict(_ plan: Plan, dryRun: Bool, stop: StopFlag) throws -> Int {
+        for (pod, why) in plan.skipped { log("skipped \(pod.id): \(why)") }
+        let deadline = Date().addingTimeInterval(timeout)
+        var blocked = 0
+        for pod in plan.evict {
+            while true {
+                switch try client.evictPod(pod, gracePeriodSeconds: gracePeriodSeconds, dryRun: dryRun) {
+                case .evicted: log("\(dryRun ? "would evict" : "evicted") \(pod.id)")
+                case .alreadyGone, .alreadyReplaced: log("\(pod.id) already gone")
+                case .blockedByDisruptionBudget(let message, _):
+                    let left = deadline.timeIntervalSinceNow
+                    if dryRun || left <= 0 || stop.signal != nil {
+                        log("eviction of \(pod.id) blocked by disruption budget: \(message)")
+                        blocked += 1
+                    } else {
+                        log("eviction of \(pod.id) blocked by disruption budget, retrying in \(DurationParser.format(retryInterval)): \(message)")
+                        if !stop.sleep(min(retryInterval, left)) { continue }
+                        log("eviction of \(pod.id) blocked by disruption budget: \(message)")
+                        blocked += 1
+                    }
+                }
+                break
+            }
+        }
+        return blocked
+    }
+}

@@ -1,0 +1,74 @@
+import ChaosCore
+import ChaosHTTP
+import ChaosTargets
+import Foundation
+import XCTest
+
+/// The double's node, scale and NetworkPolicy handlers are no more lenient than the
+/// server code they cite: patch media types, dryRun values, resourceVersion and UID
+/// preconditions, validation, RBAC before anything is read.
+final class KubeDoubleWorkloadTests: KubeDoubleTestCase {
+    private func patch(_ client: KubeClient, _ path: String, _ body: [String: Any], type: String) throws -> HTTPResponse {
+        try client.send(method: "PATCH", path, body: RawJSON(data: try JSONSerialization.data(withJSONObject: body)), contentType: type)
+    }
+
+    func testNodePatchMediaTypesDryRunAndResourceVersion() throws {
+        let d = try start(KubeFaultScenario.make())
+        let admin = d.client(token: Scenario.adminToken)
+        let cordon: [String: Any] = ["spec": ["unschedulable": true]]
+        // handlers/patch.go PatchResource: a body that is not a patch type is 415.
+        XCTAssertEqual(try patch(admin, "/api/v1/nodes/node-3", cordon, type: "application/json").status, 415)
+        // PatchOptions come from the query: dryRun=All stores nothing, other values are 422.
+        XCTAssertEqual(try patch(admin, "/api/v1/nodes/node-3?dryRun=All", cordon, type: "application/merge-patch+json").status, 200)
+        XCTAssertFalse(try d.nodeIsCordoned("node-3"))
+        XCTAssertEqual(try patch(admin, "/api/v1/nodes/node-3?dryRun=Some", cordon, type: "application/merge-patch+json").status, 422)
+        // A stale resourceVersion in the patch is a 409; the current one goes through.
+        let stale: [String: Any] = ["metadata": ["resourceVersion": "1"], "spec": ["unschedulable": true]]
+        let conflict = try patch(admin, "/api/v1/nodes/node-3", stale, type: "application/strategic-merge-patch+json")
+        XCTAssertEqual(conflict.status, 409, conflict.text)
+        XCTAssertTrue(conflict.text.contains("the object has been modified"), conflict.text)
+        XCTAssertEqual(try patch(admin, "/api/v1/nodes/node-3", cordon, type: "application/strategic-merge-patch+json").status, 200)
+        XCTAssertTrue(try d.nodeIsCordoned("node-3"))
+        // null removes (RFC 7386), and an omitempty false field vanishes.
+        XCTAssertEqual(try patch(admin, "/api/v1/nodes/node-3", ["spec": ["unschedulable": NSNull()]], type: "application/merge-patch+json").status, 200)
+        let node = try XCTUnwrap(try d.object("/api/v1/nodes/node-3"))
+        XCTAssertNil((node["spec"] as? [String: Any])?["unschedulable"])
+        // RBAC first: nobody's patch is 403 whatever the body.
+        let forbidden = try patch(d.client(token: Scenario.nobodyToken), "/api/v1/nodes/node-3", cordon, type: "text/plain")
+        XCTAssertEqual(forbidden.status, 403)
+        XCTAssertTrue(forbidden.text.contains(#"cannot patch resource \"nodes\" in API group \"\" at the cluster scope"#), forbidden.text)
+    }
+
+    func testScaleSubresourcePreconditionsValidationAndDryRun() throws {
+        let d = try start(KubeFaultScenario.make())
+        let admin = d.client(token: Scenario.adminToken)
+        let path = "/apis/apps/v1/namespaces/chaos/deployments/api/scale"
+        XCTAssertEqual(try admin.send(method: "PUT", path, json: ["metadata": ["name": "api", "resourceVersion": "1"],
+                                                                   "spec": ["replicas": 1]]).status, 409)
+        XCTAssertEqual(try admin.send(method: "PUT", path, json: ["metadata": ["name": "api"], "spec": ["replicas": -1]]).status, 422)
+        XCTAssertEqual(try admin.send(method: "PUT", path, json: ["metadata": ["name": "web"], "spec": ["replicas": 1]]).status, 400)
+        XCTAssertEqual(try admin.send(method: "PUT", path + "?dryRun=All", json: ["metadata": ["name": "api"], "spec": ["replicas": 1]]).status, 200)
+        XCTAssertEqual(try d.replicas("deployments", "api"), 3)
+        let missing = try admin.send(method: "GET", "/apis/apps/v1/namespaces/chaos/deployments/nope/scale")
+        XCTAssertEqual(missing.status, 404)
+        XCTAssertTrue(missing.text.contains(#"deployments.apps \"nope\" not found"#), missing.text)
+    }
+
+    func testNetworkPolicyCreateConflictAndDeletePreconditions() throws {
+        let d = try start(KubeFaultScenario.make())
+        let admin = d.client(token: Scenario.adminToken)
+        let base = "/apis/networking.k8s.io/v1/namespaces/chaos/networkpolicies"
+        let policy: [String: Any] = ["metadata": ["name": "p"], "spec": ["podSelector": [String: Any](), "policyTypes": ["Ingress"]]]
+        XCTAssertEqual(try admin.send(method: "POST", base + "?dryRun=All", json: policy).status, 201)
+        XCTAssertTrue(try d.policies().isEmpty)
+        XCTAssertEqual(try admin.send(method: "POST", base, json: policy).status, 201)
+        let taken = try admin.send(method: "POST", base, json: policy)
+        XCTAssertEqual(taken.status, 409)
+        XCTAssertTrue(taken.text.contains("AlreadyExists"), taken.text)
+        let wrongUID = try admin.send(method: "DELETE", base + "/p", json: ["preconditions": ["uid": "00000000-0000-0000-0000-000000000000"]])
+        XCTAssertEqual(wrongUID.status, 409, wrongUID.text)
+        // A body's DeleteOptions win over the query (handlers/delete.go DeleteResource).
+        XCTAssertEqual(try admin.send(method: "DELETE", base + "/p?dryRun=All", json: ["kind": "DeleteOptions"]).status, 200)
+        XCTAssertTrue(try d.policies().isEmpty, "the query's dryRun next to a body is ignored: really deleted")
+    }
+}

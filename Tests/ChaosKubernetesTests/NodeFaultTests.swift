@@ -1,0 +1,121 @@
+import ChaosCore
+import ChaosTargets
+import Foundation
+import XCTest
+
+/// `node cordon|drain` against the kube-apiserver double: the node's and pods' state
+/// before, during and after, and every refusal leaving the cluster as it was.
+final class NodeFaultTests: KubeDoubleTestCase {
+    private func options(_ action: NodeFaultOptions.Action, _ d: KubeDouble, token: String = Scenario.chaosToken,
+                         _ extra: [String: String]) throws -> NodeFaultOptions {
+        var v = OptionValues()
+        v.set("kubeconfig", try d.kubeconfig(token: token))
+        for (k, value) in extra { v.set(k, value) }
+        return try NodeFaultOptions(action: action, v)
+    }
+
+    private func lifecycle() -> FaultLifecycle {
+        FaultLifecycle(journal: journal(), reverters: [NodeCordonReverter()])
+    }
+
+    func testCordonHoldsThenUncordonsAndShowsInTheJournal() throws {
+        let d = try start(KubeFaultScenario.make())
+        let life = lifecycle()
+        let options = try options(.cordon, d, ["node": "node-3", "for": "1500ms"])
+        XCTAssertFalse(try d.nodeIsCordoned("node-3"))
+        let run = Background { try NodeChaos.run(options, lifecycle: life, log: { _ in }) }
+        try eventually("node-3 cordoned") { try d.nodeIsCordoned("node-3") }
+        let records = life.journal.records().records
+        XCTAssertEqual(records.map(\.kind), ["node-cordon"])
+        XCTAssertEqual(try d.nodeAnnotations("node-3")[NodeCordonFault.annotation], records.first?.id)
+        let summary = try run.wait()
+        XCTAssertEqual(summary.line, "reverted 1 of 1 fault(s) (time is up)")
+        XCTAssertFalse(try d.nodeIsCordoned("node-3"))
+        XCTAssertNil(try d.nodeAnnotations("node-3")[NodeCordonFault.annotation])
+        XCTAssertTrue(life.journal.records().records.isEmpty)
+    }
+
+    func testDrainEvictsManagedPodsAndSkipsDaemonSetAndMirrorPods() throws {
+        let d = try start(KubeFaultScenario.make())
+        let options = try options(.drain, d, ["node": "node-2", "for": "1s", "grace-period": "0"])
+        var lines: [String] = []
+        let summary = try NodeChaos.run(options, lifecycle: lifecycle(), log: { lines.append($0) })
+        XCTAssertNil(summary.failure)
+        let pods = try d.podNames()
+        XCTAssertFalse(pods.contains("api-1"), "evicted")
+        XCTAssertFalse(pods.contains("web-1"), "evicted")
+        XCTAssertTrue(pods.contains("fluentd-x"), "a DaemonSet's pod stays")
+        XCTAssertTrue(pods.contains("etcd-node-2"), "a mirror pod stays")
+        XCTAssertTrue(lines.contains("skipped chaos/fluentd-x: DaemonSet-managed"), lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.contains("skipped chaos/etcd-node-2: mirror pod"), lines.joined(separator: "\n"))
+        XCTAssertFalse(try d.nodeIsCordoned("node-2"), "uncordoned at the end")
+    }
+
+    func testEvictionBlockedByDisruptionBudgetIsRetriedThenReported() throws {
+        // web-1 and web-2 are the budget's 2 healthy pods and it needs 2: every eviction is 429.
+        let d = try start(KubeFaultScenario.make(pdbMinAvailable: 2))
+        let options = try options(.drain, d, ["node": "node-2", "for": "1s", "timeout": "1s"])
+        var lines: [String] = []
+        let summary = try NodeChaos.run(options, lifecycle: lifecycle(), log: { lines.append($0) })
+        XCTAssertEqual(summary.failure?.exitCode, .conflict)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("eviction of chaos/web-1 blocked by disruption budget, retrying in 5s") }, lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.contains { $0.hasPrefix("eviction of chaos/web-1 blocked by disruption budget: Cannot evict pod") }, lines.joined(separator: "\n"))
+        XCTAssertTrue(try d.podNames().contains("web-1"))
+        XCTAssertFalse(try d.nodeIsCordoned("node-2"))
+    }
+
+    func testDryRunChangesNothing() throws {
+        let d = try start(KubeFaultScenario.make())
+        let life = lifecycle()
+        let before = try d.podNames()
+        let summary = try NodeChaos.run(try options(.drain, d, ["node": "node-2", "dry-run": "true"]), lifecycle: life, log: { _ in })
+        XCTAssertEqual(summary.line, "dry run: 1 node(s) would be cordoned; nothing changed")
+        XCTAssertFalse(try d.nodeIsCordoned("node-2"))
+        XCTAssertEqual(try d.nodeAnnotations("node-2"), [:])
+        XCTAssertEqual(try d.podNames(), before)
+        XCTAssertTrue(life.journal.records().records.isEmpty)
+    }
+
+    func testRefusalsChangeNothing() throws {
+        let d = try start(KubeFaultScenario.make(unmanagedPodOnNode2: true))
+        let life = lifecycle()
+        func refusal(_ action: NodeFaultOptions.Action, token: String = Scenario.chaosToken, _ extra: [String: String]) throws -> ChaosFailure {
+            do {
+                _ = try NodeChaos.run(try options(action, d, token: token, extra.merging(["for": "1s"]) { $1 }), lifecycle: life, log: { _ in })
+            } catch let failure as ChaosFailure { return failure }
+            throw ChaosError("not refused: \(extra)")
+        }
+        XCTAssertEqual(try refusal(.cordon, ["node": "node-9"]).exitCode, .notFound)
+        let everyNode = try refusal(.cordon, ["selector": "pool in (main,spot)"])
+        XCTAssertEqual(everyNode.exitCode, .usage)
+        XCTAssertTrue(everyNode.description.contains("every node of the cluster"), everyNode.description)
+        let unmanaged = try refusal(.drain, ["node": "node-2"])
+        XCTAssertEqual(unmanaged.exitCode, .usage)
+        XCTAssertTrue(unmanaged.description.contains("chaos/debug"), unmanaged.description)
+        let forbidden = try refusal(.cordon, token: Scenario.nobodyToken, ["node": "node-3"])
+        XCTAssertEqual(forbidden.exitCode, .forbidden)
+        XCTAssertTrue(forbidden.description.contains(#"cannot list resource "nodes""#), forbidden.description)
+        for node in ["node-1", "node-2", "node-3"] { XCTAssertFalse(try d.nodeIsCordoned(node), node) }
+        XCTAssertTrue(try d.podNames().contains("debug"))
+        XCTAssertTrue(life.journal.records().records.isEmpty)
+        // Someone else's cordon: refused, and left in place.
+        try d.adminPatch("/api/v1/nodes/node-3", ["spec": ["unschedulable": true]])
+        XCTAssertEqual(try refusal(.cordon, ["node": "node-3"]).exitCode, .conflict)
+        XCTAssertTrue(try d.nodeIsCordoned("node-3"))
+    }
+
+    func testRevertLeavesACordonSomeoneTookOverAlone() throws {
+        let d = try start(KubeFaultScenario.make())
+        let life = lifecycle()
+        let options = try options(.cordon, d, ["selector": "pool=spot,kubernetes.io/hostname!=node-2", "for": "1500ms"])
+        var lines: [String] = []
+        let run = Background { try NodeChaos.run(options, lifecycle: life, log: { lines.append($0) }) }
+        try eventually("node-3 cordoned") { try d.nodeIsCordoned("node-3") }
+        // An operator takes the cordon over (their own annotation), during the fault.
+        try d.adminPatch("/api/v1/nodes/node-3", ["metadata": ["annotations": [NodeCordonFault.annotation: NSNull(), "ops/cordon": "maintenance"]]])
+        let summary = try run.wait()
+        XCTAssertTrue(summary.line.contains("1 part(s) left alone"), summary.line)
+        XCTAssertTrue(lines.contains { $0.contains("node node-3: its cordon is no longer this fault's") }, lines.joined(separator: "\n"))
+        XCTAssertTrue(try d.nodeIsCordoned("node-3"), "the operator's cordon stays")
+    }
+}
