@@ -32,6 +32,7 @@ public struct ActionRegistry {
         r.register("tbf", NetActions.parseTbf)
         r.register("pod", PodActions.parse)
         r.register("container", ContainerActions.parse)
+        r.register("stress", StressActions.parse)
         return r
     }
 }

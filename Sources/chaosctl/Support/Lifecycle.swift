@@ -3,6 +3,7 @@ import ChaosExperiment
 import ChaosFlags
 import ChaosNet
 import ChaosProxyClient
+import ChaosStress
 import ChaosTargets
 
 /// One place that knows every fault kind's reverter, so `recover` can revert anything
@@ -14,6 +15,6 @@ enum Lifecycle {
 
     static func allReverters() -> [FaultReverter] {
         [FlagReverter(), CommandReverter(), ContainerPauseReverter(),
-         ProxyReverter(), ToxicReverter(), ProxyDownReverter()] + QdiscReverter.all
+         ProxyReverter(), ToxicReverter(), ProxyDownReverter(), StressReverter()] + QdiscReverter.all
     }
 }
