@@ -9,6 +9,12 @@ public struct CgroupMembership: Equatable, Sendable {
     public var controllers: [String]
     public var path: String
 
+    public init(hierarchyID: Int, controllers: [String], path: String) {
+        self.hierarchyID = hierarchyID
+        self.controllers = controllers
+        self.path = path
+    }
+
     public var isV2: Bool { hierarchyID == 0 && controllers.isEmpty }
 
     /// A short name for messages and the journal: "memory", "cpu,cpuacct", "unified".

@@ -14,6 +14,12 @@ public struct CgroupPlacement: Equatable, Sendable {
         public var path: String
         /// Where its hierarchy is mounted (the walk up for limits stops here).
         public var mountPoint: String
+
+        public init(membership: CgroupMembership, path: String, mountPoint: String) {
+            self.membership = membership
+            self.path = path
+            self.mountPoint = mountPoint
+        }
     }
 
     /// Whose cgroups: "container web (3f2a9c1b7d60)", "pid 4242", "this process tree".
@@ -24,6 +30,13 @@ public struct CgroupPlacement: Equatable, Sendable {
     /// Its start time (/proc/PID/stat field 22), so a reused PID is not mistaken for it.
     public var targetStartTicks: UInt64?
     public var directories: [Directory]
+
+    public init(label: String, targetPid: Int32?, targetStartTicks: UInt64?, directories: [Directory]) {
+        self.label = label
+        self.targetPid = targetPid
+        self.targetStartTicks = targetStartTicks
+        self.directories = directories
+    }
 
     /// The cgroups of `pid`. `label` names it in messages; `field` is the option that named it.
     public static func of(pid: Int32, label: String, field: String = "--pid") throws -> CgroupPlacement {
