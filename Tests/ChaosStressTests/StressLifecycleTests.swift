@@ -65,4 +65,18 @@ final class StressLifecycleTests: XCTestCase {
         XCTAssertTrue(StressTestWait.until(30) { worker.running == nil }, "worker \(worker.pid) must end on its own")
         _ = try cli.run(["recover"])
     }
+
+    func testADetachedStressRunsOnUntilRecoverAll() throws {
+        let cli = Chaosctl(stateDir: temp.path + "/cli-state")
+        let started = try cli.run(["stress", "cpu", "--load", "5", "--detach"])
+        XCTAssertEqual(started.status, 0, started.stderr)
+        XCTAssertTrue(started.stdout.contains("detached"), started.stdout)
+        let worker = try XCTUnwrap(FaultJournal(directory: temp.path + "/cli-state").appliedStressWorkers()?.first)
+        XCTAssertNotNil(worker.running, "chaosctl has exited; the detached worker runs on")
+        _ = try cli.run(["recover"])
+        XCTAssertNotNil(worker.running, "plain recover leaves detached faults alone")
+        let ended = try cli.run(["recover", "--all", "--kind", "stress"])
+        XCTAssertEqual(ended.status, 0, ended.stderr)
+        XCTAssertNil(worker.running)
+    }
 }

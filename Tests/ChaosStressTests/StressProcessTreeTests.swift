@@ -66,6 +66,10 @@ final class StressProcessTreeTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(rss, size, "every page touched: VmRSS \(rss)")
         XCTAssertLessThan(rss, size + (32 << 20), "the worker holds the size asked for, not much more: VmRSS \(rss)")
 
+        let show = try cli.run(["stress", "show"])
+        XCTAssertTrue(show.stdout.contains("64 MiB of memory held"), show.stdout)
+        XCTAssertTrue(show.stdout.contains("worker \(worker.pid): running"), show.stdout)
+
         kill(holder.processIdentifier, SIGKILL)
         holder.waitUntilExit()
         usleep(200_000)
