@@ -66,6 +66,9 @@ let package = Package(
         .target(name: "ChaosTargets", dependencies: [
             "ChaosHTTP", "ChaosSystem", "ChaosCore", "ChaosConfig", .product(name: "Yams", package: "Yams"),
         ]),
+        // CPU and memory pressure inside a target's cgroups; the workers are their own tiny executable.
+        .target(name: "ChaosStress", dependencies: ["ChaosSystem", "ChaosCore", "CChaosLinux"]),
+        .executableTarget(name: "chaosctl-stress-worker"),
         // ChaosProbe reaches HTTP through its own HTTPProbeTransport seam, bound to ChaosHTTP by
         // the caller, so it does not link libcurl itself.
         .target(name: "ChaosProbe", dependencies: [
@@ -83,12 +86,12 @@ let package = Package(
         .target(name: "ChaosReport", dependencies: ["ChaosProbe", "ChaosSystem", "ChaosCore", "ChaosLoad"]),
         .target(name: "ChaosExperiment", dependencies: [
             "ChaosCore", "ChaosControl", "ChaosConfig", "ChaosFlags", "ChaosProbe", "ChaosReport", "ChaosHTTP",
-            "ChaosProxyClient", "ChaosNet", "ChaosTargets", "ChaosLoad",
+            "ChaosProxyClient", "ChaosNet", "ChaosTargets", "ChaosLoad", "ChaosStress",
         ]),
         .executableTarget(name: "chaosctl", dependencies: [
             "ChaosCore", "ChaosControl", "ChaosConfig", "ChaosFlags", "ChaosProxy", "ChaosProxyAPI", "ChaosProxyClient", "ChaosProxyModel",
             "ChaosNet", "ChaosHTTP", "ChaosTargets", "ChaosProbe", "ChaosReport", "ChaosExperiment", "ChaosDemo", "ChaosHTTPServer",
-            "CChaosLaunch",
+            "CChaosLaunch", "ChaosStress", "chaosctl-stress-worker",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks live in their own executable, never in timed unit tests.
@@ -163,6 +166,10 @@ let package = Package(
                                                      "ChaosExperiment", "ChaosConfig"]),
         .testTarget(name: "ChaosTargetsTests", dependencies: ["ChaosTargets", "ChaosHTTP", "ChaosCore", "ChaosTestSupport"],
                     exclude: ["Fixtures"]),
+        // Real CPU and memory stress on this process tree and in a real dockerd's container
+        // (scripts/docker-engine.sh), through the chaosctl binary and the library.
+        .testTarget(name: "ChaosStressTests", dependencies: ["ChaosStress", "ChaosCore", "chaosctl", "chaosctl-stress-worker",
+                                                        "ChaosTestSupport", "ChaosExperiment", "ChaosConfig"]),
         // Replays every input in fuzz/regressions/ through its fuzz target's replay tool.
         .testTarget(name: "FuzzRegressionTests", dependencies: [
             "ChaosTestSupport", "fuzz-http-request", "fuzz-proxy-json", "fuzz-api-router", "fuzz-control-document",

@@ -13,16 +13,20 @@ public enum ChildProcess {
     /// The signals a child gets back at their default action.
     static let resetToDefault: [Int32] = [SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP]
 
-    /// Spawn `argv` (looked up in PATH) with stdin from /dev/null and the given stdout/stderr
-    /// descriptors, in `directory` if given, with `environment` (nil: this process's).
-    /// Returns its pid, which is also its process group.
+    /// Spawn `argv` (looked up in PATH) with stdin from `stdin` (nil: /dev/null) and the given
+    /// stdout/stderr descriptors, in `directory` if given, with `environment` (nil: this
+    /// process's). Returns its pid, which is also its process group.
     public static func spawn(argv: [String], directory: String? = nil, environment: [String: String]? = nil,
-                             stdout: Int32, stderr: Int32) throws -> pid_t {
+                             stdin: Int32? = nil, stdout: Int32, stderr: Int32) throws -> pid_t {
         precondition(!argv.isEmpty, "ChildProcess.spawn needs a program")
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if let stdin {
+            posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
         if let directory, cchaos_spawn_addchdir(&actions, directory) != 0 {

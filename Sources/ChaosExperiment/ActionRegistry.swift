@@ -35,6 +35,7 @@ public struct ActionRegistry {
         r.register("node", KubeActions.parseNode)
         r.register("scale", KubeActions.parseScale)
         r.register("partition", KubeActions.parsePartition)
+        r.register("stress", StressActions.parse)
         return r
     }
 }

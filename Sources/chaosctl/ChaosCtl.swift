@@ -25,6 +25,7 @@ struct ChaosCtl: ParsableCommand {
             NetemCommand.self,
             TbfCommand.self,
             ContainerCommand.self,
+            StressCommand.self,
             PodCommand.self,
             NodeCommand.self,
             ScaleCommand.self,

@@ -65,32 +65,9 @@ enum NetCLI {
 
     /// Journal and apply `fault`, then hold it until --for expires or a signal, and revert.
     static func applyAndHold(_ fault: Fault, hold: NetHoldOptions) throws {
-        let seconds = try FaultHoldRun.seconds(hold.duration)
-        if hold.detach && seconds != nil {
-            throw ChaosError("--detach and --for do not mix: a detached fault has nobody to revert it on time", exitCode: .usage)
-        }
-        let lifecycle = FaultLifecycle(journal: FaultJournal(), reverters: QdiscReverter.all)
-        let applied = { (record: FaultRecord) in
-            say("applied \(fault.kind) on \(fault.target): \(fault.summary) [fault \(record.id)]")
-        }
-        if hold.detach {
-            applied(try lifecycle.apply(fault, held: false))
-            say("detached: it stays until `chaosctl \(fault.kind) clear` or `chaosctl recover --all`")
-            return
-        }
-        let outcome = try FaultHoldRun(lifecycle, seconds: seconds).run(fault) { record in
-            applied(record)
-            say(seconds.map { "holding for \(DurationParser.format($0)); Ctrl-C reverts now" } ?? "holding until Ctrl-C/SIGTERM")
-        }
-        if let (record, error) = outcome.failures.first {
-            throw ChaosError("could not revert fault \(record.id): \(error); run `chaosctl recover`", exitCode: .failure)
-        }
-        switch outcome.ending {
-        case .expired: say("reverted \(fault.kind) on \(fault.target) (time is up)")
-        case .signal(let sig):
-            say("reverted \(fault.kind) on \(fault.target) (signal \(sig))")
-            throw ArgumentParser.ExitCode(SignalTrap.exitStatus(for: sig))
-        }
+        try HeldFaultRun.applyAndHold(fault, lifecycle: FaultLifecycle(journal: FaultJournal(), reverters: QdiscReverter.all),
+                                      duration: hold.duration, detach: hold.detach,
+                                      detachedEnd: "`chaosctl \(fault.kind) clear` or `chaosctl recover --all`")
     }
 
     /// `show`: the device's qdiscs as the kernel reports them, and chaosctl's journaled faults.

@@ -3,6 +3,7 @@ import ChaosExperiment
 import ChaosFlags
 import ChaosNet
 import ChaosProxyClient
+import ChaosStress
 import ChaosTargets
 
 /// One place that knows every fault kind's reverter, so `recover` can revert anything
@@ -14,7 +15,7 @@ enum Lifecycle {
 
     static func allReverters() -> [FaultReverter] {
         [FlagReverter(), CommandReverter(), ContainerPauseReverter(),
-         ProxyReverter(), ToxicReverter(), ProxyDownReverter(),
+         ProxyReverter(), ToxicReverter(), ProxyDownReverter(), StressReverter(),
          NodeCordonReverter(), ScaleReverter(), PartitionReverter()] + QdiscReverter.all
     }
 }
