@@ -4,12 +4,9 @@ import ChaosNet
 import ChaosTargets
 import Foundation
 
-/// Where a qdisc command acts: a device, in the current netns, a named one, a process's or
-/// a container's. The names are `QdiscPlacementOptions.optionNames`.
-struct NetDeviceOptions: ParsableArguments {
-    @Option(help: "Network interface, e.g. eth0.")
-    var dev: String
-
+/// Which network namespace a ChaosNet command acts in: the current one, a named one, a
+/// process's or a container's. The names are `NetnsPlacementOptions.optionNames`.
+struct NetnsOptions: ParsableArguments {
     @Option(help: "Named network namespace (as in `ip netns list`).")
     var netns: String?
 
@@ -23,13 +20,26 @@ struct NetDeviceOptions: ParsableArguments {
             help: "Engine API for --container: unix:///path or tcp://HOST:PORT (default: $DOCKER_HOST, else unix:///var/run/docker.sock).")
     var dockerHost: String?
 
-    func values(force: Bool = false) -> OptionValues {
-        var v = OptionValues()
-        v.set("dev", dev)
+    func add(to v: inout OptionValues) {
         v.set("netns", netns)
         v.set("pid", pid)
         v.set("container", container)
         v.set("docker-host", dockerHost)
+    }
+}
+
+/// Where a qdisc command acts: a device, in a namespace. The names are
+/// `QdiscPlacementOptions.optionNames`.
+struct NetDeviceOptions: ParsableArguments {
+    @Option(help: "Network interface, e.g. eth0.")
+    var dev: String
+
+    @OptionGroup var namespace: NetnsOptions
+
+    func values(force: Bool = false) -> OptionValues {
+        var v = OptionValues()
+        v.set("dev", dev)
+        namespace.add(to: &v)
         v.set("force", flag: force)
         return v
     }
@@ -60,22 +70,32 @@ enum NetCLI {
     }
 
     static func containerPid(_ placement: QdiscPlacementOptions) throws -> Int32? {
+        try containerPid(placement.namespace)
+    }
+
+    static func containerPid(_ placement: NetnsPlacementOptions) throws -> Int32? {
         try placement.container.map { try ContainerNetns.mainPid(of: $0, dockerHost: placement.dockerHost) }
     }
 
     /// Journal and apply `fault`, then hold it until --for expires or a signal, and revert.
     static func applyAndHold(_ fault: Fault, hold: NetHoldOptions) throws {
-        let seconds = try FaultHoldRun.seconds(hold.duration)
-        if hold.detach && seconds != nil {
+        try applyAndHold(fault, duration: hold.duration, detach: hold.detach,
+                         endedBy: "`chaosctl \(fault.kind) clear` or `chaosctl recover --all`")
+    }
+
+    /// As above; `endedBy` says what ends a detached fault.
+    static func applyAndHold(_ fault: Fault, duration: String?, detach: Bool, endedBy: String) throws {
+        let seconds = try FaultHoldRun.seconds(duration)
+        if detach && seconds != nil {
             throw ChaosError("--detach and --for do not mix: a detached fault has nobody to revert it on time", exitCode: .usage)
         }
-        let lifecycle = FaultLifecycle(journal: FaultJournal(), reverters: QdiscReverter.all)
+        let lifecycle = Lifecycle.make(journal: FaultJournal())
         let applied = { (record: FaultRecord) in
             say("applied \(fault.kind) on \(fault.target): \(fault.summary) [fault \(record.id)]")
         }
-        if hold.detach {
+        if detach {
             applied(try lifecycle.apply(fault, held: false))
-            say("detached: it stays until `chaosctl \(fault.kind) clear` or `chaosctl recover --all`")
+            say("detached: it stays until \(endedBy)")
             return
         }
         let outcome = try FaultHoldRun(lifecycle, seconds: seconds).run(fault) { record in

@@ -14,6 +14,6 @@ enum Lifecycle {
 
     static func allReverters() -> [FaultReverter] {
         [FlagReverter(), CommandReverter(), ContainerPauseReverter(),
-         ProxyReverter(), ToxicReverter(), ProxyDownReverter()] + QdiscReverter.all
+         ProxyReverter(), ToxicReverter(), ProxyDownReverter(), PortBlockReverter()] + QdiscReverter.all
     }
 }
