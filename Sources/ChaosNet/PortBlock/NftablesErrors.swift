@@ -11,7 +11,7 @@ enum NftablesErrors {
         case EPERM, EACCES:
             return ChaosError("cannot \(action): permission denied (\(reason)). Changing nftables needs CAP_NET_ADMIN in \(target.label): run as root or grant cap_net_admin",
                               exitCode: .permission)
-        case EPROTONOSUPPORT where failure.refused == "socket", EOPNOTSUPP where failure.refused == "batch":
+        case EPROTONOSUPPORT where failure.refused == "socket", EOPNOTSUPP where failure.refused == "batch" || failure.refused == "query":
             return ChaosError("""
                 cannot \(action): this kernel has no nf_tables (\(reason)).
                   fix: modprobe nf_tables (and nfnetlink); if that fails, boot a kernel built with CONFIG_NF_TABLES=m or =y

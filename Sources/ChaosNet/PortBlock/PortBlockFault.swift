@@ -35,14 +35,18 @@ public struct PortBlockFault: FaultJournaledApply {
         return data
     }
 
-    /// Opens the namespace's nf_tables socket first (a missing namespace, nf_tables or
-    /// permission is refused before anything is journaled), journals, then adds the table
-    /// in one transaction.
+    /// Asks the namespace's nf_tables for the table first, so a missing namespace, nf_tables
+    /// or CAP_NET_ADMIN (every nf_tables request needs it) is refused before anything is
+    /// journaled; then journals, then adds the table in one transaction.
     public func apply(recordID: String, journal: ([String: String]) throws -> Void) throws {
         let control = try PortBlockControl(target: netTarget)
+        let table = PortBlockTable(recordID: recordID, spec: spec)
+        if try control.lookup(table.name) != nil {
+            throw ChaosError("\(netTarget.label) already has an nftables table \(table.name)", exitCode: .conflict)
+        }
         let data = try revertData(recordID: recordID)
         try journal(data)
-        try control.create(PortBlockTable(recordID: recordID, spec: spec), comment: data["comment"]!)
+        try control.create(table, comment: data["comment"]!)
     }
 
     /// What applying would add, as nft lists it (for --dry-run; the name is an example id).
