@@ -30,6 +30,7 @@ test_packages=(
   python3                   # ChaosNet tests: TCP sender/receiver across test namespaces
   util-linux                # ChaosNet tests: setpriv drops root for the CAP_NET_ADMIN error test
   nftables                  # ChaosNet tests: `nft list ruleset` reads back chaosctl's port-block tables
+  postgresql                # ChaosNet tests: a real PostgreSQL in a namespace (scripts/postgres-netns.sh, experiments/postgres-port-block.yaml)
   qemu-system-x86           # netem VM (scripts/netem-vm.sh): the host kernel may lack sch_netem
   xz-utils zstd             # netem VM: unpack compressed kernel modules
   prometheus                # ChaosExperiment tests: a real Prometheus for the prometheus probe
