@@ -9,11 +9,11 @@ struct BlockCommand: ParsableCommand {
         commandName: "block",
         abstract: "Block a TCP/UDP port in a network namespace (nftables) until --for expires or Ctrl-C.",
         discussion: """
-        Adds the nftables table `inet chaosctl_block_<fault id>` (one chain, one rule, a comment naming the fault) in one transaction, and deletes that table, and only that one, when the fault ends. Egress matches connections the namespace makes to PORT; ingress matches connections to the namespace's own PORT.
+        Adds the nftables table `inet chaosctl_block_<fault id>` (one chain, one rule, a comment naming the fault) in one transaction, and deletes that table, and only that one, when the fault ends. Egress matches connections the namespace makes to PORT; ingress matches connections to the namespace's own PORT. End a detached block with `chaosctl recover --all --kind block`.
 
           chaosctl block --port 5432 --for 30s
           chaosctl block --port 5432 --direction ingress --reject --netns db --for 1m
-          chaosctl block --port 6379 --container redis --detach     # end it: chaosctl recover --all --kind block
+          chaosctl block --port 6379 --container redis --detach
         """)
 
     @Option(help: "The destination port to block (1-65535).") var port: String
