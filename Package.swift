@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
         .systemLibrary(name: "CNetlink", pkgConfig: "libnl-route-3.0",
                        providers: [.apt(["libnl-3-dev", "libnl-route-3-dev"])]),
+        .systemLibrary(name: "CNftables", pkgConfig: "libnftnl",
+                       providers: [.apt(["libnftnl-dev", "libmnl-dev"])]),
 
         // The one JSONValue (control file and Toxiproxy API alike); no dependencies, so
         // ChaosControl stays light for the services that link it.
@@ -61,7 +63,7 @@ let package = Package(
         .target(name: "ChaosProxyAPI", dependencies: ["ChaosProxy", "ChaosSystem", "ChaosCore", "ChaosHTTPServer", "ChaosJSON", "ChaosProxyModel"]),
         .target(name: "ChaosProxyClient", dependencies: ["ChaosHTTP", "ChaosCore", "ChaosConfig", "ChaosJSON", "ChaosProxyModel"],
                 swiftSettings: [.swiftLanguageMode(.v6)]),
-        .target(name: "ChaosNet", dependencies: ["ChaosCore", "CNetlink", "CChaosLinux"]),
+        .target(name: "ChaosNet", dependencies: ["ChaosCore", "CNetlink", "CNftables", "CChaosLinux"]),
         .target(name: "ChaosHTTP", dependencies: ["CCurl", "CCurlShim", "ChaosCore"]),
         .target(name: "ChaosTargets", dependencies: [
             "ChaosHTTP", "ChaosSystem", "ChaosCore", "ChaosConfig", .product(name: "Yams", package: "Yams"),

@@ -13,9 +13,10 @@
 set -euo pipefail
 
 build_packages=(
-  pkg-config                # the .systemLibrary targets CCurl and CNetlink are found through it
+  pkg-config                # the .systemLibrary targets CCurl, CNetlink and CNftables are found through it
   libcurl4-openssl-dev      # ChaosHTTP: libcurl client (Docker, Kubernetes, HTTP probes)
   libnl-3-dev libnl-route-3-dev  # ChaosNet: netem and tbf through rtnetlink
+  libnftnl-dev libmnl-dev   # ChaosNet: port blocks through nf_tables netlink (CNftables)
   curl                      # the demo experiment's load generator (experiments/demo.yaml `load:`)
 )
 
@@ -28,6 +29,8 @@ test_packages=(
   openssl                   # ChaosHTTP TLS tests make certificates (curl, for docker-engine.sh, is a build package)
   python3                   # ChaosNet tests: TCP sender/receiver across test namespaces
   util-linux                # ChaosNet tests: setpriv drops root for the CAP_NET_ADMIN error test
+  nftables                  # ChaosNet tests: `nft list ruleset` reads back chaosctl's port-block tables
+  postgresql                # ChaosNet tests: a real PostgreSQL in a namespace (scripts/postgres-netns.sh, experiments/postgres-port-block.yaml)
   qemu-system-x86           # netem VM (scripts/netem-vm.sh): the host kernel may lack sch_netem
   xz-utils zstd             # netem VM: unpack compressed kernel modules
   prometheus                # ChaosExperiment tests: a real Prometheus for the prometheus probe

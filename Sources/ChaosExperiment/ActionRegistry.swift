@@ -30,6 +30,7 @@ public struct ActionRegistry {
         r.register("proxy") { node, duration, _ in ToxiproxySteps.proxyDown(node).map { .fault($0, duration: duration) } }
         r.register("netem", NetActions.parseNetem)
         r.register("tbf", NetActions.parseTbf)
+        r.register("block", NetActions.parseBlock)
         r.register("pod", PodActions.parse)
         r.register("container", ContainerActions.parse)
         r.register("node", KubeActions.parseNode)

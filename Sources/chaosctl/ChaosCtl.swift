@@ -24,6 +24,7 @@ struct ChaosCtl: ParsableCommand {
             ToxicCommand.self,
             NetemCommand.self,
             TbfCommand.self,
+            BlockCommand.self,
             ContainerCommand.self,
             StressCommand.self,
             PodCommand.self,

@@ -14,7 +14,7 @@ public struct QdiscPlacementOptions: Equatable, Sendable {
     /// Replace a root qdisc chaosctl did not install (saved, and put back on revert).
     public var force: Bool
 
-    public static let optionNames = ["dev", "netns", "pid", "container", "docker-host", "force"]
+    public static let optionNames = ["dev"] + NetnsPlacementOptions.optionNames + ["force"]
 
     public init(device: String, netns: String? = nil, pid: Int32? = nil, container: String? = nil,
                 dockerHost: String? = nil, force: Bool = false) {
@@ -30,20 +30,19 @@ public struct QdiscPlacementOptions: Equatable, Sendable {
         guard let device = values.text("dev"), !device.isEmpty else {
             throw OptionValueError(option: "dev", value: nil, reason: "is required: the network interface, e.g. eth0")
         }
-        self.init(device: device, netns: values.text("netns"),
-                  pid: try values.parse("pid") { try TcUnits.integer($0, field: "--pid", as: Int32.self) },
-                  container: values.text("container"), dockerHost: values.text("docker-host"),
-                  force: try values.flag("force"))
-        if container != nil && (netns != nil || pid != nil) {
-            throw ChaosError("--container, --netns and --pid name the namespace three ways: give one", exitCode: .usage)
-        }
-        // Checked now, so a bad name is refused before anything is looked up or applied.
-        _ = try NetTarget.from(netns: netns, pid: pid)
+        let namespace = try NetnsPlacementOptions(values)
+        self.init(device: device, netns: namespace.netns, pid: namespace.pid, container: namespace.container,
+                  dockerHost: namespace.dockerHost, force: try values.flag("force"))
+    }
+
+    /// The namespace part, as every ChaosNet fault names it.
+    public var namespace: NetnsPlacementOptions {
+        NetnsPlacementOptions(netns: netns, pid: pid, container: container, dockerHost: dockerHost)
     }
 
     /// The fault's target. `containerPid`: the main process of `container`, looked up by the
     /// caller through the engine API.
     public func target(containerPid: Int32? = nil) throws -> QdiscFaultTarget {
-        QdiscFaultTarget(target: try NetTarget.from(netns: netns, pid: containerPid ?? pid), device: device, force: force)
+        QdiscFaultTarget(target: try namespace.target(containerPid: containerPid), device: device, force: force)
     }
 }

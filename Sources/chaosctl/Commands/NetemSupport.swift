@@ -4,12 +4,9 @@ import ChaosNet
 import ChaosTargets
 import Foundation
 
-/// Where a qdisc command acts: a device, in the current netns, a named one, a process's or
-/// a container's. The names are `QdiscPlacementOptions.optionNames`.
-struct NetDeviceOptions: ParsableArguments {
-    @Option(help: "Network interface, e.g. eth0.")
-    var dev: String
-
+/// Which network namespace a ChaosNet command acts in: the current one, a named one, a
+/// process's or a container's. The names are `NetnsPlacementOptions.optionNames`.
+struct NetnsOptions: ParsableArguments {
     @Option(help: "Named network namespace (as in `ip netns list`).")
     var netns: String?
 
@@ -23,13 +20,26 @@ struct NetDeviceOptions: ParsableArguments {
             help: "Engine API for --container: unix:///path or tcp://HOST:PORT (default: $DOCKER_HOST, else unix:///var/run/docker.sock).")
     var dockerHost: String?
 
-    func values(force: Bool = false) -> OptionValues {
-        var v = OptionValues()
-        v.set("dev", dev)
+    func add(to v: inout OptionValues) {
         v.set("netns", netns)
         v.set("pid", pid)
         v.set("container", container)
         v.set("docker-host", dockerHost)
+    }
+}
+
+/// Where a qdisc command acts: a device, in a namespace. The names are
+/// `QdiscPlacementOptions.optionNames`.
+struct NetDeviceOptions: ParsableArguments {
+    @Option(help: "Network interface, e.g. eth0.")
+    var dev: String
+
+    @OptionGroup var namespace: NetnsOptions
+
+    func values(force: Bool = false) -> OptionValues {
+        var v = OptionValues()
+        v.set("dev", dev)
+        namespace.add(to: &v)
         v.set("force", flag: force)
         return v
     }
@@ -60,12 +70,16 @@ enum NetCLI {
     }
 
     static func containerPid(_ placement: QdiscPlacementOptions) throws -> Int32? {
+        try containerPid(placement.namespace)
+    }
+
+    static func containerPid(_ placement: NetnsPlacementOptions) throws -> Int32? {
         try placement.container.map { try ContainerNetns.mainPid(of: $0, dockerHost: placement.dockerHost) }
     }
 
     /// Journal and apply `fault`, then hold it until --for expires or a signal, and revert.
     static func applyAndHold(_ fault: Fault, hold: NetHoldOptions) throws {
-        try HeldFaultRun.applyAndHold(fault, lifecycle: FaultLifecycle(journal: FaultJournal(), reverters: QdiscReverter.all),
+        try HeldFaultRun.applyAndHold(fault, lifecycle: Lifecycle.make(journal: FaultJournal()),
                                       duration: hold.duration, detach: hold.detach,
                                       detachedEnd: "`chaosctl \(fault.kind) clear` or `chaosctl recover --all`")
     }

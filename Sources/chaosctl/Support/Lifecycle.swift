@@ -15,7 +15,7 @@ enum Lifecycle {
 
     static func allReverters() -> [FaultReverter] {
         [FlagReverter(), CommandReverter(), ContainerPauseReverter(),
-         ProxyReverter(), ToxicReverter(), ProxyDownReverter(), StressReverter(),
+         ProxyReverter(), ToxicReverter(), ProxyDownReverter(), StressReverter(), PortBlockReverter(),
          NodeCordonReverter(), ScaleReverter(), PartitionReverter()] + QdiscReverter.all
     }
 }
