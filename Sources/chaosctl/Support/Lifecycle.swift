@@ -13,7 +13,7 @@ enum Lifecycle {
     }
 
     static func allReverters() -> [FaultReverter] {
-        [FlagReverter(), CommandReverter(), ContainerPauseReverter(),
+        [FlagReverter(), CommandReverter(), ContainerPauseReverter(), ContainerDisconnectReverter(), ContainerLimitReverter(),
          ProxyReverter(), ToxicReverter(), ProxyDownReverter()] + QdiscReverter.all
     }
 }
