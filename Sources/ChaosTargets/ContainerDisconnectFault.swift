@@ -87,29 +87,20 @@ public struct ContainerDisconnectFault: PreflightFault {
 
 /// Reconnects a container from its journaled record. Idempotent: a container that is gone,
 /// or already back on the network (someone reconnected it: left alone), needs nothing.
-public struct ContainerDisconnectReverter: OwnershipCheckingReverter {
+public struct ContainerDisconnectReverter: ContainerRecordReverter {
     public let kind = ContainerDisconnectFault.kind
-    private let connect: @Sendable (DockerHost) -> ContainerEngine
+    public let connect: @Sendable (DockerHost) -> ContainerEngine
 
-    public init(connect: @escaping @Sendable (DockerHost) -> ContainerEngine = { DockerClient(host: $0, timeout: 30) }) {
+    public init(connect: @escaping @Sendable (DockerHost) -> ContainerEngine = journaledEngine) {
         self.connect = connect
     }
 
-    public func revert(_ record: FaultRecord) throws {
-        _ = try revert(record, journal: nil)
-    }
-
-    public func revert(_ record: FaultRecord, journal: FaultJournal) throws -> FaultRevertResult {
-        try revert(record, journal: Optional(journal))
-    }
-
-    private func revert(_ record: FaultRecord, journal: FaultJournal?) throws -> FaultRevertResult {
+    public func revert(_ record: FaultRecord, engine: ContainerEngine) throws -> FaultRevertResult {
         let data = record.revertData
         guard let id = data["id"], !id.isEmpty, let network = data["network"], !network.isEmpty else {
             throw ChaosError("\(kind) record \(record.id) has no container id or network")
         }
         let name = data["name"] ?? id
-        let engine = connect(try DockerHost(data["host"]))
         let details: ContainerDetails
         do { details = try engine.inspect(id) } catch let e as ContainerEngineError where e.reason == .notFound {
             return FaultRevertResult()

@@ -85,27 +85,18 @@ final class CheckedLimits: @unchecked Sendable {
 
 /// Restores a container's limits from its journaled record, field by field, only where the
 /// container still has what chaosctl set. A container that is gone needs nothing.
-public struct ContainerLimitReverter: OwnershipCheckingReverter {
+public struct ContainerLimitReverter: ContainerRecordReverter {
     public let kind = ContainerLimitFault.kind
-    private let connect: @Sendable (DockerHost) -> ContainerEngine
+    public let connect: @Sendable (DockerHost) -> ContainerEngine
 
-    public init(connect: @escaping @Sendable (DockerHost) -> ContainerEngine = { DockerClient(host: $0, timeout: 30) }) {
+    public init(connect: @escaping @Sendable (DockerHost) -> ContainerEngine = journaledEngine) {
         self.connect = connect
     }
 
-    public func revert(_ record: FaultRecord) throws {
-        _ = try revert(record, journal: nil)
-    }
-
-    public func revert(_ record: FaultRecord, journal: FaultJournal) throws -> FaultRevertResult {
-        try revert(record, journal: Optional(journal))
-    }
-
-    private func revert(_ record: FaultRecord, journal: FaultJournal?) throws -> FaultRevertResult {
+    public func revert(_ record: FaultRecord, engine: ContainerEngine) throws -> FaultRevertResult {
         let data = record.revertData
         guard let id = data["id"], !id.isEmpty else { throw ChaosError("\(kind) record \(record.id) has no container id") }
         let name = data["name"] ?? id
-        let engine = connect(try DockerHost(data["host"]))
         let current: ContainerResources
         do { current = try engine.inspect(id).resources } catch let e as ContainerEngineError where e.reason == .notFound {
             return FaultRevertResult()

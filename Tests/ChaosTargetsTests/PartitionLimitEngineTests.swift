@@ -4,34 +4,39 @@ import ChaosTestSupport
 import Foundation
 import XCTest
 
-/// `container disconnect` and `container limit` against a real dockerd (scripts/docker-engine.sh).
-final class DockerPartitionLimitTests: XCTestCase {
-    private static var engine: DockerTestEngine?
-    private static var skipReason = ""
+/// One real engine per subclass (started for the class, stopped after it) and a fresh
+/// journal per test, for the scenarios of ContainerPartitionScenarios.
+class PartitionLimitEngineCase: XCTestCase {
+    class var kind: DockerTestEngine.Kind { .docker }
+    private static var engines: [String: (DockerTestEngine?, String)] = [:]
 
     override class func setUp() {
-        (engine, skipReason) = DockerTestEngine.acquire(.docker)
+        engines["\(kind)"] = DockerTestEngine.acquire(kind)
     }
 
     override class func tearDown() {
-        engine?.release()
-        engine = nil
+        engines["\(kind)"]?.0?.release()
+        engines["\(kind)"] = nil
     }
 
-    private var scenarios: ContainerPartitionScenarios!
+    var scenarios: ContainerPartitionScenarios!
     private var stateDir = ""
 
     override func setUpWithError() throws {
-        guard let e = Self.engine else { throw fixtureUnavailable("no Docker engine: \(Self.skipReason)") }
+        let (engine, reason) = Self.engines["\(Self.kind)"] ?? (nil, "not started")
+        guard let engine else { throw fixtureUnavailable("no \(Self.kind) engine: \(reason)") }
         stateDir = NSTemporaryDirectory() + "chaosctl-state-\(UInt32.random(in: 0...UInt32.max))"
-        scenarios = ContainerPartitionScenarios(engine: e, client: DockerClient(host: e.host),
-                                                lifecycle: FaultLifecycle(journal: FaultJournal(directory: stateDir),
-                                                                          reverters: [ContainerDisconnectReverter(), ContainerLimitReverter()]),
-                                                label: "chaosctl.case=d\(UInt32.random(in: 0...UInt32.max))")
+        let lifecycle = FaultLifecycle(journal: FaultJournal(directory: stateDir),
+                                       reverters: [ContainerDisconnectReverter(), ContainerLimitReverter()])
+        scenarios = ContainerPartitionScenarios(engine: engine, client: DockerClient(host: engine.host), lifecycle: lifecycle,
+                                                label: "chaosctl.case=\(Self.kind)\(UInt32.random(in: 0...UInt32.max))")
     }
 
     override func tearDown() { try? FileManager.default.removeItem(atPath: stateDir) }
+}
 
+/// `container disconnect` and `container limit` against a real dockerd (scripts/docker-engine.sh).
+final class DockerPartitionLimitTests: PartitionLimitEngineCase {
     func testDisconnectHoldsThenReconnectsWithAliasesAndAddresses() throws { try scenarios.disconnectAndReconnect() }
     func testDisconnectRefusesAContainerNotOnTheNetworkAndAnUnknownNetwork() throws { try scenarios.disconnectRefusals() }
     func testRevertLeavesSomeoneElsesReconnectAlone() throws { try scenarios.reconnectBySomeoneElseIsLeftAlone() }
@@ -61,32 +66,8 @@ final class DockerPartitionLimitTests: XCTestCase {
 /// is journaled instead), a container not on a network answers 404 "network not found", the
 /// short-ID alias is listed twice if asked for again, and there is no update endpoint (404
 /// plain "Not Found", as podman-4.3-docker-api-transcript.md records for any unknown path).
-final class PodmanPartitionLimitTests: XCTestCase {
-    private static var engine: DockerTestEngine?
-    private static var skipReason = ""
-
-    override class func setUp() {
-        (engine, skipReason) = DockerTestEngine.acquire(.podman)
-    }
-
-    override class func tearDown() {
-        engine?.release()
-        engine = nil
-    }
-
-    private var scenarios: ContainerPartitionScenarios!
-    private var stateDir = ""
-
-    override func setUpWithError() throws {
-        guard let e = Self.engine else { throw fixtureUnavailable("no Podman engine: \(Self.skipReason)") }
-        stateDir = NSTemporaryDirectory() + "chaosctl-state-\(UInt32.random(in: 0...UInt32.max))"
-        scenarios = ContainerPartitionScenarios(engine: e, client: DockerClient(host: e.host),
-                                                lifecycle: FaultLifecycle(journal: FaultJournal(directory: stateDir),
-                                                                          reverters: [ContainerDisconnectReverter(), ContainerLimitReverter()]),
-                                                label: "chaosctl.case=p\(UInt32.random(in: 0...UInt32.max))")
-    }
-
-    override func tearDown() { try? FileManager.default.removeItem(atPath: stateDir) }
+final class PodmanPartitionLimitTests: PartitionLimitEngineCase {
+    override class var kind: DockerTestEngine.Kind { .podman }
 
     func testDisconnectHoldsThenReconnectsWithAliasesAndAddresses() throws { try scenarios.disconnectAndReconnect() }
     func testDisconnectRefusesAContainerNotOnTheNetworkAndAnUnknownNetwork() throws { try scenarios.disconnectRefusals() }
