@@ -41,7 +41,12 @@ final class ContainerPartitionCLITests: XCTestCase {
     }
 
     override func tearDown() {
-        if let engineDir { _ = runProcess(["/bin/bash", Self.root + "/scripts/docker-engine.sh", "stop"], environment: ["CHAOSCTL_DOCKER_DIR": engineDir]) }
+        if let engineDir {
+            // dockerd leaves a network's host bridge behind when it stops: remove the networks first.
+            _ = runProcess(["/usr/bin/docker", "rm", "-f", redis], environment: ["DOCKER_HOST": dockerHost])
+            for net in [network, "other-\(getpid())"] { _ = runProcess(["/usr/bin/docker", "network", "rm", net], environment: ["DOCKER_HOST": dockerHost]) }
+            _ = runProcess(["/bin/bash", Self.root + "/scripts/docker-engine.sh", "stop"], environment: ["CHAOSCTL_DOCKER_DIR": engineDir])
+        }
         temp = nil
     }
 
