@@ -14,6 +14,11 @@ public enum ContainerAction: Equatable, Sendable {
     case restart(timeout: Int)
     /// Pause for `duration` seconds (nil: until interrupted), then unpause. A journaled fault.
     case pause(duration: Double?)
+    /// Disconnect from `network` for `duration` seconds (nil: until interrupted), then
+    /// reconnect with the same aliases and addresses. A journaled fault.
+    case disconnect(network: String, duration: Double?)
+    /// Set CPU/memory limits for `duration` seconds, then restore them. A journaled fault.
+    case limit(ContainerLimitChange, duration: Double?)
 
     /// Short name used in events and output ("kill", "crash", …).
     public var name: String {
@@ -24,6 +29,16 @@ public enum ContainerAction: Equatable, Sendable {
         case .start: return "start"
         case .restart: return "restart"
         case .pause: return "pause"
+        case .disconnect: return "disconnect"
+        case .limit: return "limit"
+        }
+    }
+
+    /// Held faults (applied, held, reverted) rather than one-shot actions; nil when one-shot.
+    public var heldDuration: Double?? {
+        switch self {
+        case .pause(let d), .disconnect(_, let d), .limit(_, let d): return .some(d)
+        default: return nil
         }
     }
 
@@ -44,6 +59,10 @@ public enum ContainerAction: Equatable, Sendable {
         case .start: return "start"
         case .restart(let t): return "restart (stop timeout \(t)s)"
         case .pause(let d): return "pause " + (d.map { "for \(Self.seconds($0)), then unpause" } ?? "until interrupted, then unpause")
+        case .disconnect(let net, let d):
+            return "disconnect from network \(net) " + (d.map { "for \(Self.seconds($0))" } ?? "until interrupted") + ", then reconnect"
+        case .limit(let change, let d):
+            return "limit \(change) " + (d.map { "for \(Self.seconds($0))" } ?? "until interrupted") + ", then restore"
         }
     }
 

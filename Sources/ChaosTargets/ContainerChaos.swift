@@ -2,7 +2,7 @@ import ChaosCore
 import Foundation
 
 /// Runs one chaos action on selected containers: dry-run plans, one-shot actions recorded
-/// as journal events, pause as a held fault, and optional recovery timing.
+/// as journal events, pause, disconnect and limit as held faults, and optional recovery timing.
 public final class ContainerChaos {
     /// What happened to one container.
     public struct Outcome {
@@ -36,6 +36,8 @@ public final class ContainerChaos {
         self.lifecycle = lifecycle
         self.log = log
         lifecycle.register(ContainerPauseReverter())
+        lifecycle.register(ContainerDisconnectReverter())
+        lifecycle.register(ContainerLimitReverter())
     }
 
     /// Apply `action` to `targets`. With `dryRun`, only reads from the engine (inspect, to
@@ -43,8 +45,8 @@ public final class ContainerChaos {
     /// - Parameter waitRecovered: seconds to wait for each container to run again.
     public func run(_ action: ContainerAction, on targets: [ContainerSummary], dryRun: Bool,
                     waitRecovered: Double? = nil) -> RoundResult {
-        if case .pause(let duration) = action {
-            return pause(targets, duration: duration, dryRun: dryRun, waitRecovered: waitRecovered)
+        if action.heldDuration != nil {
+            return hold(action, targets, dryRun: dryRun, waitRecovered: waitRecovered)
         }
         var outcomes: [Outcome] = []
         for c in targets {
@@ -78,7 +80,7 @@ public final class ContainerChaos {
             case .start:
                 if !(try engine.start(c.id)) { outcome.detail = "already running" }
             case .restart(let t): try engine.restart(c.id, timeout: t)
-            case .pause: break
+            case .pause, .disconnect, .limit: break
             }
             log("\(action.name) \(label(c)): \(outcome.detail)")
             recordEvent(action, c, outcome.detail)
@@ -97,8 +99,9 @@ public final class ContainerChaos {
     }
 
     /// Engine errors name the container by the ID the call used; people know it by name.
+    /// Errors about something else (a network) name no container and are left as they are.
     private func named(_ error: Error, _ c: ContainerSummary) -> Error {
-        guard var e = error as? ContainerEngineError else { return error }
+        guard var e = error as? ContainerEngineError, e.container != nil else { return error }
         e.container = label(c)
         return e
     }
@@ -109,51 +112,115 @@ public final class ContainerChaos {
         do { try lifecycle.journal.appendEvent(event) } catch { log("warning: cannot record event: \(error)") }
     }
 
-    /// Pause every target as a held fault, hold until the duration passes or SIGINT/SIGTERM
-    /// arrives, then unpause through the lifecycle (which also drops the journal records).
-    private func pause(_ targets: [ContainerSummary], duration: Double?, dryRun: Bool, waitRecovered: Double?) -> RoundResult {
+    /// Hold a fault on every target (pause, disconnect, limit) until the duration passes or
+    /// SIGINT/SIGTERM arrives, then revert through the lifecycle (which also drops the journal
+    /// records).
+    private func hold(_ action: ContainerAction, _ targets: [ContainerSummary], dryRun: Bool, waitRecovered: Double?) -> RoundResult {
+        switch action {
+        case .disconnect(let network, let d):
+            return hold(action, targets.map { ContainerDisconnectFault(engine: engine, container: $0, network: network, duration: d) },
+                        duration: d, dryRun: dryRun, waitRecovered: waitRecovered, plan: { try $0.plan() })
+        case .limit(let change, let d):
+            return hold(action, targets.map { ContainerLimitFault(engine: engine, container: $0, change: change, duration: d) },
+                        duration: d, dryRun: dryRun, waitRecovered: waitRecovered, plan: { try $0.plan() })
+        case .pause(let d):
+            return hold(action, targets.map { ContainerPauseFault(engine: engine, container: $0, duration: d) },
+                        duration: d, dryRun: dryRun, waitRecovered: waitRecovered, plan: { _ in action.summary })
+        default:
+            return RoundResult(outcomes: [], interrupted: nil)
+        }
+    }
+
+    /// - Parameter plan: what a dry run says it would do; it only reads, and may refuse (a
+    ///   container not on the network, a limit below its usage), as the real run would.
+    private func hold<F: ContainerHeldFault>(_ action: ContainerAction, _ faults: [F], duration: Double?, dryRun: Bool,
+                                             waitRecovered: Double?, plan: (F) throws -> String) -> RoundResult {
         var outcomes: [Outcome] = []
-        let action = ContainerAction.pause(duration: duration)
         if dryRun {
-            for c in targets {
-                log("would pause \(label(c)): \(action.summary)")
-                outcomes.append(Outcome(container: c, action: action, dryRun: true, detail: action.summary, error: nil, recovery: nil))
+            for fault in faults {
+                let c = fault.container
+                var outcome = Outcome(container: c, action: action, dryRun: true, detail: action.summary, error: nil, recovery: nil)
+                do {
+                    outcome.detail = try plan(fault)
+                    log("would \(action.name) \(label(c)): \(outcome.detail)")
+                } catch {
+                    outcome.error = named(error, c)
+                    log("\(action.name) \(label(c)) refused: \(outcome.error!)")
+                }
+                outcomes.append(outcome)
             }
             return RoundResult(outcomes: outcomes, interrupted: nil)
         }
-        // Trap SIGINT/SIGTERM before the first pause, so no signal can strand a paused container.
+        // Trap SIGINT/SIGTERM before the first fault, so no signal can strand one.
         var records: [String: FaultRecord] = [:]
         var errors: [String: Error] = [:]
-        let faults = targets.map { ContainerPauseFault(engine: engine, container: $0, duration: duration) }
-        let hold = FaultHoldRun(lifecycle, seconds: duration)
-        let held = hold.run(faults, applied: { fault, record in
+        let verb = action.pastTense
+        let held = FaultHoldRun(lifecycle, seconds: duration).run(faults, applied: { fault, record in
             let c = fault.container
             records[c.id] = record
-            log("paused \(label(c)) (fault \(record.id))")
+            log("\(verb) \(label(c)) (fault \(record.id))")
         }, failed: { fault, error in
             let c = fault.container
             errors[c.id] = named(error, c)
-            log("pause \(label(c)) failed: \(errors[c.id]!)")
+            log("\(action.name) \(label(c)) failed: \(errors[c.id]!)")
         })
-        for c in targets where records[c.id] != nil || errors[c.id] != nil {
+        for c in faults.map(\.container) where records[c.id] != nil || errors[c.id] != nil {
             outcomes.append(Outcome(container: c, action: action, dryRun: false, detail: action.summary, error: errors[c.id], recovery: nil))
         }
         guard let held else { return RoundResult(outcomes: outcomes, interrupted: nil) }
-        let (ending, failures) = (held.ending, held.failures)
-        let unpausedAt = Date()
-        for (record, error) in failures {
+        let revertedAt = Date()
+        for (record, error) in held.failures {
             if let i = outcomes.firstIndex(where: { records[$0.container.id]?.id == record.id }) {
-                outcomes[i].error = ChaosError("unpause failed (still journaled; run `chaosctl recover`): \(error)")
+                outcomes[i].error = ChaosError("\(action.revertName) failed (still journaled; run `chaosctl recover`): \(error)")
             }
         }
+        for note in held.leftAlone { log("left alone: \(note)") }
         for i in outcomes.indices where outcomes[i].ok && records[outcomes[i].container.id] != nil {
-            log("unpaused \(label(outcomes[i].container))")
+            log("\(action.revertVerb) \(label(outcomes[i].container))")
             if let waitRecovered {
                 outcomes[i].recovery = RecoveryWaiter.wait(engine: engine, id: outcomes[i].container.id, previousStart: nil,
-                                                           since: unpausedAt, timeout: waitRecovered)
+                                                           since: revertedAt, timeout: waitRecovered)
             }
         }
-        if case .signal(let sig) = ending { return RoundResult(outcomes: outcomes, interrupted: sig) }
+        if case .signal(let sig) = held.ending { return RoundResult(outcomes: outcomes, interrupted: sig) }
         return RoundResult(outcomes: outcomes, interrupted: nil)
+    }
+}
+
+/// A held fault on one container (pause, disconnect, limit).
+protocol ContainerHeldFault: Fault {
+    var container: ContainerSummary { get }
+}
+
+extension ContainerPauseFault: ContainerHeldFault {}
+extension ContainerDisconnectFault: ContainerHeldFault {}
+extension ContainerLimitFault: ContainerHeldFault {}
+
+extension ContainerAction {
+    /// "paused", "disconnected", "limited": the log line after applying.
+    var pastTense: String {
+        switch self {
+        case .disconnect: return "disconnected"
+        case .limit: return "limited"
+        default: return "paused"
+        }
+    }
+
+    /// "unpause", "reconnect", "restore limits": what failed when a revert fails.
+    var revertName: String {
+        switch self {
+        case .disconnect: return "reconnect"
+        case .limit: return "restore limits"
+        default: return "unpause"
+        }
+    }
+
+    /// "unpaused", "reconnected", "restored limits of": the log line after reverting.
+    var revertVerb: String {
+        switch self {
+        case .disconnect: return "reconnected"
+        case .limit: return "restored the limits of"
+        default: return "unpaused"
+        }
     }
 }

@@ -17,4 +17,14 @@ public protocol ContainerEngine: AnyObject {
     func restart(_ id: String, timeout: Int) throws
     func pause(_ id: String) throws
     func unpause(_ id: String) throws
+    /// A network by name or ID (404: notFound).
+    func network(_ idOrName: String) throws -> NetworkSummary
+    func disconnect(_ id: String, from network: String) throws
+    /// Connect with the endpoint's aliases, links and addresses (nil: the engine's defaults).
+    func connect(_ id: String, to network: String, endpoint: EndpointSettings?) throws
+    /// `POST /containers/{id}/update` with only `fields`; an engine without the endpoint
+    /// (Podman 4.3) is `.unsupported`.
+    func update(_ id: String, _ fields: [ResourceField: Int64]) throws
+    /// Bytes of memory the container uses now (`memory_stats.usage` of a one-shot stats read).
+    func memoryUsage(_ id: String) throws -> Int64
 }

@@ -23,8 +23,11 @@ public struct ContainerFaultOptions: Equatable, Sendable {
     /// The actions' own options; `for` belongs to pause.
     public static let actionOptionNames: [String: [String]] = [
         "kill": ["signal"], "crash": [], "stop": ["timeout"], "start": [], "restart": ["timeout"], "pause": ["for"],
+        "disconnect": ["network", "for"], "limit": ["cpus", "cpu-shares", "memory", "for"],
     ]
-    public static var actions: [String] { ["kill", "crash", "stop", "start", "restart", "pause"] }
+    public static var actions: [String] { ["kill", "crash", "stop", "start", "restart", "pause", "disconnect", "limit"] }
+    /// Actions held as faults (applied, held for `for`, reverted) rather than one-shot.
+    public static let heldActions: Set<String> = ["pause", "disconnect", "limit"]
 
     public static func optionNames(action: String) -> [String] {
         selectionOptionNames + runOptionNames + (actionOptionNames[action] ?? [])
@@ -44,11 +47,49 @@ public struct ContainerFaultOptions: Equatable, Sendable {
             action = name == "stop" ? .stop(timeout: timeout) : .restart(timeout: timeout)
         case "start": action = .start
         case "pause":
-            action = .pause(duration: try v.parse("for") { try FaultHoldRun.seconds($0, field: "--for") ?? 0 })
+            action = .pause(duration: try Self.holdFor(v))
+        case "disconnect":
+            guard let network = v.text("network"), !network.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw OptionValueError(option: "network", value: v.text("network"), reason: "is required: the network to disconnect the container from")
+            }
+            action = .disconnect(network: network, duration: try Self.holdFor(v))
+        case "limit":
+            action = .limit(try Self.limitChange(v), duration: try Self.holdFor(v))
         default:
             throw ChaosError("unknown container action '\(name)' (\(Self.actions.joined(separator: ", ")))", exitCode: .usage)
         }
         try self.init(action: action, selection: v)
+    }
+
+    private static func holdFor(_ v: OptionValues) throws -> Double? {
+        try v.parse("for") { try FaultHoldRun.seconds($0, field: "--for") ?? 0 }
+    }
+
+    /// `--cpus`, `--cpu-shares`, `--memory`: at least one, each above the engines' floors.
+    static func limitChange(_ v: OptionValues) throws -> ContainerLimitChange {
+        let cpus = try v.parse("cpus") { text -> Double in
+            guard let n = Double(text), n.isFinite, n > 0 else { throw ChaosError("must be a number of CPUs above 0, e.g. 0.5", exitCode: .usage) }
+            guard n >= ContainerLimitChange.minimumCpus else {
+                throw ChaosError("is below \(ContainerLimitChange.minimumCpus), the smallest CPU quota the engine accepts (1 ms per 100 ms)", exitCode: .usage)
+            }
+            return n
+        }
+        let shares = try v.parse("cpu-shares") { text -> Int64 in
+            guard let n = Int64(text), n >= ContainerLimitChange.minimumShares, n <= 262_144 else {
+                throw ChaosError("must be a whole number from \(ContainerLimitChange.minimumShares) to 262144 (the kernel's range; 1024 is the default weight)", exitCode: .usage)
+            }
+            return n
+        }
+        let memory = try v.parse("memory") { text -> Int64 in
+            let bytes = try ContainerLimitChange.parseBytes(text)
+            guard bytes >= ContainerLimitChange.minimumMemory else {
+                throw ChaosError("is below 6MiB, the smallest memory limit the engine accepts", exitCode: .usage)
+            }
+            return bytes
+        }
+        let change = ContainerLimitChange(cpus: cpus, cpuShares: shares, memory: memory)
+        if change.isEmpty { throw ChaosError("container limit needs --cpus, --cpu-shares or --memory", exitCode: .usage) }
+        return change
     }
 
     /// The selection and run options alone (`container list` reads only the selection).
@@ -87,8 +128,8 @@ public struct ContainerFaultOptions: Equatable, Sendable {
             repeated = RepeatedChaos(interval: interval, duration: duration)
         }
         waitRecovered = try v.parse("wait-recovered") { try DurationParser.seconds($0, field: "--wait-recovered") }
-        if case .pause(let length) = action, let repeated {
-            guard let length else { throw ChaosError("repeated pauses need --for", exitCode: .usage) }
+        if let held = action.heldDuration, let repeated {
+            guard let length = held else { throw ChaosError("repeated \(action.name) faults need --for", exitCode: .usage) }
             if length >= repeated.interval { throw ChaosError("--for must be shorter than --interval", exitCode: .usage) }
         }
     }

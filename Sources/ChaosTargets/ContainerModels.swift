@@ -82,12 +82,18 @@ public struct ContainerDetails: Decodable, Equatable, Sendable {
     public var state: State
     public var restartCount: Int
     public var restartPolicy: String
+    /// Its CPU and memory limits (`HostConfig`).
+    public var resources: ContainerResources
+    /// The networks it is on, by name (`NetworkSettings.Networks`).
+    public var networks: [String: EndpointSettings]
 
     enum CodingKeys: String, CodingKey {
         case id = "Id", name = "Name", state = "State", restartCount = "RestartCount", hostConfig = "HostConfig"
+        case networkSettings = "NetworkSettings"
     }
     enum HostConfigKeys: String, CodingKey { case restartPolicy = "RestartPolicy" }
     enum PolicyKeys: String, CodingKey { case name = "Name" }
+    enum NetworkSettingsKeys: String, CodingKey { case networks = "Networks" }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -102,6 +108,9 @@ public struct ContainerDetails: Decodable, Equatable, Sendable {
         } else {
             restartPolicy = ""
         }
+        resources = (try? c.decodeIfPresent(ContainerResources.self, forKey: .hostConfig)) ?? nil ?? ContainerResources()
+        let settings = try? c.nestedContainer(keyedBy: NetworkSettingsKeys.self, forKey: .networkSettings)
+        networks = (try? settings?.decodeIfPresent([String: EndpointSettings].self, forKey: .networks)) ?? nil ?? [:]
     }
 }
 

@@ -49,21 +49,18 @@ public struct ContainerPauseFault: PreflightFault {
 /// Unpauses a container from its journaled record. Idempotent: a container that is no
 /// longer paused, stopped, or gone counts as reverted. An unreachable engine is an error,
 /// so the record stays for a later `recover`.
-public struct ContainerPauseReverter: SingleBodyRevert {
+public struct ContainerPauseReverter: ContainerRecordReverter {
     public let kind = ContainerPauseFault.kind
-    private let connect: @Sendable (DockerHost) -> ContainerEngine
+    public let connect: @Sendable (DockerHost) -> ContainerEngine
 
-    /// - Parameter connect: builds the engine client for the journaled host (tests and
-    ///   callers with their own clients pass one; the default talks to the host recorded).
-    public init(connect: @escaping @Sendable (DockerHost) -> ContainerEngine = { DockerClient(host: $0, timeout: 30) }) {
+    public init(connect: @escaping @Sendable (DockerHost) -> ContainerEngine = journaledEngine) {
         self.connect = connect
     }
 
-    public func revertChecking(_ record: FaultRecord, journal: FaultJournal?) throws -> FaultRevertResult {
+    public func revert(_ record: FaultRecord, engine: ContainerEngine) throws -> FaultRevertResult {
         guard let id = record.revertData["id"], !id.isEmpty else {
             throw ChaosError("container-pause record \(record.id) has no container id")
         }
-        let engine = connect(try DockerHost(record.revertData["host"]))
         do {
             // Records from before start times were journaled are unpaused as they always were.
             if let startedAt = record.revertData["started_at"] {

@@ -44,10 +44,10 @@ public final class DockerClient: ContainerEngine, @unchecked Sendable {
         if engineVersion == nil || server.isEmpty {
             // Old engines or proxies without the header: ask /version (unversioned path).
             let v = try http.get("/version")
-            if v.isSuccess, let object = try? v.jsonObject() as? [String: Any] {
-                engineVersion = engineVersion ?? (object["ApiVersion"] as? String).flatMap(DockerAPIVersion.init)
-                minimum = (object["MinAPIVersion"] as? String).flatMap(DockerAPIVersion.init)
-                if server.isEmpty, let version = object["Version"] as? String { server = "Docker/\(version)" }
+            if v.isSuccess, let body = try? v.decode(EngineVersionBody.self) {
+                engineVersion = engineVersion ?? body.ApiVersion.flatMap(DockerAPIVersion.init)
+                minimum = body.MinAPIVersion.flatMap(DockerAPIVersion.init)
+                if server.isEmpty, let version = body.Version { server = "Docker/\(version)" }
             }
         }
         guard let engineVersion else {
@@ -123,16 +123,60 @@ public final class DockerClient: ContainerEngine, @unchecked Sendable {
         try post("/containers/\(Self.percentEncode(id))/unpause", operation: "unpause", container: id)
     }
 
-    /// Follow `/events` (one JSON object per line) until `onEvent` returns false, `token`
+    public func network(_ idOrName: String) throws -> NetworkSummary {
+        let response = try http.get(try versioned("/networks/\(Self.percentEncode(idOrName))"))
+        guard response.isSuccess else { throw failure(response, operation: "network \(idOrName)", container: nil) }
+        return try response.decode(NetworkSummary.self)
+    }
+
+    // Network errors name no container: a 404 there is the network's (Podman answers 404
+    // "network not found" for a container not on it).
+    public func disconnect(_ id: String, from network: String) throws {
+        try post("/networks/\(Self.percentEncode(network))/disconnect", body: NetworkDisconnectBody(Container: id),
+                 operation: "disconnect \(id) from network \(network)", container: nil)
+    }
+
+    public func connect(_ id: String, to network: String, endpoint: EndpointSettings?) throws {
+        let config = endpoint.map { e in
+            NetworkConnectBody.Endpoint(Aliases: e.ownAliases(containerID: id).nilIfEmpty, Links: e.links?.nilIfEmpty,
+                                        IPAMConfig: e.ipamConfig)
+        }
+        try post("/networks/\(Self.percentEncode(network))/connect", body: NetworkConnectBody(Container: id, EndpointConfig: config),
+                 operation: "connect \(id) to network \(network)", container: nil)
+    }
+
+    public func update(_ id: String, _ fields: [ResourceField: Int64]) throws {
+        let response = try http.send(try HTTPRequest.json(method: "POST", try versioned("/containers/\(Self.percentEncode(id))/update"),
+                                                          ResourceUpdateBody(fields: fields)))
+        guard response.isSuccess else {
+            // Podman 4.3's compat API has no such route: 404 with a plain-text "Not Found", as
+            // for any unknown path (podman-4.3-docker-api-transcript.md, `GET /v1.41/nosuchendpoint`),
+            // where a missing container is a JSON 404.
+            if response.status == 404, (try? response.decode(EngineErrorBody.self)) == nil {
+                throw ContainerEngineError(reason: .unsupported, operation: "update limits", container: id, status: 404,
+                                           engineMessage: "this engine's Docker-compatible API has no POST /containers/{id}/update (Podman 4.3 answers 404 Not Found); change limits with the engine's own tools (`podman update`)")
+            }
+            throw failure(response, operation: "update limits", container: id)
+        }
+    }
+
+    public func memoryUsage(_ id: String) throws -> Int64 {
+        let response = try http.get(try versioned("/containers/\(Self.percentEncode(id))/stats?stream=false&one-shot=true"))
+        guard response.isSuccess else { throw failure(response, operation: "stats", container: id) }
+        return try response.decode(ContainerStatsBody.self).memory_stats?.usage ?? 0
+    }
+
+    /// Follow `/events` (one JSON object per line, each an `EngineEvent`) until `onEvent` returns false, `token`
     /// is cancelled, or `timeout` passes. Filters use the API's syntax, e.g.
     /// `["container": [id], "event": ["start"]]`.
     public func events(filters: [String: [String]], timeout: Double? = nil, token: CancellationToken? = nil,
-                       onEvent: @escaping ([String: Any]) -> Bool) throws {
+                       onEvent: @escaping (EngineEvent) -> Bool) throws {
         let json = String(decoding: try JSONEncoder().encode(filters), as: UTF8.self)
         let request = HTTPRequest(try versioned("/events?filters=" + Self.percentEncode(json)))
+        let decoder = JSONDecoder()
         let response = try http.streamLines(request, timeout: timeout, token: token) { line in
-            guard let object = (try? JSONSerialization.jsonObject(with: line)) as? [String: Any] else { return true }
-            return onEvent(object)
+            guard let event = try? decoder.decode(EngineEvent.self, from: line) else { return true }
+            return onEvent(event)
         }
         guard response.isSuccess else { throw failure(response, operation: "events", container: nil) }
     }
@@ -140,8 +184,20 @@ public final class DockerClient: ContainerEngine, @unchecked Sendable {
     // MARK: plumbing
 
     @discardableResult
-    private func post(_ path: String, operation: String, container: String, httpTimeout: Double? = nil) throws -> Int {
-        let response = try http.send(HTTPRequest(method: "POST", try versioned(path), timeout: httpTimeout))
+    func post(_ path: String, operation: String, container: String?, httpTimeout: Double? = nil) throws -> Int {
+        try post(path, body: Optional<NetworkDisconnectBody>.none, operation: operation, container: container, httpTimeout: httpTimeout)
+    }
+
+    /// POST with an optional JSON body; the answer's status, or the engine's refusal as an error.
+    @discardableResult
+    func post<Body: Encodable>(_ path: String, body: Body?, operation: String, container: String?,
+                               httpTimeout: Double? = nil) throws -> Int {
+        var request = HTTPRequest(method: "POST", try versioned(path), timeout: httpTimeout)
+        if let body {
+            request.body = try JSONEncoder().encode(body)
+            request.headers.append(("Content-Type", "application/json"))
+        }
+        let response = try http.send(request)
         // 204 done, 304 already in that state (start/stop), 200 some engines' restart.
         guard response.isSuccess || response.status == 304 else {
             throw failure(response, operation: operation, container: container)
@@ -149,12 +205,22 @@ public final class DockerClient: ContainerEngine, @unchecked Sendable {
         return response.status
     }
 
-    private func failure(_ response: HTTPResponse, operation: String, container: String?) -> ContainerEngineError {
+    func failure(_ response: HTTPResponse, operation: String, container: String?) -> ContainerEngineError {
         var message = response.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let object = try? response.jsonObject() as? [String: Any], let m = object["message"] as? String {
-            message = m
-        }
+        if let body = try? response.decode(EngineErrorBody.self) { message = body.message }
         return ContainerEngineError.classify(status: response.status, message: message, operation: operation, container: container)
+    }
+
+    /// `GET /version` (the fields negotiation reads).
+    struct EngineVersionBody: Decodable {
+        var ApiVersion: String?
+        var MinAPIVersion: String?
+        var Version: String?
+    }
+
+    /// An error answer: `{"message": …}` on both engines (Podman adds `cause` and `response`).
+    struct EngineErrorBody: Decodable {
+        var message: String
     }
 
     /// Percent-encode for a query value or path segment (RFC 3986 unreserved kept).

@@ -148,6 +148,27 @@ final class FaultStepParsingTests: XCTestCase {
         XCTAssertTrue(problem("method.[5].netem.dely")?.message.contains("did you mean 'delay'") ?? false, "\(found)")
     }
 
+    /// `disconnect` and `limit` are held container faults: the step's duration is the
+    /// hold, and their values are checked by ContainerFaultOptions as the CLI's are.
+    func testContainerDisconnectAndLimitSteps() throws {
+        let steps = try parse(["container: {action: disconnect, name: redis, network: backend}\n    duration: 20s",
+                               "container: {action: limit, label: app=web, cpus: 0.5, memory: 64MiB}\n    duration: 30s"])
+        XCTAssertEqual(steps.count, 2)
+        let found = problems([
+            "container: {action: disconnect, name: redis}\n    duration: 5s",
+            "container: {action: limit, name: web, memory: 1MiB}\n    duration: 5s",
+            "container: {action: limit, name: web, cpus: 0.5}",
+            "container: {action: limit, name: web}\n    duration: 5s",
+            "container: {action: disconnect, name: redis, network: backend, cpus: 1}\n    duration: 5s",
+        ])
+        func problem(_ field: String) -> ConfigProblem? { found.first { $0.field == field } }
+        XCTAssertTrue(problem("method.[0].container")?.message.contains("--network: is required") ?? false, "\(found)")
+        XCTAssertEqual(problem("method.[1].container.memory")?.value, "1MiB", "\(found)")
+        XCTAssertTrue(problem("method.[2].container")?.message.contains("a limit step needs a duration") ?? false, "\(found)")
+        XCTAssertTrue(problem("method.[3].container")?.message.contains("--cpus, --cpu-shares or --memory") ?? false, "\(found)")
+        XCTAssertTrue(problem("method.[4].container.cpus")?.message.contains("unknown field") ?? false, "limit's options are not disconnect's: \(found)")
+    }
+
     // MARK: the run's seed
 
     func testTheRunSeedReachesNetemPodAndContainerSteps() throws {

@@ -39,7 +39,7 @@ final class OptionNamesTests: XCTestCase {
         XCTAssertEqual(try options(["pod", "list"]).subtracting(cliOnly), Set(PodFaultOptions.targetOptionNames))
         for action in ContainerFaultOptions.actions {
             var names = try options(["container", action])
-            if action != "pause" { names.remove("for").map { XCTFail("only pause takes --for, not \(action): \($0)") } }
+            if !ContainerFaultOptions.heldActions.contains(action) { names.remove("for").map { XCTFail("only held faults take --for, not \(action): \($0)") } }
             XCTAssertEqual(names.subtracting(cliOnly), Set(ContainerFaultOptions.optionNames(action: action)).subtracting(cliOnly),
                            action)
         }

@@ -271,7 +271,7 @@ final class DockerEngineIntegrationTests: XCTestCase {
         Thread.detachNewThread {
             var actions: [String] = []
             _ = try? client.events(filters: ["container": [id], "event": ["die", "start"]], timeout: 30, token: token) { event in
-                actions.append(event["Action"] as? String ?? "?")
+                actions.append(event.action)
                 seen.set(actions)
                 if actions.contains("start") { gotStart.fulfill(); return false }
                 return true

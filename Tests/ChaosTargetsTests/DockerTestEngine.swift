@@ -85,16 +85,37 @@ final class DockerTestEngine {
             var NetworkMode = "none"
             var RestartPolicy: Policy
         }
+        struct Endpoint: Encodable {
+            var Aliases: [String]?
+            var IPAMConfig: [String: String]?
+        }
+        struct NetworkingConfig: Encodable { var EndpointsConfig: [String: Endpoint] }
         var Image: String
         var Labels: [String: String]
+        var Cmd: [String]?
         var HostConfig: HostConfig
+        var NetworkingConfig: NetworkingConfig?
+    }
+
+    /// A place on a network for a test container: its aliases and, optionally, a fixed IPv4 address.
+    struct Attachment {
+        var network: String
+        var aliases: [String] = []
+        var ipv4: String?
     }
 
     /// Create and start a container; returns its ID.
     @discardableResult
-    func startContainer(name: String, labels: [String: String], restart: String = "no") throws -> String {
+    func startContainer(name: String, labels: [String: String], restart: String = "no", on attachment: Attachment? = nil,
+                        command: [String]? = nil) throws -> String {
         _ = try? http.send(HTTPRequest(method: "DELETE", "/v1.41/containers/\(name)?force=1"))
-        let body = CreateBody(Image: kind.image, Labels: labels, HostConfig: .init(RestartPolicy: .init(Name: restart)))
+        var body = CreateBody(Image: kind.image, Labels: labels, Cmd: command, HostConfig: .init(RestartPolicy: .init(Name: restart)))
+        if let attachment {
+            body.HostConfig.NetworkMode = attachment.network
+            let endpoint = CreateBody.Endpoint(Aliases: attachment.aliases.isEmpty ? nil : attachment.aliases,
+                                               IPAMConfig: attachment.ipv4.map { ["IPv4Address": $0] })
+            body.NetworkingConfig = .init(EndpointsConfig: [attachment.network: endpoint])
+        }
         let created = try http.send(try HTTPRequest.json(method: "POST", "/v1.41/containers/create?name=\(name)", body))
         guard created.status == 201, let id = (try created.jsonObject() as? [String: Any])?["Id"] as? String else {
             throw fixtureUnavailable("cannot create test container: HTTP \(created.status) \(created.text)")
@@ -102,6 +123,32 @@ final class DockerTestEngine {
         let started = try http.send(HTTPRequest(method: "POST", "/v1.41/containers/\(id)/start"))
         guard started.status == 204 else { throw NSError(domain: "start \(started.status) \(started.text)", code: 1) }
         return id
+    }
+
+    private struct NetworkBody: Encodable {
+        struct IPAM: Encodable { var Config: [[String: String]] }
+        var Name: String
+        var IPAM: IPAM?
+        var Labels: [String: String]
+    }
+
+    /// Create a bridge network (with `subnet`, or the engine's pick), labelled for cleanup.
+    func createNetwork(_ name: String, subnet: String?, label: String) throws {
+        _ = try? http.send(HTTPRequest(method: "DELETE", "/v1.41/networks/\(name)"))
+        let parts = label.split(separator: "=", maxSplits: 1).map(String.init)
+        let body = NetworkBody(Name: name, IPAM: subnet.map { .init(Config: [["Subnet": $0]]) }, Labels: [parts[0]: parts[1]])
+        let created = try http.send(try HTTPRequest.json(method: "POST", "/v1.41/networks/create", body))
+        guard created.status == 201 else { throw fixtureUnavailable("cannot create test network \(name): HTTP \(created.status) \(created.text)") }
+    }
+
+    func removeNetwork(_ name: String) {
+        _ = try? http.send(HTTPRequest(method: "DELETE", "/v1.41/networks/\(name)"))
+    }
+
+    /// Raw `POST /containers/{id}/update` (someone else changing limits).
+    func update(_ id: String, _ body: [String: Int64]) throws {
+        let r = try http.send(try HTTPRequest.json(method: "POST", "/v1.41/containers/\(id)/update", body))
+        guard r.isSuccess else { throw NSError(domain: "update \(r.status) \(r.text)", code: 1) }
     }
 
     /// Remove every container carrying `label` (key=value).

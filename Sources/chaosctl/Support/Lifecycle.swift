@@ -14,7 +14,7 @@ enum Lifecycle {
     }
 
     static func allReverters() -> [FaultReverter] {
-        [FlagReverter(), CommandReverter(), ContainerPauseReverter(),
+        [FlagReverter(), CommandReverter(), ContainerPauseReverter(), ContainerDisconnectReverter(), ContainerLimitReverter(),
          ProxyReverter(), ToxicReverter(), ProxyDownReverter(), StressReverter(), PortBlockReverter(),
          NodeCordonReverter(), ScaleReverter(), PartitionReverter()] + QdiscReverter.all
     }

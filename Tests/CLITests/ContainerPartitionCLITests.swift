@@ -1,0 +1,164 @@
+import ChaosTestSupport
+import Foundation
+import XCTest
+
+/// `chaosctl container disconnect|limit` through the real binary against a real dockerd
+/// (scripts/docker-engine.sh): bad input refused with its exit code and nothing changed,
+/// dry runs, `status`, `recover` after SIGKILL, and the Redis partition example experiment.
+/// Every check reads the engine (`docker inspect`).
+final class ContainerPartitionCLITests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    var temp: TempDir!
+    var engineDir: String?
+    var cli: Chaosctl!
+    var dockerHost: String { "unix://\(engineDir!)/docker.sock" }
+    /// The test's network (with a subnet), its address prefix, and a container on it.
+    var network = ""
+    var prefix = ""
+    var redis = ""
+
+    override func setUpWithError() throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/dockerd"),
+              FileManager.default.isExecutableFile(atPath: "/usr/bin/docker") else {
+            throw fixtureUnavailable("needs root and docker.io (scripts/install-deps.sh)")
+        }
+        if ProcessInfo.processInfo.environment["CHAOSCTL_SKIP_DOCKER_TESTS"] == "1" { throw fixtureUnavailable("CHAOSCTL_SKIP_DOCKER_TESTS=1") }
+        temp = try TempDir()
+        cli = Chaosctl(controlPath: temp.path + "/control.json", stateDir: temp.path + "/state")
+        engineDir = "/tmp/chaosctl-docker-part-\(getpid())"
+        let started = runProcess(["/bin/bash", Self.root + "/scripts/docker-engine.sh", "start", "0"], environment: ["CHAOSCTL_DOCKER_DIR": engineDir!])
+        guard started.0 == 0, started.1.contains("ENGINE_READY") else {
+            throw FixtureFailure(reason: "engine did not start: \(started.1.suffix(500))")
+        }
+        prefix = "10.\(100 + Int.random(in: 0..<100)).\(Int.random(in: 0..<256))"
+        network = "backend-\(getpid())"
+        redis = "redis-\(getpid())"
+        try docker(["network", "create", "--subnet", prefix + ".0/24", network])
+        // A TCP listener on 6379 standing in for Redis (no Redis image offline).
+        try docker(["run", "-d", "--name", redis, "--network", network, "--network-alias", "redis", "--ip", prefix + ".10",
+                    "chaosctl-target:latest", "/bin/busybox", "httpd", "-f", "-p", "6379", "-h", "/"])
+    }
+
+    override func tearDown() {
+        if let engineDir {
+            // dockerd leaves a network's host bridge behind when it stops: remove the networks first.
+            _ = runProcess(["/usr/bin/docker", "rm", "-f", redis], environment: ["DOCKER_HOST": dockerHost])
+            for net in [network, "other-\(getpid())"] { _ = runProcess(["/usr/bin/docker", "network", "rm", net], environment: ["DOCKER_HOST": dockerHost]) }
+            _ = runProcess(["/bin/bash", Self.root + "/scripts/docker-engine.sh", "stop"], environment: ["CHAOSCTL_DOCKER_DIR": engineDir])
+        }
+        temp = nil
+    }
+
+    @discardableResult
+    private func docker(_ args: [String]) throws -> String {
+        let r = runProcess(["/usr/bin/docker"] + args, environment: ["DOCKER_HOST": dockerHost])
+        guard r.0 == 0 else { throw FixtureFailure(reason: "docker \(args): \(r.1)") }
+        return r.1.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The container's endpoint on the network ("aliases address"), or "" when it is off it.
+    private func endpoint() throws -> String {
+        try docker(["inspect", "-f", "{{with index .NetworkSettings.Networks \"\(network)\"}}{{range .Aliases}}{{.}} {{end}}{{.IPAddress}}{{end}}", redis])
+    }
+
+    private func limits() throws -> String {
+        try docker(["inspect", "-f", "{{.HostConfig.Memory}} {{.HostConfig.CpuQuota}} {{.HostConfig.CpuShares}}", redis])
+    }
+
+    private func waitFor(_ what: String, _ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(20)
+        while try !condition() {
+            guard Date() < deadline else { return XCTFail("timed out waiting for \(what)") }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    func testBadInputIsRefusedAndChangesNothing() throws {
+        let before = (try endpoint(), try limits())
+        try docker(["network", "create", "other-\(getpid())"])
+        let cases: [([String], Int32, String)] = [
+            (["container", "disconnect", "no-such-container", "--network", network], 7, "no-such-container"),
+            (["container", "disconnect", redis, "--network", "other-\(getpid())"], 8, "not on network other-\(getpid())"),
+            (["container", "disconnect", redis, "--network", "no-such-net"], 7, "no-such-net"),
+            (["container", "disconnect", redis], 2, "--network"),
+            (["container", "disconnect", redis, "--name", redis, "--network", network], 2, "as NAME or as --name"),
+            (["container", "limit", redis], 2, "--cpus, --cpu-shares or --memory"),
+            (["container", "limit", redis, "--cpus", "0"], 2, "--cpus: '0'"),
+            (["container", "limit", redis, "--cpus=-1"], 2, "--cpus: '-1'"),
+            (["container", "limit", redis, "--cpu-shares", "0"], 2, "--cpu-shares: '0'"),
+            (["container", "limit", redis, "--memory", "1MiB"], 2, "--memory: '1MiB'"),
+            (["container", "limit", redis, "--memory", "lots"], 2, "--memory: 'lots'"),
+            (["container", "limit", "no-such-container", "--cpus", "0.5"], 7, "no-such-container"),
+        ]
+        for (args, status, needle) in cases {
+            let r = try cli.run(args + ["-H", dockerHost, "--for", "30s"])
+            XCTAssertEqual(r.status, status, "\(args): \(r.stdout) \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains(needle), "\(args): '\(needle)' not in: \(r.stderr)")
+        }
+        XCTAssertEqual(try endpoint(), before.0)
+        XCTAssertEqual(try limits(), before.1)
+        XCTAssertTrue(try cli.run(["status"]).stdout.contains("No active faults"))
+    }
+
+    func testDryRunChangesNothing() throws {
+        let before = (try endpoint(), try limits())
+        let d = try cli.run(["container", "disconnect", redis, "--network", network, "--for", "30s", "--dry-run", "-H", dockerHost])
+        XCTAssertEqual(d.status, 0, d.stderr)
+        XCTAssertTrue(d.stdout.contains("would disconnect \(redis)") && d.stdout.contains("aliases redis, address \(prefix).10"), d.stdout)
+        let l = try cli.run(["container", "limit", redis, "--cpus", "0.5", "--memory", "64MiB", "--dry-run", "-H", dockerHost])
+        XCTAssertEqual(l.status, 0, l.stderr)
+        XCTAssertTrue(l.stdout.contains("would limit \(redis)") && l.stdout.contains("CpuQuota 50000"), l.stdout)
+        XCTAssertEqual(try endpoint(), before.0)
+        XCTAssertEqual(try limits(), before.1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cli.stateDir + "/events.jsonl"))
+    }
+
+    /// Both faults held by chaosctl processes that are SIGKILLed: the container stays
+    /// partitioned and limited, `status` shows both, `recover` undoes both.
+    func testRecoverAfterSigkillReconnectsAndRestores() throws {
+        let before = (try endpoint(), try limits())
+        XCTAssertEqual(before.0, "redis \(String(try docker(["inspect", "-f", "{{.Id}}", redis]).prefix(12))) \(prefix).10")
+        let partition = try cli.start(["container", "disconnect", redis, "--network", network, "--for", "60s", "-H", dockerHost])
+        try waitFor("the disconnect") { try endpoint().isEmpty }
+        let limit = try cli.start(["container", "limit", redis, "--cpus", "0.5", "--memory", "64MiB", "--for", "60s", "-H", dockerHost])
+        try waitFor("the limit") { try limits().hasPrefix("\(64 << 20) 50000") }
+
+        let status = try cli.run(["status"])
+        XCTAssertTrue(status.stdout.contains("container-disconnect") && status.stdout.contains("container-limit"), status.stdout)
+        for p in [partition, limit] {
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+        }
+        XCTAssertEqual(try endpoint(), "", "still partitioned: nobody reverted")
+
+        let recover = try cli.run(["recover"])
+        XCTAssertEqual(recover.status, 0, recover.stdout + recover.stderr)
+        XCTAssertEqual(try endpoint(), before.0, "same aliases and address")
+        let restored = try limits().split(separator: " ")
+        XCTAssertEqual(restored[0], "9223372036854771712", "no memory limit (the kernel's maximum)")
+        XCTAssertEqual(restored[1], "-1", "no CPU quota")
+        XCTAssertTrue(try cli.run(["status"]).stdout.contains("No active faults"))
+    }
+
+    /// experiments/redis-partition.yaml as shipped: the probe fails while Redis is off its
+    /// network and recovers after the reconnect; SIGTERM is not needed, the step ends it.
+    func testRedisPartitionExampleExperiment() throws {
+        let address = "\(prefix).10:6379"
+        try waitFor("the listener") { runProcess(["/bin/bash", "-c", "exec 3<>/dev/tcp/\(prefix).10/6379"]).0 == 0 }
+        var env = cli!
+        env.extraEnvironment = ["REDIS_CONTAINER": redis, "REDIS_NETWORK": network, "REDIS_ADDRESS": address,
+                                "DOCKER_HOST": dockerHost, "PARTITION_FOR": "2s"]
+        let r = try env.run(["run", Self.root + "/experiments/redis-partition.yaml", "--report-dir", temp.path + "/report"], timeout: 90)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        let journal = try jsonObject(atPath: temp.path + "/report/journal.json")
+        let analysis = try XCTUnwrap((journal["report"] as? [String: Any])?["analysis"] as? [String: Any])
+        let phases = try XCTUnwrap(analysis["phases"] as? [[String: Any]])
+        let during = try XCTUnwrap(phases.first { $0["phase"] as? String == "during" })
+        XCTAssertGreaterThan(during["failures"] as? Int ?? 0, 0, "the partition cut Redis off: \(during)")
+        let recoveries = try XCTUnwrap(analysis["recoveries"] as? [[String: Any]])
+        XCTAssertEqual(recoveries.count, 1, "\(recoveries)")
+        XCTAssertTrue(try endpoint().hasSuffix("\(prefix).10"), "reconnected at its address")
+        XCTAssertTrue(try cli.run(["status"]).stdout.contains("No active faults"))
+    }
+}
