@@ -27,7 +27,15 @@ extension JSONValue {
     private init(number: NSNumber) {
         switch String(cString: number.objCType) {
         case "c", "B": self = .bool(number.boolValue)
-        case "d", "f": self = .double(number.doubleValue)
+        case "d", "f":
+            // JSONSerialization reads a number beyond UInt64 (or with many digits) as an
+            // NSDecimalNumber, whose doubleValue is not the nearest Double: 1.0000000900719925e+28
+            // came back as ...23e+28, so every rewrite moved it. Its exact text rounds correctly.
+            if number is NSDecimalNumber, let exact = Double(number.description), exact.isFinite {
+                self = .double(exact)
+            } else {
+                self = .double(number.doubleValue)
+            }
         case "Q": self = .number(String(number.uint64Value))
         default: self = .integer(number.int64Value)
         }

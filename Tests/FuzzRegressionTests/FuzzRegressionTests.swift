@@ -31,6 +31,10 @@ final class FuzzRegressionTests: XCTestCase {
     /// HTTPRequestParser (Sources/ChaosHTTPServer): issue #11 item 2, a negative chunk size.
     func testHTTPRequestParserRegressions() throws { try replayEveryRegression(of: "http-request") }
 
+    /// ControlDocument (Sources/ChaosControl): an unknown field holding a number too large for
+    /// UInt64, which JSONSerialization reads as an NSDecimalNumber; a rewrite must not move it.
+    func testControlDocumentRegressions() throws { try replayEveryRegression(of: "control-document") }
+
     /// KubeConfigDocument (Sources/ChaosTargets/Kubernetes): a non-scalar mapping key.
     func testKubeConfigRegressions() throws { try replayEveryRegression(of: "kubeconfig") }
 }
