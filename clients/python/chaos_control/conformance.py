@@ -2,6 +2,8 @@
 
 Runs each vector of docs/conformance/ (docs/control-file.md section 8) through a real
 ControlReader and prints one JSON line per vector with what its call and state steps saw.
+With --fast first, "decide" calls go through the fast path, fire_delay_ns() with mode()
+and severity(), so the vectors hold it to the same decisions.
 """
 import json
 import os
@@ -87,7 +89,15 @@ class VectorFiles:
         return True
 
 
-def run(vector):
+def fast_decision(reader, name):
+    """decide()'s answer assembled from the fast path (the runner's --fast mode)."""
+    delay = reader.fire_delay_ns(name)
+    if delay is None:
+        return {"fires": False, "delay_ns": 0, "mode": None, "severity": None}
+    return {"fires": True, "delay_ns": delay, "mode": reader.mode(name), "severity": reader.severity(name)}
+
+
+def run(vector, fast=False):
     root = tempfile.mkdtemp(prefix="control-conformance-")
     files, clock = VectorFiles(root), VectorClock(vector["clock"])
     reader, results = None, []
@@ -107,6 +117,8 @@ def run(vector):
                 count = len(step["expect"])
                 if step.get("method") == "fires":
                     results.append([reader.fires(step["flag"]) for _ in range(count)])
+                elif fast:
+                    results.append([fast_decision(reader, step["flag"]) for _ in range(count)])
                 else:
                     results.append([dict(zip(("fires", "delay_ns", "mode", "severity"), reader.decide(step["flag"])))
                                     for _ in range(count)])
@@ -150,8 +162,9 @@ def watch(path, name, seconds):
 
 
 def bench(seconds):
-    """--bench SECONDS: ns per decision (firing, not firing) against a dict lookup plus one
-    random.random() call, measured in the same run; one JSON line (scripts/bench-clients.sh)."""
+    """--bench SECONDS: ns per decision (firing, not firing) on the fast path, fire_delay_ns(),
+    against a dict lookup plus one random.random() call, measured in the same run; decide()
+    and fires() as extra rows; one JSON line (scripts/bench-clients.sh)."""
     import random
     import time
     root = tempfile.mkdtemp(prefix="control-bench-")
@@ -159,7 +172,8 @@ def bench(seconds):
     with open(path, "w") as out:
         json.dump({"version": 1, "generation": 1, "flags": {"hot": {"enabled": True, "latency_ms": 5, "jitter_ms": 2},
                                                           "cold": {"enabled": True, "percent": 0},
-                                                          "fixed": {"enabled": True, "latency_ms": 5}}}, out)
+                                                          "half": {"enabled": True, "percent": 50, "latency_ms": 5,
+                                                                   "jitter_ms": 2}}}, out)
     reader = ControlReader(path)
     percents = {"hot": 100.0, "cold": 0.0}
 
@@ -175,8 +189,11 @@ def bench(seconds):
             rand() * 100 < get("hot", 0.0)
     # Rounds of each body in turn, each timed on this thread's CPU clock (a loaded machine's
     # preemption is not counted); the fastest round of each is reported.
-    bodies = {"fire_ns": loop(reader.decide, "hot"), "nofire_ns": loop(reader.decide, "cold"),
-              "reference_ns": reference, "fires_ns": loop(reader.fires, "hot"), "fixed_fire_ns": loop(reader.decide, "fixed")}
+    bodies = {"fire_ns": loop(reader.fire_delay_ns, "hot"), "nofire_ns": loop(reader.fire_delay_ns, "cold"),
+              "reference_ns": reference, "half_ns": loop(reader.fire_delay_ns, "half"),
+              "decide_fire_ns": loop(reader.decide, "hot"), "decide_nofire_ns": loop(reader.decide, "cold"),
+              "fires_ns": loop(reader.fires, "hot")}
+    bodies.update(breakdown(reader))
     best = dict.fromkeys(bodies, float("inf"))
     rounds, n, end = 0, 20000, time.monotonic() + seconds
     while rounds < 5 or time.monotonic() < end:
@@ -192,6 +209,39 @@ def bench(seconds):
     print(json.dumps(result))
 
 
+def breakdown(reader):
+    """Where fire_delay_ns("hot") spends its time: each piece of it alone, in the same loop
+    (the "ops_" keys; subtract ops_loop_ns from each for the piece itself)."""
+    import math
+    import random
+    rand, floor, plain = random.random, math.floor, {"hot": reader.snapshot.flags["hot"].fast}
+
+    def empty(n):
+        for _ in range(n):
+            pass
+
+    def call(n):
+        noop = VectorClock("1970-01-01T00:00:00Z").__call__     # a bound method doing almost nothing
+        for _ in range(n):
+            noop()
+
+    def lookup(n):
+        get = plain.get
+        for _ in range(n):
+            q, low, span = get("hot")
+
+    def draw(n):
+        for _ in range(n):
+            rand()
+
+    def scale(n):
+        span = plain["hot"][2]
+        for _ in range(n):
+            3_000_000 + floor(0.5 * span)
+    return {"ops_loop_ns": empty, "ops_method_call_ns": call, "ops_dict_get_unpack_ns": lookup,
+            "ops_random_ns": draw, "ops_floor_scale_add_ns": scale}
+
+
 def main(argv):
     if len(argv) == 2 and argv[0] == "--bench":
         bench(float(argv[1]))
@@ -201,14 +251,15 @@ def main(argv):
         return 0
     import logging
     logging.disable(logging.WARNING)     # rejected files are expected here; results say so
+    fast = bool(argv) and argv[0] == "--fast"
     failed = False
-    for path in argv:
+    for path in argv[1:] if fast else argv:
         line = {"file": path}
         try:
             with open(path) as handle:
                 vector = json.load(handle)
             line["name"] = vector.get("name", path)
-            line["results"] = run(vector)
+            line["results"] = run(vector, fast)
         except Exception as error:
             line["error"] = "%s: %s" % (type(error).__name__, error)
             failed = True

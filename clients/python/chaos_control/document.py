@@ -28,7 +28,7 @@ class Flag:
 
     __slots__ = ("name", "enabled", "threshold", "latency_ns", "jitter_ns", "mode", "severity",
                  "expires_ms", "max_hits", "seed", "params", "definition", "definition_token", "decision",
-                 "q", "low_ns", "span", "plain")
+                 "q", "low_ns", "span", "plain", "fast")
 
     def __init__(self, name, fields, definition):
         object.__setattr__(self, "name", name)
@@ -190,7 +190,11 @@ def parse_flag(name, value):
     }
     fields["decision"] = Decision(True, latency * 1_000_000, mode, severity)   # the firing decision without jitter
     # The unseeded fast path: random.random() < q, delay = low_ns + floor(random() * span).
-    fields.update(q=float(percent) / 100.0, low_ns=(latency - jitter) * 1_000_000, span=2 * jitter * 1_000_000 + 1,
+    # span is a float (exact below 2^53): float * float is CPython's quick multiply.
+    q, low_ns, span = float(percent) / 100.0, (latency - jitter) * 1_000_000, float(2 * jitter * 1_000_000 + 1)
+    fields.update(q=q, low_ns=low_ns, span=span,
                   plain=value["enabled"] and expires_ms is None and max_hits is None and seed is None)
+    # The same as one tuple, which the reader's fast path unpacks in one step.
+    fields["fast"] = (q, low_ns, span)
     # The definition, compared to tell a definition change (section 3.1): the flag's whole JSON.
     return Flag(name, fields, json.dumps(value, sort_keys=True, separators=(",", ":")))

@@ -56,6 +56,7 @@ class ControlReader:
         self._counters = {}
         self._snapshot = document.EMPTY
         self._flags = {}                            # the snapshot's flags as a plain dict (faster than its proxy)
+        self._plain = {}                            # name -> Flag.fast for flags the unseeded fast path decides
         self._error = None
         self._last_bytes = None
         self._last_identity = None
@@ -93,33 +94,59 @@ class ControlReader:
     # ---- decisions -----------------------------------------------------------------------------
     def fires(self, name):
         """Whether this call of flag `name` should inject its fault (the same draw as decide())."""
+        entry = self._plain.get(name)
+        if entry is not None:
+            q = entry[0]
+            return q >= 1.0 or _random() < q
         flag = self._flags.get(name)
-        if flag is None:
-            return False
-        if flag.plain:
-            return _random() < flag.q
-        return self._decide_in_full(flag)[0]
+        return flag is not None and self._fire_delay_in_full(flag) is not None
+
+    def fire_delay_ns(self, name):
+        """The fast path: this call's delay in nanoseconds (an int, 0 without latency) when
+        flag `name` fires, None when it does not. Builds nothing per call; the flag's mode and
+        severity are `mode(name)` and `severity(name)`. Test with `is not None`: 0 fires."""
+        entry = self._plain.get(name)
+        if entry is None:
+            flag = self._flags.get(name)
+            return None if flag is None else self._fire_delay_in_full(flag)
+        q, low, span = entry
+        if q < 1.0 and not _random() < q:    # at 100 % the roll cannot fail: no draw (3.3, unseeded)
+            return None
+        if span == 1.0:                      # no jitter
+            return low
+        delay = low + _floor(_random() * span)
+        return delay if delay > 0 else 0
 
     def decide(self, name):
-        """The whole decision for one call: fires, delay_ns, mode, severity."""
+        """The whole decision for one call: fires, delay_ns, mode, severity (one tuple when
+        firing with jitter; `fire_delay_ns` builds none)."""
         flag = self._flags.get(name)
         if flag is None:
             return NONE
-        if flag.plain:   # enabled, unseeded, no expiry, no max_hits: the common case, kept short
-            if _random() < flag.q:
-                if flag.jitter_ns == 0:
-                    return flag.decision             # built once per definition
-                delay = flag.low_ns + _floor(_random() * flag.span)
-                return _new_tuple(Decision, (True, delay if delay > 0 else 0, flag.mode, flag.severity))
+        delay = self.fire_delay_ns(name) if flag.plain else self._fire_delay_in_full(flag)
+        if delay is None:
             return NONE
-        return self._decide_in_full(flag)
+        if flag.jitter_ns == 0:
+            return flag.decision                 # built once per definition
+        return _new_tuple(Decision, (True, delay, flag.mode, flag.severity))
 
-    def _decide_in_full(self, flag):
-        """Sections 3.1 and 3.3 for flags that are disabled, expiring, counted or seeded."""
+    def mode(self, name):
+        """The flag's mode in force ("fail", "fallback") or None."""
+        flag = self._flags.get(name)
+        return None if flag is None else flag.mode
+
+    def severity(self, name):
+        """The flag's severity in force ("soft", "hard") or None."""
+        flag = self._flags.get(name)
+        return None if flag is None else flag.severity
+
+    def _fire_delay_in_full(self, flag):
+        """Sections 3.1 and 3.3 for any flag (disabled, expiring, counted or seeded ones
+        come here): the delay in ns when the call fires, else None."""
         if not flag.enabled:
-            return NONE
+            return None
         if flag.expires_ms is not None and self._clock_ns() // 1_000_000 >= flag.expires_ms:
-            return NONE
+            return None
         if self._reader_seeded:
             with self._lock:
                 self._reader_state, draw = splitmix.advance(self._reader_state)
@@ -130,20 +157,21 @@ class ControlReader:
         else:
             draw = None
             if not _random() < flag.q:
-                return NONE
+                return None
         if draw is not None and flag.threshold is not None and draw >= flag.threshold:
-            return NONE
+            return None
         if flag.max_hits is not None:
             with self._lock:
                 counters = self._counters_for(flag)
                 if counters.hits >= flag.max_hits:
-                    return NONE
+                    return None
                 counters.hits += 1
         if flag.jitter_ns == 0:
-            return flag.decision
-        delay = (splitmix.delay_ns(draw, flag.latency_ns, flag.jitter_ns) if draw is not None
-                 else max(0, flag.low_ns + _floor(_random() * flag.span)))
-        return _new_tuple(Decision, (True, delay, flag.mode, flag.severity))
+            return flag.latency_ns
+        if draw is not None:
+            return splitmix.delay_ns(draw, flag.latency_ns, flag.jitter_ns)
+        delay = flag.low_ns + _floor(_random() * flag.span)
+        return delay if delay > 0 else 0
 
     def _counters_for(self, flag):
         """The counters of this definition of the flag, reset on a definition change. Caller locks."""
@@ -215,7 +243,10 @@ class ControlReader:
             object.__setattr__(flag, "definition_token", token)
             if self._reader_seeded:
                 object.__setattr__(flag, "plain", False)   # every flag draws from the reader's sequence
+        # _flags before _plain: a call in between decides by the old or the new definition,
+        # since the full path decides any flag.
         self._snapshot, self._flags = snapshot, dict(snapshot.flags)
+        self._plain = {name: flag.fast for name, flag in snapshot.flags.items() if flag.plain}
         if self.on_change and (old.generation != snapshot.generation or old.flags.keys() != snapshot.flags.keys()
                                or any(old.flags[n].definition != f.definition for n, f in snapshot.flags.items()
                                       if n in old.flags)):
