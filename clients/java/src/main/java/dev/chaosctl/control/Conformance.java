@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,15 +17,43 @@ import java.util.stream.Stream;
 /**
  * Conformance runner: {@code java -cp build/classes dev.chaosctl.control.Conformance VECTOR.json...}
  * runs docs/conformance/ vectors (docs/control-file.md section 8) through a real
- * ControlReader and prints one JSON line per vector.
+ * ControlReader and prints one JSON line per vector. With {@code --fast} first, "decide"
+ * calls go through the fast path ({@code fireDelayNanos}, {@code mode}, {@code severity}).
  */
 public final class Conformance {
     private final Path directory, path;
+    private final boolean fast;
     private int versions;
 
-    private Conformance(Path root) {
+    private Conformance(Path root, boolean fast) {
         directory = root.resolve("chaos");
         path = directory.resolve("control.json");
+        this.fast = fast;
+    }
+
+    /** One decide call as the vectors print it, through decide() or (--fast) the fast path. */
+    private Map<String, Object> decision(ControlReader reader, String flag) {
+        boolean fires;
+        long delay;
+        String mode, severity;
+        if (fast) {
+            delay = reader.fireDelayNanos(flag);
+            fires = delay >= 0;
+            mode = fires ? reader.mode(flag) : null;
+            severity = fires ? reader.severity(flag) : null;
+        } else {
+            Decision d = reader.decide(flag);
+            fires = d.fires();
+            delay = d.delayNanos();
+            mode = d.mode();
+            severity = d.severity();
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("fires", fires);
+        out.put("delay_ns", fires ? delay : 0);
+        out.put("mode", mode == null ? Json.NULL : mode);
+        out.put("severity", severity == null ? Json.NULL : severity);
+        return out;
     }
 
     private static void clear(Path target) throws IOException {
@@ -117,13 +146,7 @@ public final class Conformance {
                         if ("fires".equals(step.get("method"))) {
                             seen.add(reader.fires(flag));
                         } else {
-                            Decision d = reader.decide(flag);
-                            Map<String, Object> out = new LinkedHashMap<>();
-                            out.put("fires", d.fires());
-                            out.put("delay_ns", d.delayNanos());
-                            out.put("mode", d.mode() == null ? Json.NULL : d.mode());
-                            out.put("severity", d.severity() == null ? Json.NULL : d.severity());
-                            seen.add(out);
+                            seen.add(decision(reader, flag));
                         }
                     }
                     results.add(seen);
@@ -211,7 +234,8 @@ public final class Conformance {
         try (ControlReader reader = new ControlReader(file.toString())) {
             Body fire = () -> reader.fireDelayNanos("hot");
             Body fireDecide = () -> reader.decide("hot").delayNanos();
-            Body noFire = () -> reader.decide("cold").fires() ? 1 : 0;
+            Body noFire = () -> reader.fireDelayNanos("cold");
+            Body noFireDecide = () -> reader.decide("cold").fires() ? 1 : 0;
             Body reference = () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble() * 100 < percents.get("hot") ? 1 : 0;
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("language", "java");
@@ -220,11 +244,13 @@ public final class Conformance {
             bodies.put("nofire_ns", noFire);
             bodies.put("reference_ns", reference);
             bodies.put("decide_fire_ns", fireDecide);
+            bodies.put("decide_nofire_ns", noFireDecide);
             out.putAll(measure(seconds, bodies, sink));
             out.put("clock", "wall, fastest round of 100000 calls");
             out.put("fire_bytes", allocated(fire, sink));
             out.put("decide_fire_bytes", allocated(fireDecide, sink));
             out.put("nofire_bytes", allocated(noFire, sink));
+            out.put("decide_nofire_bytes", allocated(noFireDecide, sink));
             out.put("sink", (double) (sink[0] % 2));
             System.out.println(Json.write(out));
         } finally {
@@ -245,7 +271,8 @@ public final class Conformance {
         System.setProperty("java.util.logging.config.file", "/dev/null");   // rejected files are expected here
         java.util.logging.LogManager.getLogManager().reset();
         int status = 0;
-        for (String file : args) {
+        boolean fast = args.length > 0 && args[0].equals("--fast");
+        for (String file : fast ? Arrays.copyOfRange(args, 1, args.length) : args) {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("file", file);
             Path root = null;
@@ -253,7 +280,7 @@ public final class Conformance {
                 Map<String, Object> vector = (Map<String, Object>) Json.parse(Files.readString(Path.of(file)), 100_000);
                 line.put("name", vector.get("name"));
                 root = Files.createTempDirectory("control-conformance-");
-                line.put("results", new Conformance(root).run(vector));
+                line.put("results", new Conformance(root, fast).run(vector));
             } catch (Exception | StackOverflowError e) {
                 line.put("error", e.toString());
                 status = 1;
