@@ -113,17 +113,58 @@ func (r *Reader) Params(name string) map[string]interface{} {
 
 // Fires reports whether this call of flag name should inject its fault.
 func (r *Reader) Fires(name string) bool {
-	return r.Decide(name).Fires
+	_, fires := r.FireDelay(name)
+	return fires
 }
 
 // Decide evaluates one call of flag name (docs/control-file.md sections 3.1 and 3.3).
 func (r *Reader) Decide(name string) Decision {
 	f := r.current.Load().flags[name]
-	if f == nil || !f.enabled {
+	if f == nil {
 		return Decision{}
 	}
-	if f.hasExpiry && r.nowMillis() >= f.expiresMillis {
+	delay, fires := r.fireDelay(f)
+	if !fires {
 		return Decision{}
+	}
+	return Decision{Fires: true, Delay: delay, Mode: f.mode, Severity: f.severity}
+}
+
+// FireDelay is the fast path: this call's delay (0 without latency) and true when flag
+// name fires, (0, false) when it does not. The flag's Mode and Severity are Mode(name)
+// and Severity(name).
+func (r *Reader) FireDelay(name string) (time.Duration, bool) {
+	f := r.current.Load().flags[name]
+	if f == nil {
+		return 0, false
+	}
+	return r.fireDelay(f)
+}
+
+// Mode is flag name's mode in force ("" when absent).
+func (r *Reader) Mode(name string) Mode {
+	if f := r.current.Load().flags[name]; f != nil {
+		return f.mode
+	}
+	return ""
+}
+
+// Severity is flag name's severity in force ("" when absent).
+func (r *Reader) Severity(name string) Severity {
+	if f := r.current.Load().flags[name]; f != nil {
+		return f.severity
+	}
+	return ""
+}
+
+// fireDelay is sections 3.1 and 3.3 for one flag: enabled, not expired, one draw below
+// the threshold, a max_hits hit left, then the delay from that same draw.
+func (r *Reader) fireDelay(f *flag) (time.Duration, bool) {
+	if !f.enabled {
+		return 0, false
+	}
+	if f.hasExpiry && r.nowMillis() >= f.expiresMillis {
+		return 0, false
 	}
 	var draw uint64
 	switch {
@@ -133,12 +174,12 @@ func (r *Reader) Decide(name string) Decision {
 		draw = mix(f.counters.sequence.Add(golden))
 	}
 	if !f.always && draw >= f.threshold {
-		return Decision{}
+		return 0, false
 	}
 	if f.maxHits != 0 && !claimHit(f) {
-		return Decision{}
+		return 0, false
 	}
-	return Decision{Fires: true, Delay: time.Duration(delayNanos(draw, f.latency, f.jitter)), Mode: f.mode, Severity: f.severity}
+	return time.Duration(delayNanos(draw, f.latency, f.jitter)), true
 }
 
 func claimHit(f *flag) bool {

@@ -113,6 +113,9 @@ func TestDecisionsDoNotAllocate(t *testing.T) {
 		if allocs := testing.AllocsPerRun(1000, func() { _ = r.Decide(name) }); allocs != 0 {
 			t.Fatalf("%s: %.1f allocations per decision", name, allocs)
 		}
+		if allocs := testing.AllocsPerRun(1000, func() { _, _ = r.FireDelay(name) }); allocs != 0 {
+			t.Fatalf("%s: %.1f allocations per FireDelay", name, allocs)
+		}
 	}
 }
 
@@ -134,6 +137,14 @@ func BenchmarkDecideFiring(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		_ = r.Decide("hot")
+	}
+}
+
+func BenchmarkFireDelayFiring(b *testing.B) {
+	r := benchReader(b)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		_, _ = r.FireDelay("hot")
 	}
 }
 

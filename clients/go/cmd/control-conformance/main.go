@@ -125,7 +125,7 @@ func parseClock(text string) (time.Time, error) {
 	return time.Parse(time.RFC3339Nano, text)
 }
 
-func run(v vector) ([]interface{}, error) {
+func run(v vector, fast bool) ([]interface{}, error) {
 	root, err := os.MkdirTemp("", "control-conformance-")
 	if err != nil {
 		return nil, err
@@ -172,7 +172,12 @@ func run(v vector) ([]interface{}, error) {
 					seen = append(seen, reader.Fires(s.Flag))
 					continue
 				}
-				d := reader.Decide(s.Flag)
+				var d chaoscontrol.Decision
+				if fast {
+					d = fastDecision(reader, s.Flag)
+				} else {
+					d = reader.Decide(s.Flag)
+				}
 				var mode, severity interface{}
 				if d.Mode != "" {
 					mode = string(d.Mode)
@@ -247,8 +252,18 @@ func watch(path, name string, seconds float64) {
 	reader.Close()
 }
 
-// bench prints ns and allocations per decision (firing, not firing) against a map lookup
-// plus one math/rand call, measured in the same run (scripts/bench-clients.sh).
+// fastDecision is Decide's answer assembled from the fast path (the runner's --fast mode).
+func fastDecision(reader *chaoscontrol.Reader, name string) chaoscontrol.Decision {
+	delay, fires := reader.FireDelay(name)
+	if !fires {
+		return chaoscontrol.Decision{}
+	}
+	return chaoscontrol.Decision{Fires: true, Delay: delay, Mode: reader.Mode(name), Severity: reader.Severity(name)}
+}
+
+// bench prints ns and allocations per decision (firing, not firing) on the fast path,
+// FireDelay, against a map lookup plus one math/rand call, measured in the same run, with
+// Decide as extra rows (scripts/bench-clients.sh).
 func bench() {
 	root, _ := os.MkdirTemp("", "control-bench-")
 	defer os.RemoveAll(root)
@@ -266,8 +281,17 @@ func bench() {
 			}
 		})
 	}
-	fire := run(func() { sink += int64(reader.Decide("hot").Delay) })
+	fire := run(func() {
+		delay, _ := reader.FireDelay("hot")
+		sink += int64(delay)
+	})
 	noFire := run(func() {
+		if _, fires := reader.FireDelay("cold"); fires {
+			sink++
+		}
+	})
+	decideFire := run(func() { sink += int64(reader.Decide("hot").Delay) })
+	decideNoFire := run(func() {
 		if reader.Decide("cold").Fires {
 			sink++
 		}
@@ -280,6 +304,8 @@ func bench() {
 	nsPerOp := func(r testing.BenchmarkResult) float64 { return float64(r.T.Nanoseconds()) / float64(r.N) }
 	out, _ := json.Marshal(map[string]interface{}{"language": "go", "fire_ns": nsPerOp(fire), "nofire_ns": nsPerOp(noFire),
 		"reference_ns": nsPerOp(reference), "fire_allocs": fire.AllocsPerOp(), "nofire_allocs": noFire.AllocsPerOp(),
+		"decide_fire_ns": nsPerOp(decideFire), "decide_nofire_ns": nsPerOp(decideNoFire),
+		"decide_fire_allocs": decideFire.AllocsPerOp(), "decide_nofire_allocs": decideNoFire.AllocsPerOp(),
 		"sink": sink % 2})
 	fmt.Println(string(out))
 }
@@ -294,8 +320,13 @@ func main() {
 		watch(os.Args[2], os.Args[3], seconds)
 		return
 	}
+	files := os.Args[1:]
+	fast := len(files) > 0 && files[0] == "--fast" // decide calls through FireDelay, Mode, Severity
+	if fast {
+		files = files[1:]
+	}
 	failed := false
-	for _, path := range os.Args[1:] {
+	for _, path := range files {
 		line := map[string]interface{}{"file": path}
 		var v vector
 		data, err := os.ReadFile(path)
@@ -305,7 +336,7 @@ func main() {
 		if err == nil {
 			line["name"] = v.Name
 			var results []interface{}
-			if results, err = run(v); err == nil {
+			if results, err = run(v, fast); err == nil {
 				line["results"] = results
 			}
 		}
