@@ -1,10 +1,11 @@
 // Conformance runner: node dist/src/conformance.js VECTOR.json...
 // Runs docs/conformance/ vectors (docs/control-file.md section 8) through a real
-// ControlReader and prints one JSON line per vector.
+// ControlReader and prints one JSON line per vector. With --fast first, "decide" calls go
+// through the fast path (fireDelayNs, mode, severity).
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ControlReader } from "./reader";
+import { ControlReader, Decision, NONE } from "./reader";
 import { parseMillis } from "./rfc3339";
 
 interface Step { op: string; document?: unknown; text?: string; bytes?: number; at?: string; flag?: string; method?: string; expect?: unknown }
@@ -75,7 +76,7 @@ class VectorFiles {
   }
 }
 
-export function runVector(vector: Vector): unknown[] {
+export function runVector(vector: Vector, fast = false): unknown[] {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "control-conformance-"));
   const files = new VectorFiles(root);
   let now = parseMillis(vector.clock)!;
@@ -98,7 +99,8 @@ export function runVector(vector: Vector): unknown[] {
         const count = (step.expect as unknown[]).length;
         const seen: unknown[] = [];
         for (let i = 0; i < count; i++) {
-          seen.push(step.method === "fires" ? reader.fires(step.flag!) : { ...reader.decide(step.flag!) });
+          seen.push(step.method === "fires" ? reader.fires(step.flag!)
+            : fast ? fastDecision(reader, step.flag!) : { ...reader.decide(step.flag!) });
         }
         results.push(seen.map((d) => (typeof d === "boolean" ? d : renameDelay(d as Record<string, unknown>))));
       } else if (step.op === "state") {
@@ -123,17 +125,24 @@ export function runVector(vector: Vector): unknown[] {
   return results;
 }
 
+/** decide()'s answer assembled from the fast path (the runner's --fast mode). */
+function fastDecision(reader: ControlReader, name: string): Decision {
+  const delayNs = reader.fireDelayNs(name);
+  return delayNs < 0 ? NONE : { fires: true, delayNs, mode: reader.mode(name), severity: reader.severity(name) };
+}
+
 function renameDelay(decision: Record<string, unknown>): Record<string, unknown> {
   return { fires: decision.fires, delay_ns: decision.delayNs, mode: decision.mode, severity: decision.severity };
 }
 
-function main(files: string[]): void {
-  for (const file of files) {
+function main(args: string[]): void {
+  const fast = args[0] === "--fast";
+  for (const file of fast ? args.slice(1) : args) {
     const line: Record<string, unknown> = { file };
     try {
       const vector = JSON.parse(fs.readFileSync(file, "utf8")) as Vector;
       line.name = vector.name;
-      line.results = runVector(vector);
+      line.results = runVector(vector, fast);
     } catch (error) {
       line.error = String(error);
       process.exitCode = 1;
@@ -166,7 +175,10 @@ function watch(file: string, name: string, seconds: number): void {
   tick();
 }
 
-/** --bench SECONDS: ns per decision against a Map lookup plus one Math.random() (scripts/bench-clients.sh). */
+/**
+ * --bench SECONDS: ns per decision on the fast path, fireDelayNs(), against a Map lookup plus
+ * one Math.random(), with decide() as extra rows (scripts/bench-clients.sh).
+ */
 function bench(seconds: number): void {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "control-bench-"));
   const file = path.join(root, "control.json");
@@ -176,9 +188,11 @@ function bench(seconds: number): void {
   const percents = new Map<string, number>([["hot", 100], ["cold", 0]]);
   let sink = 0;
   const bodies: Record<string, () => void> = {
-    fire_ns: () => { sink += reader.decide("hot").delayNs; },
-    nofire_ns: () => { sink += reader.decide("cold").fires ? 1 : 0; },
+    fire_ns: () => { sink += reader.fireDelayNs("hot"); },
+    nofire_ns: () => { sink += reader.fireDelayNs("cold"); },
     reference_ns: () => { if (Math.random() * 100 < (percents.get("hot") ?? 0)) sink += 1; },
+    decide_fire_ns: () => { sink += reader.decide("hot").delayNs; },
+    decide_nofire_ns: () => { sink += reader.decide("cold").fires ? 1 : 0; },
   };
   // Rounds of each body in turn; the fastest round of each is reported, so a loaded
   // machine's preemption does not land on one side only.

@@ -62,24 +62,49 @@ export class ControlReader {
   }
 
   fires(name: string): boolean {
-    return this.decide(name).fires;
+    return this.fireDelayNs(name) >= 0;
   }
 
-  /** One call's decision (sections 3.1 and 3.3). */
+  /** One call's decision (sections 3.1 and 3.3); a new object only when firing with jitter. */
   decide(name: string): Decision {
     const flag = this.snapshotInForce.flags.get(name);
-    if (flag === undefined || !flag.enabled) return NONE;
-    if (flag.expiresMs !== null && Math.floor((this.options.clockMs ?? Date.now)()) >= flag.expiresMs) return NONE;
+    if (flag === undefined) return NONE;
+    const delayNs = this.fireDelay(flag);
+    if (delayNs < 0) return NONE;
+    return flag.jitterNs === 0 ? flag.fixed : { fires: true, delayNs, mode: flag.mode, severity: flag.severity };
+  }
+
+  /**
+   * The fast path: this call's delay in nanoseconds when flag `name` fires (0 without
+   * latency), -1 when it does not; builds nothing. Its mode and severity: mode(), severity().
+   */
+  fireDelayNs(name: string): number {
+    const flag = this.snapshotInForce.flags.get(name);
+    return flag === undefined ? -1 : this.fireDelay(flag);
+  }
+
+  /** The flag's mode in force, or null. */
+  mode(name: string): Mode | null {
+    return this.snapshotInForce.flags.get(name)?.mode ?? null;
+  }
+
+  /** The flag's severity in force, or null. */
+  severity(name: string): Severity | null {
+    return this.snapshotInForce.flags.get(name)?.severity ?? null;
+  }
+
+  /** Sections 3.1 and 3.3 for one flag: the delay when this call fires, else -1. */
+  private fireDelay(flag: Flag): number {
+    if (!flag.enabled) return -1;
+    if (flag.expiresMs !== null && Math.floor((this.options.clockMs ?? Date.now)()) >= flag.expiresMs) return -1;
     if (this.readerSeeded || flag.seed !== null) {
       const draw = this.readerSeeded ? this.readerSequence.next() : flag.counters.sequence.next();
-      if (!flag.threshold.passes(draw) || !this.countHit(flag)) return NONE;
-      return flag.jitterNs === 0 ? flag.fixed
-        : { fires: true, delayNs: seededDelayNs(draw, flag.latencyNs, flag.jitterNs), mode: flag.mode, severity: flag.severity };
+      if (!flag.threshold.passes(draw) || !this.countHit(flag)) return -1;
+      return seededDelayNs(draw, flag.latencyNs, flag.jitterNs);
     }
     // Unseeded: any uniform source is conformant (3.3), so V8's Math.random, compared with q.
-    if (!(Math.random() < flag.q) || !this.countHit(flag)) return NONE;
-    return flag.jitterNs === 0 ? flag.fixed
-      : { fires: true, delayNs: randomDelayNs(flag.latencyNs, flag.jitterNs), mode: flag.mode, severity: flag.severity };
+    if (!(Math.random() < flag.q) || !this.countHit(flag)) return -1;
+    return randomDelayNs(flag.latencyNs, flag.jitterNs);
   }
 
   /** Section 3.1 step 4: counts a firing unless max_hits is used up. */
