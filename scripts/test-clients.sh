@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Control-file readers in every language (issue #14): every conformance vector in
-# docs/conformance/ through every language's runner, compared by conformance-check.py,
+# docs/conformance/ through every language's runner, compared by conformance-check.py
+# (for Python, Go, TypeScript and Java twice: decide() and the primitive fast path),
 # plus each client's own tests. Prints one line per step and closes with
 # "clients: N passed, M failed". A missing toolchain fails under CI=true, else is skipped
 # (and said so). Run from anywhere; scripts/test.sh calls it.
@@ -29,6 +30,10 @@ missing() {   # missing NAME TOOL: a language whose toolchain is absent
 check() {   # check LANGUAGE RUNNER...: all vectors through one runner
   step "$1 conformance (${#vectors[@]} vectors)" python3 scripts/conformance-check.py --name "$1" -- "${@:2}" "${vectors[@]}"
 }
+check_fast() {   # the same through the runner's --fast mode: "decide" calls take the fast path
+  step "$1 fast path conformance (${#vectors[@]} vectors)" \
+    python3 scripts/conformance-check.py --name "$1 fast path" -- "${@:2}" --fast "${vectors[@]}"
+}
 
 # Swift: the runner is a product of the package (test.sh has built it already).
 if [ -x .build/debug/control-conformance ] || swift build --product control-conformance >/dev/null 2>&1; then
@@ -40,6 +45,7 @@ fi
 # Python (stdlib only).
 if command -v python3 >/dev/null; then
   check python env PYTHONPATH=clients/python python3 -m chaos_control.conformance
+  check_fast python env PYTHONPATH=clients/python python3 -m chaos_control.conformance
   step "python unittest" bash -c 'cd clients/python && python3 -m unittest discover -s tests -t . 2>&1'
 else
   missing python python3
@@ -50,6 +56,7 @@ if command -v go >/dev/null; then
   gobin=$(mktemp -d)
   if (cd clients/go && go build -o "$gobin/control-conformance" ./cmd/control-conformance); then
     check go "$gobin/control-conformance"
+    check_fast go "$gobin/control-conformance"
   else
     failed=$((failed + 1)); echo "FAIL  go: control-conformance does not build"
   fi
@@ -64,6 +71,7 @@ if [ -f clients/typescript/package.json ]; then
   if command -v tsc >/dev/null && command -v node >/dev/null; then
     if (cd clients/typescript && tsc -p . >/dev/null 2>&1); then
       check typescript node clients/typescript/dist/src/conformance.js
+      check_fast typescript node clients/typescript/dist/src/conformance.js
       step "typescript tests" bash -c 'cd clients/typescript && node --test dist/test/ 2>&1'
     else
       failed=$((failed + 1)); echo "FAIL  typescript: tsc failed"; (cd clients/typescript && tsc -p . 2>&1 | tail -20)
@@ -78,6 +86,7 @@ if [ -f clients/java/build.sh ]; then
   if command -v javac >/dev/null && [ -e /usr/share/java/junit-platform-console-standalone.jar ]; then
     if bash clients/java/build.sh >/dev/null 2>&1; then
       check java java -cp clients/java/build/classes dev.chaosctl.control.Conformance
+      check_fast java java -cp clients/java/build/classes dev.chaosctl.control.Conformance
       step "java junit" bash clients/java/test.sh
     else
       failed=$((failed + 1)); echo "FAIL  java: build failed"; bash clients/java/build.sh 2>&1 | tail -20
