@@ -4,7 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // The issue's bad-input list: never panic, never fire by accident, keep the last good
@@ -55,6 +57,9 @@ func TestBadInputKeepsLastGoodStateAndReportsIt(t *testing.T) {
 			if r.Generation() != 1 || r.Decide("slow").Delay != 5e6 {
 				t.Fatalf("last good state lost: generation %d", r.Generation())
 			}
+			if delay, fires := r.FireDelay("slow"); !fires || delay != 5e6 {
+				t.Fatalf("fast path lost the last good state: %v %v", delay, fires)
+			}
 			if len(reported) != 1 || r.Err() == nil || !strings.Contains(r.Err().Error(), path) {
 				t.Fatalf("error not reported naming the path: %v / %v", reported, r.Err())
 			}
@@ -72,6 +77,9 @@ func TestBadInputBeforeAnyGoodStateFiresNothing(t *testing.T) {
 			if r.Fires("slow") || r.Generation() != 0 || r.Err() == nil {
 				t.Fatalf("fires %v generation %d err %v", r.Fires("slow"), r.Generation(), r.Err())
 			}
+			if _, fires := r.FireDelay("slow"); fires {
+				t.Fatal("fast path fires")
+			}
 		})
 	}
 }
@@ -84,6 +92,33 @@ func TestFileThatDisappearsMeansNoFaultsAndNoError(t *testing.T) {
 	r.ReloadNow()
 	if r.Fires("slow") || r.Err() != nil {
 		t.Fatalf("fires %v err %v", r.Fires("slow"), r.Err())
+	}
+}
+
+// The watcher goroutine itself meets the bad input (no ReloadNow here): it reports it,
+// keeps the last good state, clears it when the file disappears, and keeps following.
+func TestWhileFollowedABadFileThenAVanishedOneThenAGoodOne(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "control.json")
+	writeFlags(t, path, 1, good)
+	var reported atomic.Int32
+	r := Open(path, Options{PollInterval: time.Hour, OnError: func(error) { reported.Add(1) }})
+	defer r.Close()
+	writeBytes(t, path, []byte(`{"version": 1, "generation": 2, "flags": {}, "x": `+strings.Repeat("[", 50000)+strings.Repeat("]", 50000)+"}"))
+	waitFor(t, "the watcher reports the nested file", func() bool { return reported.Load() == 1 })
+	if delay, fires := r.FireDelay("slow"); r.Generation() != 1 || !fires || delay != 5e6 {
+		t.Fatalf("last good state lost: generation %d, %v %v", r.Generation(), delay, fires)
+	}
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the vanished file clears the error", func() bool { return r.Err() == nil })
+	if _, fires := r.FireDelay("slow"); fires || r.Generation() != 0 {
+		t.Fatalf("a vanished file means no faults: generation %d", r.Generation())
+	}
+	writeFlags(t, path, 3, good)
+	waitFor(t, "still following", func() bool { return r.Generation() == 3 && r.Fires("slow") })
+	if reported.Load() != 1 {
+		t.Fatalf("%d errors reported, want 1", reported.Load())
 	}
 }
 

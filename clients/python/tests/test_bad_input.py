@@ -44,6 +44,7 @@ class BadInputTests(ControlFileTestCase):
                 self.assertEqual(reader.generation, 1, label)
                 self.assertTrue(reader.fires("slow"), "last good state stays: " + label)
                 self.assertEqual(reader.decide("slow").delay_ns, 5_000_000)
+                self.assertEqual(reader.fire_delay_ns("slow"), 5_000_000, "fast path: " + label)
                 self.assertEqual(len(errors), 1, label)
                 self.assertIn(self.path, str(errors[0]))
                 self.assertIn(self.path, logged.output[0])
@@ -62,6 +63,7 @@ class BadInputTests(ControlFileTestCase):
                 with self.assertLogs("chaos_control", "WARNING"):
                     reader = self.reader(errors)
                 self.assertFalse(reader.fires("slow"), label)
+                self.assertIsNone(reader.fire_delay_ns("slow"), "fast path: " + label)
                 self.assertEqual(reader.generation, 0)
                 self.assertEqual(len(errors), 1, label)
 
@@ -72,6 +74,26 @@ class BadInputTests(ControlFileTestCase):
         reader.reload()
         self.assertFalse(reader.fires("slow"))
         self.assertIsNone(reader.error)
+
+    def test_while_followed_a_bad_file_then_a_vanished_one_then_a_good_one(self):
+        """The watcher thread itself meets the bad input (no reload() here): it reports it,
+        keeps the last good state, clears it when the file disappears, and keeps following."""
+        self.write(GOOD)
+        errors = []
+        with self.assertLogs("chaos_control", "WARNING") as logged:
+            reader = self.keep(ControlReader(self.path, poll_interval=3600, on_error=errors.append))
+            nested = '{"version": 1, "generation": 2, "flags": {}, "x": ' + "[" * 50000 + "]" * 50000 + "}"
+            self.write_bytes(nested.encode())
+            self.wait_for(lambda: len(errors) == 1)
+        self.assertIn(self.path, logged.output[0])
+        self.assertEqual((reader.generation, reader.fire_delay_ns("slow")), (1, 5_000_000))
+        os.unlink(self.path)
+        self.wait_for(lambda: reader.error is None)
+        self.assertEqual((reader.generation, reader.fires("slow"), reader.fire_delay_ns("slow")), (0, False, None))
+        self.write(GOOD, generation=3)
+        self.wait_for(lambda: reader.generation == 3)
+        self.assertTrue(reader.fires("slow"))
+        self.assertEqual(len(errors), 1)
 
     def test_error_names_flag_field_and_value(self):
         self.write({"slow": {"enabled": True, "percent": 150}})

@@ -57,6 +57,7 @@ test("bad input keeps the last good state and reports it", () => {
     reader.reload();
     assert.strictEqual(reader.generation, 1, label);
     assert.strictEqual(reader.decide("slow").delayNs, 5e6, label);
+    assert.strictEqual(reader.fireDelayNs("slow"), 5e6, `fast path: ${label}`);
     assert.strictEqual(errors.length, 1, label);
     assert.ok(errors[0].message.includes(file), label);
     assert.strictEqual(reader.error, errors[0]);
@@ -70,6 +71,7 @@ test("bad input before any good state fires nothing", () => {
     badInputs(file)[label]();
     const reader = new ControlReader(file, { follow: false, onError: () => undefined });
     assert.strictEqual(reader.fires("slow"), false, label);
+    assert.strictEqual(reader.fireDelayNs("slow"), -1, `fast path: ${label}`);
     assert.ok(reader.error !== null, label);
   }
 });
@@ -82,6 +84,44 @@ test("a file that disappears means no faults and no error", () => {
   reader.reload();
   assert.strictEqual(reader.fires("slow"), false);
   assert.strictEqual(reader.error, null);
+});
+
+// The watcher itself meets the bad input (no reload() here): it reports it, keeps the last
+// good state, clears it when the file disappears, and keeps following.
+test("while followed: a bad file, then a vanished one, then a good one", async () => {
+  const file = path.join(directory(), "control.json");
+  writeFlags(file, 1, GOOD);
+  const errors: ControlFileError[] = [];
+  const reader = new ControlReader(file, { pollIntervalMs: 3_600_000, onError: (e) => errors.push(e) });
+  try {
+    badInputs(file)["deeply nested"]();
+    await waitFor("the watcher reports the nested file", () => errors.length === 1);
+    assert.deepStrictEqual([reader.generation, reader.fireDelayNs("slow")], [1, 5e6]);
+    fs.unlinkSync(file);
+    await waitFor("the vanished file clears the error", () => reader.error === null);
+    assert.deepStrictEqual([reader.generation, reader.fires("slow"), reader.fireDelayNs("slow")], [0, false, -1]);
+    writeFlags(file, 3, GOOD);
+    await waitFor("still following", () => reader.generation === 3 && reader.fires("slow"));
+    assert.strictEqual(errors.length, 1);
+  } finally {
+    reader.close();
+  }
+});
+
+test("without onError a rejected file goes to console.warn, naming the path", () => {
+  const file = path.join(directory(), "control.json");
+  writeText(file, "{ not json");
+  const warned: unknown[][] = [];
+  const original = console.warn;
+  console.warn = (...args: unknown[]) => { warned.push(args); };
+  try {
+    const reader = new ControlReader(file, { follow: false });
+    assert.strictEqual(reader.fires("slow"), false);
+  } finally {
+    console.warn = original;
+  }
+  assert.strictEqual(warned.length, 1);
+  assert.ok(warned[0].map(String).join(" ").includes(file), String(warned[0]));
 });
 
 test("error names flag, field and value", () => {

@@ -75,6 +75,7 @@ class ControlReaderTest {
             reader.reload();
             assertEquals(1, reader.generation(), bad.getKey());
             assertEquals(5_000_000, reader.decide("slow").delayNanos(), bad.getKey());
+            assertEquals(5_000_000, reader.fireDelayNanos("slow"), "fast path: " + bad.getKey());
             assertEquals(1, errors.size(), bad.getKey());
             assertTrue(errors.get(0).getMessage().contains(file.toString()), bad.getKey());
         }
@@ -89,6 +90,7 @@ class ControlReaderTest {
             bad.getValue().make(file);
             ControlReader reader = new ControlReader(file.toString(), new ControlReader.Options().follow(false).onError(e -> { }));
             assertFalse(reader.fires("slow"), bad.getKey());
+            assertEquals(-1, reader.fireDelayNanos("slow"), "fast path: " + bad.getKey());
             assertNotNull(reader.error(), bad.getKey());
         }
     }
@@ -101,6 +103,44 @@ class ControlReaderTest {
         reader.reload();
         assertFalse(reader.fires("slow"));
         assertNull(reader.error());
+    }
+
+    /**
+     * The watcher thread itself meets the bad input (no reload() here): it reports it through
+     * onError and the "dev.chaosctl.control" logger, keeps the last good state, clears it
+     * when the file disappears, and keeps following.
+     */
+    @Test
+    void whileFollowedABadFileThenAVanishedOneThenAGoodOne() throws Exception {
+        writeFlags(file(), 1, "{\"slow\": {\"enabled\": true, \"latency_ms\": 5}}");
+        List<ControlFileException> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("dev.chaosctl.control");
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel() == java.util.logging.Level.WARNING) logged.add(record.getMessage());
+            }
+            @Override public void flush() { }
+            @Override public void close() { }
+        };
+        logger.addHandler(handler);
+        ControlReader.Options options = new ControlReader.Options().pollIntervalMillis(3_600_000).onError(errors::add);
+        try (ControlReader reader = new ControlReader(file().toString(), options)) {
+            badInputs().get("deeply nested").make(file());
+            waitFor("the watcher reports the nested file", () -> errors.size() == 1);
+            assertTrue(logged.size() == 1 && logged.get(0).contains(file().toString()), logged.toString());
+            assertEquals(1, reader.generation());
+            assertEquals(5_000_000, reader.fireDelayNanos("slow"));
+            Files.delete(file());
+            waitFor("the vanished file clears the error", () -> reader.error() == null);
+            assertEquals(0, reader.generation());
+            assertEquals(-1, reader.fireDelayNanos("slow"));
+            writeFlags(file(), 3, "{\"slow\": {\"enabled\": true, \"latency_ms\": 5}}");
+            waitFor("still following", () -> reader.generation() == 3 && reader.fires("slow"));
+            assertEquals(1, errors.size());
+        } finally {
+            logger.removeHandler(handler);
+        }
     }
 
     @Test
