@@ -154,13 +154,19 @@ public final class ControlReader implements AutoCloseable {
     private long fireDelay(Document.Flag flag) {
         if (!flag.enabled) return -1;
         if (flag.hasExpiry && options.clockMillis.getAsLong() >= flag.expiresMillis) return -1;
+        boolean seeded = readerSeeded || flag.seeded;
         long draw;
         if (readerSeeded) draw = SplitMix.mix(readerSequence.addAndGet(SplitMix.GOLDEN));
         else if (flag.seeded) draw = SplitMix.mix(flag.counters.sequence.addAndGet(SplitMix.GOLDEN));
         else draw = ThreadLocalRandom.current().nextLong();   // unseeded: any uniform source (3.3)
         if (!flag.always && !SplitMix.below(draw, flag.threshold)) return -1;
         if (flag.maxHits != 0 && !countHit(flag.counters.hits, flag.maxHits)) return -1;
-        return SplitMix.delayNanos(draw, flag.latencyNanos, flag.jitterNanos);
+        if (seeded || !flag.always || flag.jitterNanos == 0) {
+            return SplitMix.delayNanos(draw, flag.latencyNanos, flag.jitterNanos);
+        }
+        // Unseeded at 100 %: the roll decided nothing, so the draw is the jitter's own
+        // independent uniform bits (3.3, unseeded shortcut) and needs no second mix.
+        return SplitMix.delayFromBits(draw, flag.latencyNanos, flag.jitterNanos);
     }
 
     /** Section 3.1 step 4: counts a firing unless max_hits is used up. */

@@ -28,8 +28,12 @@ final class SplitMix {
 
     /** latency ± jitter in whole nanoseconds from one draw, clamped at 0. */
     static long delayNanos(long draw, long latency, long jitter) {
-        if (jitter == 0) return latency;
-        long bits = mix(draw ^ JITTER_SALT), span = 2 * jitter + 1;
+        return jitter == 0 ? latency : delayFromBits(mix(draw ^ JITTER_SALT), latency, jitter);
+    }
+
+    /** latency ± jitter from 64 uniform bits: offset = floor(bits × (2 jitter + 1) / 2^64). */
+    static long delayFromBits(long bits, long latency, long jitter) {
+        long span = 2 * jitter + 1;
         // Unsigned high half of the 128-bit product (Math.unsignedMultiplyHigh is Java 18+).
         long offset = Math.multiplyHigh(bits, span) + ((bits >> 63) & span) + ((span >> 63) & bits);
         return Math.max(0, latency + offset - jitter);

@@ -215,6 +215,40 @@ class ControlReaderTest {
         assertNull(delays.severity("j"));
     }
 
+    /**
+     * Unseeded flags (ThreadLocalRandom; at 100 % the draw is the jitter's own bits): whole-ns
+     * delays over the whole range, clamped at 0, and a 50 % flag near its rate.
+     */
+    @Test
+    void unseededJitterCoversItsRangeClampsAtZeroAndKeepsItsRate() throws IOException {
+        writeFlags(file(), 1, "{\"all\": {\"enabled\": true, \"latency_ms\": 5, \"jitter_ms\": 2},"
+            + " \"half\": {\"enabled\": true, \"percent\": 50, \"latency_ms\": 5, \"jitter_ms\": 2},"
+            + " \"clamp\": {\"enabled\": true, \"latency_ms\": 1, \"jitter_ms\": 3}}");
+        try (ControlReader reader = new ControlReader(file().toString(), new ControlReader.Options().follow(false))) {
+            for (String name : List.of("all", "half")) {
+                long min = Long.MAX_VALUE, max = Long.MIN_VALUE, fired = 0;
+                for (int i = 0; i < 20_000; i++) {
+                    long delay = reader.fireDelayNanos(name);
+                    if (delay < 0) continue;
+                    fired++;
+                    assertTrue(delay >= 3_000_000 && delay <= 7_000_000, name + ": " + delay);
+                    min = Math.min(min, delay);
+                    max = Math.max(max, delay);
+                }
+                assertTrue(min < 3_100_000 && max > 6_900_000, name + ": " + min + " " + max);
+                if (name.equals("all")) assertEquals(20_000, fired);
+                else assertTrue(fired > 9_000 && fired < 11_000, "50 % of 20 000, 14 sigma wide: " + fired);
+            }
+            int zeros = 0;
+            for (int i = 0; i < 3_000; i++) {
+                long delay = reader.fireDelayNanos("clamp");
+                assertTrue(delay >= 0);
+                if (delay == 0) zeros++;
+            }
+            assertTrue(zeros > 700, "[-2, 4] ms: a third clamps to 0 (~1000), got " + zeros);
+        }
+    }
+
     /** The fast path builds nothing per call: this thread's allocated bytes, not a timing. */
     @Test
     void fastPathAllocatesNothing() throws IOException {
