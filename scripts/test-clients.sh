@@ -14,7 +14,7 @@ step() {   # step NAME COMMAND...: runs it, counts it, shows its last lines on f
   local name=$1; shift
   local out; out=$(mktemp)
   if "$@" >"$out" 2>&1; then
-    passed=$((passed + 1)); echo "ok    $name ($(tail -1 "$out"))"
+    passed=$((passed + 1)); echo "ok    $name ($(grep -av "^[[:space:]]*$" "$out" | tail -1))"
   else
     failed=$((failed + 1)); echo "FAIL  $name"; tail -40 "$out" | sed 's/^/      /'
   fi
