@@ -69,7 +69,8 @@ final class KubeDoubleWorkloadTests: KubeDoubleTestCase {
         XCTAssertEqual(wrongUID.status, 409, wrongUID.text)
         // BeforeDelete names the group-qualified Kind (GroupResource{gvk.Group, gvk.Kind}).
         XCTAssertTrue(wrongUID.text.contains(#"Operation cannot be fulfilled on NetworkPolicy.networking.k8s.io \"p\""#), wrongUID.text)
-        XCTAssertTrue(wrongUID.text.contains(#""group":"networking.k8s.io""#), wrongUID.text)
+        let details = (try JSONSerialization.jsonObject(with: Data(wrongUID.text.utf8)) as? [String: Any])?["details"] as? [String: String]
+        XCTAssertEqual(details, ["name": "p", "group": "networking.k8s.io", "kind": "NetworkPolicy"])
         // A body's DeleteOptions win over the query (handlers/delete.go DeleteResource).
         XCTAssertEqual(try admin.send(method: "DELETE", base + "/p?dryRun=All", json: ["kind": "DeleteOptions"]).status, 200)
         XCTAssertTrue(try d.policies().isEmpty, "the query's dryRun next to a body is ignored: really deleted")
