@@ -436,10 +436,14 @@ def allowed(user, verb, resource, namespace):
 
 
 def forbidden_body(user, verb, resource, namespace, name=None, group=""):
-    """The 403 message names user, verb, resource and scope verbatim. [T:A7] The subject
-    is the resource (without its subresource) qualified by its group, as
-    apiserver endpoints/filters/authorization.go (responsewriters.Forbidden) writes it:
-    'deployments.apps "api" is forbidden: … resource "deployments/scale" in API group "apps"'."""
+    """The 403 message names user, verb, resource and scope verbatim [T:A7]. The subject
+    and details come from apimachinery api/errors/errors.go NewForbidden (read through
+    find_string): '<resource>[.<group>] "<name>" is forbidden: …' (no name: '<resource>
+    is forbidden: …'), details {group, kind: the resource, name}, where the authorization
+    filter passes GroupResource{APIGroup, Resource} without the subresource:
+    'deployments.apps "api" is forbidden: … resource "deployments/scale" in API group "apps"'.
+    The text after "forbidden: " is the v1.36.2 wording of [T:A7]; the stored
+    responsewriters/errors.go @0168853 is an old plain-text version and was not followed."""
     base = resource.split("/")[0]
     qualified = base + ("." + group if group else "")
     subject = '%s "%s"' % (qualified, name) if name else qualified
