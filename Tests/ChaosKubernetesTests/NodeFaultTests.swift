@@ -207,4 +207,24 @@ final class NodeFaultTests: KubeDoubleTestCase {
         XCTAssertEqual(try d.nodeTaints("node-3"), ["chaosctl.io/preempted=other-run:NoExecute"])
         XCTAssertTrue(life.journal.records().records.isEmpty)
     }
+
+    /// Without pods/eviction create, the drain is refused by the server's 403 on a dry-run
+    /// eviction, before the cordon: nothing changed, nothing journaled.
+    func testDrainWithoutEvictionPermissionIsRefusedBeforeTheCordon() throws {
+        var scenario = KubeFaultScenario.make()
+        scenario["rules"] = (scenario["rules"] as! [[String: Any]]).filter { ($0["resource"] as? String) != "pods/eviction" }
+        let d = try start(scenario)
+        let life = lifecycle()
+        do {
+            _ = try NodeChaos.run(try options(.drain, d, ["node": "node-2", "for": "1s"]), lifecycle: life, log: { _ in })
+            XCTFail("not refused")
+        } catch let failure as ChaosFailure {
+            XCTAssertEqual(failure.exitCode, .forbidden)
+            XCTAssertTrue(failure.description.contains(#"cannot create resource "pods/eviction" in API group "" in the namespace "chaos""#),
+                          failure.description)
+        }
+        XCTAssertFalse(try d.nodeIsCordoned("node-2"))
+        XCTAssertTrue(try d.podNames().contains("api-1"))
+        XCTAssertTrue(life.journal.records().records.isEmpty)
+    }
 }

@@ -15,6 +15,7 @@ public enum NodeChaos {
         var plans: [String: NodeDrain.Plan] = [:]
         if options.action == .drain {
             for node in nodes { plans[node] = try drain.plan(node: node) }
+            if !options.dryRun { for plan in plans.values { try drain.checkPermission(plan) } }
             let unmanaged = plans.values.flatMap(\.unmanaged)
             if !unmanaged.isEmpty && !options.force {
                 throw ChaosError("no controller manages \(unmanaged.map(\.id).joined(separator: ", ")): evicted, they would not come back; pass --force to drain anyway",

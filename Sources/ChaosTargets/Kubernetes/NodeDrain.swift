@@ -51,6 +51,16 @@ struct NodeDrain {
         return plan
     }
 
+    /// A server-side dry-run eviction of one pod per namespace, before anything changes: a
+    /// missing `pods/eviction` permission (403) refuses the drain while the node is still
+    /// uncordoned. Budgets are not judged here: a 429 now may clear during the retries.
+    func checkPermission(_ plan: Plan) throws {
+        var seen: Set<String> = []
+        for pod in plan.evict where seen.insert(pod.namespace).inserted {
+            _ = try client.evictPod(pod, gracePeriodSeconds: gracePeriodSeconds, dryRun: true)
+        }
+    }
+
     /// Evict every pod of the plan, then wait for the evicted ones to be deleted, all
     /// within the timeout (or until a stop).
     func evict(_ plan: Plan, dryRun: Bool, stop: StopFlag) throws -> Outcome {
