@@ -126,4 +126,25 @@ final class KubeDoubleWorkloadTests: KubeDoubleTestCase {
         XCTAssertTrue(ready.text.contains("is still being processed by the server"), ready.text)
         XCTAssertEqual(try evict("web-3").status, 201)
     }
+
+    /// conversion.go's field labels: a Node has metadata.name and spec.unschedulable only;
+    /// a Pod has spec.hostNetwork among its own.
+    func testFieldSelectorsFollowEachKindsFieldLabels() throws {
+        let d = try start(KubeFaultScenario.make())
+        let admin = d.client(token: Scenario.adminToken)
+        try d.adminPatch("/api/v1/nodes/node-3", ["spec": ["unschedulable": true]])
+        func names(_ path: String) throws -> [String] {
+            let response = try admin.send(method: "GET", path)
+            XCTAssertEqual(response.status, 200, response.text)
+            let items = (try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: Any])?["items"] as? [[String: Any]]
+            return (items ?? []).compactMap { ($0["metadata"] as? [String: Any])?["name"] as? String }
+        }
+        XCTAssertEqual(try names("/api/v1/nodes?fieldSelector=spec.unschedulable%3Dtrue"), ["node-3"])
+        XCTAssertEqual(try names("/api/v1/nodes?fieldSelector=metadata.name!%3Dnode-1"), ["node-2", "node-3"])
+        let unsupported = try admin.send(method: "GET", "/api/v1/nodes?fieldSelector=status.phase%3DReady")
+        XCTAssertEqual(unsupported.status, 400)
+        XCTAssertTrue(unsupported.text.contains("field label not supported: status.phase"), unsupported.text)
+        XCTAssertEqual(try names("/api/v1/namespaces/chaos/pods?fieldSelector=spec.hostNetwork%3Dtrue"), [])
+        XCTAssertTrue(try names("/api/v1/namespaces/chaos/pods?fieldSelector=spec.hostNetwork%3Dfalse").contains("api-1"))
+    }
 }

@@ -382,8 +382,9 @@ def parse_label_selector(text):
 
 POD_FIELDS = {
     # The pod field labels the server converts; any other is "field label not supported"
-    # (pkg/apis/core/v1/conversion.go, the pod field label conversion func, release-1.23+).
-    # Values are those of the pods the double serves (defaults of a PodSpec).
+    # (pkg/apis/core/v1/conversion.go @0158de9 addConversionFuncs, the Pod func: this
+    # list, spec.host converted to spec.nodeName). Values are those of the pods the double
+    # serves (defaults of a PodSpec).
     "metadata.name": lambda p: p["name"],
     "metadata.namespace": lambda p: p["namespace"],
     "spec.nodeName": lambda p: p.get("nodeName") or "",
@@ -391,6 +392,7 @@ POD_FIELDS = {
     "spec.restartPolicy": lambda p: "Always",
     "spec.schedulerName": lambda p: "default-scheduler",
     "spec.serviceAccountName": lambda p: "default",
+    "spec.hostNetwork": lambda p: "false",
     "status.phase": lambda p: p["phase"],
     "status.podIP": lambda p: "",
     "status.podIPs": lambda p: "",
@@ -398,7 +400,17 @@ POD_FIELDS = {
 }
 
 
-def parse_field_selector(text):
+NODE_FIELDS = {
+    # conversion.go @0158de9 addConversionFuncs, the Node func: only these two.
+    "metadata.name": lambda o: o["metadata"]["name"],
+    "spec.unschedulable": lambda o: "true" if o["spec"].get("unschedulable") else "false",
+}
+
+
+def parse_field_selector(text, supported=None):
+    """fields.ParseSelector, then each label converted for the kind (an unknown one is a
+    KeyError: 400 "field label not supported: <label>")."""
+    supported = POD_FIELDS if supported is None else supported
     reqs = []
     for part in split_top(text or ""):
         if "!=" in part:
@@ -413,9 +425,9 @@ def parse_field_selector(text):
         else:
             raise ValueError(part)
         k = k.strip()
-        if k not in POD_FIELDS:
+        if k not in supported:
             raise KeyError(k)
-        get = POD_FIELDS[k]
+        get = supported[k]
         reqs.append(lambda p, g=get, v=v.strip(), n=neg: (g(p) != v) if n else (g(p) == v))
     return lambda p: all(r(p) for r in reqs)
 
@@ -1100,15 +1112,22 @@ def label_match(q):
 
 def list_nodes(h, user, q):
     """GET /api/v1/nodes, a cluster-scoped list (RBAC verb list on nodes at the cluster
-    scope), label selector parsed as for pods. [API: Node] [T:A3 list shape]"""
+    scope), label selector parsed as for pods, field selector over the Node's two field
+    labels. [API: Node] [T:A3 list shape]"""
     check(user, "list", "nodes", None)
     h.negotiate_output()
     match = label_match(q)
+    try:
+        fields = parse_field_selector(first(q, "fieldSelector"), NODE_FIELDS)
+    except KeyError as e:
+        raise ApiError(400, status_body(400, "BadRequest", "field label not supported: %s" % e.args[0]))
+    except ValueError as e:
+        raise ApiError(400, status_body(400, "BadRequest", "invalid field selector: %s" % e))
     with LOCK:
         items = []
         for name in sorted(STATE["nodes"]):
             o = json.loads(json.dumps(STATE["nodes"][name]))
-            if match(o["metadata"].get("labels", {})):
+            if match(o["metadata"].get("labels", {})) and fields(o):
                 del o["kind"], o["apiVersion"]
                 items.append(o)
         body = {"kind": "NodeList", "apiVersion": "v1", "metadata": {"resourceVersion": str(STATE["rv"])},
