@@ -349,9 +349,13 @@ def check_value(key, value):
 
 def parse_label_selector(text):
     """Equality- and set-based requirements, keys and values validated as
-    apimachinery pkg/labels/selector.go Parse / NewRequirement do ("unable to parse
-    requirement: …"). [T:A3] [API: Labels and Selectors]. The gt/lt operators are not
-    modelled (501). Returns a predicate over a labels dict, or raises ValueError."""
+    apimachinery pkg/labels/selector.go Parse / NewRequirement do. The prefix "unable to
+    parse requirement: " is Parser.parse's (read through find_string); the inner
+    message after it is IsQualifiedName's / IsValidLabelValue's, shortened here (the real
+    one goes on with examples and the regex) and not checked against the source, so no
+    test compares more than the prefix. [T:A3] [API: Labels and Selectors]. The gt/lt
+    operators are not modelled (501). Returns a predicate over a labels dict, or raises
+    ValueError."""
     reqs = []
     for part in split_top(text or ""):
         words = part.split()
@@ -1325,8 +1329,9 @@ def create_policy(h, user, ns, q, raw):
     - RBAC create on networkpolicies in networking.k8s.io;
     - CreateOptions from the query (dryRun, 422 on other values);
     - the body's namespace must be the request's (400,
-      rest.EnsureObjectNamespaceMatchesRequestNamespace); a name is required (422,
-      ValidateObjectMeta "name or generateName is required"; generateName is not modelled);
+      rest.EnsureObjectNamespaceMatchesRequestNamespace, read through find_string, called
+      by rest.BeforeCreate before validation); a name is required (422, ValidateObjectMeta
+      "name or generateName is required", not read; generateName is not modelled);
     - a taken name is 409 AlreadyExists ('networkpolicies.networking.k8s.io "x" already
       exists', errors.NewAlreadyExists);
     - 201 with the stored object: uid, resourceVersion, creationTimestamp, generation 1
@@ -1342,9 +1347,13 @@ def create_policy(h, user, ns, q, raw):
                                         "the namespace of the provided object does not match the namespace sent on the request"))
     name = meta.get("name")
     if not name:
+        # errors.NewInvalid lists each field error as a cause (field.Required: FieldValueRequired)
         raise ApiError(422, status_body(422, "Invalid", 'NetworkPolicy.networking.k8s.io "" is invalid: metadata.name: '
                                         'Required value: name or generateName is required',
-                                        {"group": "networking.k8s.io", "kind": "NetworkPolicy"}))
+                                        {"group": "networking.k8s.io", "kind": "NetworkPolicy",
+                                         "causes": [{"reason": "FieldValueRequired",
+                                                     "message": "Required value: name or generateName is required",
+                                                     "field": "metadata.name"}]}))
     with LOCK:
         if (ns, name) in STATE["networkPolicies"]:
             raise ApiError(409, status_body(409, "AlreadyExists", 'networkpolicies.networking.k8s.io "%s" already exists'
