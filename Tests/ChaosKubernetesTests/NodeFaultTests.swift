@@ -227,4 +227,20 @@ final class NodeFaultTests: KubeDoubleTestCase {
         XCTAssertTrue(try d.podNames().contains("api-1"))
         XCTAssertTrue(life.journal.records().records.isEmpty)
     }
+
+    /// waitForDelete's other rule: a pod of the same name with another UID is a replacement,
+    /// so the evicted one is gone (a StatefulSet brings web-1 back under its name).
+    func testDrainCountsAPodRecreatedUnderItsNameAsGone() throws {
+        var scenario = KubeFaultScenario.make()
+        scenario["statefulSets"] = [["namespace": "chaos", "name": "web", "recreateDelay": 0.05]]
+        let d = try start(scenario)
+        let uidBefore = try XCTUnwrap(try d.object("/api/v1/namespaces/chaos/pods/web-1")?["metadata"] as? [String: Any])["uid"] as? String
+        let options = try options(.drain, d, ["node": "node-2", "for": "1s", "timeout": "5s"])
+        var lines: [String] = []
+        let summary = try NodeChaos.run(options, lifecycle: lifecycle(), log: { lines.append($0) })
+        XCTAssertNil(summary.failure, lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.contains("all 2 evicted pod(s) deleted"), lines.joined(separator: "\n"))
+        let uidAfter = try XCTUnwrap(try d.object("/api/v1/namespaces/chaos/pods/web-1")?["metadata"] as? [String: Any])["uid"] as? String
+        XCTAssertNotEqual(uidAfter, uidBefore, "web-1 is a new pod of the same name")
+    }
 }

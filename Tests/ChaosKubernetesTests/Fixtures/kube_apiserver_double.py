@@ -27,6 +27,8 @@ Scenario JSON (written by the tests):
   pods         [{"namespace","name","labels","phase","ready","nodeName","replicaSet","uid",
                  "terminationGracePeriodSeconds"}]
   replicaSets  [{"namespace","name","labels","recreateDelay","runningDelay","readyDelay"}]  [T:B3, recovery timing]
+  statefulSets [{"namespace","name","recreateDelay"}]: a removed pod owned by the set comes
+               back under the same name with a new UID (see statefulset_react).
   pdbs         [{"namespace","name","matchLabels","minAvailable","processed"}]   [T:A8, B1, B2]
   nodes, workloads, hpas, networkPolicies: see "nodes, scale, HPAs, NetworkPolicies" below.
   kubeletNodes ["<node>"]: nodes with a working kubelet; "kubeletStopDelay" seconds it takes
@@ -135,6 +137,31 @@ def remove_pod(p):
     if STATE["pods"].get(key) is p:
         del STATE["pods"][key]
         emit("DELETED", p)
+        statefulset_react(p)
+
+
+def statefulset_react(p):
+    """StatefulSet controller: a pod keeps its ordinal name, so once the old pod is gone
+    the set creates a new pod of the same name with a new UID, Pending and unscheduled.
+    [kubernetes-delete-options.md "Related facts": a second delete of a StatefulSet pod
+    name got 409 on the UID precondition "when the StatefulSet had already recreated the
+    name"] [API: StatefulSet, stable network identity]. The controller's code
+    (pkg/controller/statefulset) was not read."""
+    if p.get("ownerKind") != "StatefulSet":
+        return
+    ss = STATE["statefulSets"].get((p["namespace"], p.get("ownerName")))
+    if ss is None:
+        return
+
+    def create():
+        with LOCK:
+            if (p["namespace"], p["name"]) in STATE["pods"]:
+                return
+            new = add_pod({"namespace": p["namespace"], "name": p["name"], "labels": p["labels"], "phase": "Pending",
+                           "ready": False, "nodeName": None, "ownerKind": "StatefulSet", "ownerName": ss["name"]})
+            emit("ADDED", new)
+
+    later(ss.get("recreateDelay", 0.05), create)
 
 
 def later(delay, fn):
@@ -1409,6 +1436,7 @@ def main():
                   "tokens": sc.get("tokens", {}), "admins": set(sc.get("admins", [])),
                   "rules": sc.get("rules", []), "pdbs": sc.get("pdbs", []),
                   "replicaSets": {(r["namespace"], r["name"]): r for r in sc.get("replicaSets", [])},
+                  "statefulSets": {(r["namespace"], r["name"]): r for r in sc.get("statefulSets", [])},
                   "kubeletNodes": set(sc.get("kubeletNodes", [])),
                   "kubeletStopDelay": sc.get("kubeletStopDelay", 0.2)})
     load_workloads(sc)
