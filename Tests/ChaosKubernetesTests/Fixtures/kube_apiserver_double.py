@@ -15,6 +15,15 @@ the tool library; the stored version's commit is named next to the function wher
 read ("@abc1234"). Where the transcript of the real v1.36.2 server and a stored source
 differ, the transcript wins and the comment says so. A citation marked "(not read)" names
 a file the library does not hold or that was not opened; it is from the API docs' wording.
+Read in session 7: eviction.go, registry/rest/delete.go, handlers/delete.go,
+handlers/patch.go, deployment/storage/storage.go, meta/v1/validation/validation.go,
+core/v1/conversion.go, errors.NewForbidden, Store.finalizeDelete, podStrategy
+.CheckGracefulDelete, EnsureObjectNamespaceMatchesRequestNamespace, labels Parser.parse,
+kubectl drain.go waitForDelete. Not read (older citations kept as they were, unverified):
+the authentication union and bearer-token code, negotiation (406/415 texts), go-restful's
+405, the ParameterCodec's bool/int conversion texts, the watch cache's 410 text,
+handlers/create.go and update.go, statefulset storage, the HPA registry, kubelet status
+manager, StatefulSet controller.
 Unknown paths answer 404 NotFound as the real server does; real endpoints the double does
 not model (pod create, update, patch, deletecollection) answer 501 so no test can pass
 against a guess.
