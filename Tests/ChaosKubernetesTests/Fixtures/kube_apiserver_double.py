@@ -19,8 +19,9 @@ Read in session 7: eviction.go, registry/rest/delete.go, handlers/delete.go,
 handlers/patch.go, deployment/storage/storage.go, meta/v1/validation/validation.go,
 core/v1/conversion.go, errors.NewForbidden, Store.finalizeDelete, podStrategy
 .CheckGracefulDelete, EnsureObjectNamespaceMatchesRequestNamespace, labels Parser.parse,
-kubectl drain.go waitForDelete. Not read (older citations kept as they were, unverified):
-the authentication union and bearer-token code, negotiation (406/415 texts), go-restful's
+kubectl drain.go waitForDelete, negotiation/errors.go @31982a3 (the 406 and 415 texts).
+Not read (older citations kept as they were, unverified): the authentication union and
+bearer-token code, the patch types' list (endpoints/installer.go), go-restful's
 405, the ParameterCodec's bool/int conversion texts, the watch cache's 410 text,
 handlers/create.go and update.go, statefulset storage, the HPA registry, kubelet status
 manager, StatefulSet controller.
