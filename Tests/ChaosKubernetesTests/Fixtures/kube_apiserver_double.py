@@ -15,7 +15,7 @@ the tool library; the stored version's commit is named next to the function wher
 read ("@abc1234"). Where the transcript of the real v1.36.2 server and a stored source
 differ, the transcript wins and the comment says so. A citation marked "(not read)" names
 a file the library does not hold or that was not opened; it is from the API docs' wording.
-Read in session 7: eviction.go, registry/rest/delete.go, handlers/delete.go,
+Read in session 7: eviction.go, registry/rest/delete.go, handlers/delete.go (@c8068eb),
 handlers/patch.go, deployment/storage/storage.go, meta/v1/validation/validation.go,
 core/v1/conversion.go, errors.NewForbidden, Store.finalizeDelete, podStrategy
 .CheckGracefulDelete, EnsureObjectNamespaceMatchesRequestNamespace, labels Parser.parse,
@@ -813,10 +813,9 @@ class Handler(BaseHTTPRequestHandler):
         - then ValidateDeleteOptions (apimachinery apis/meta/v1/validation/validation.go
           @046d201): orphanDependents and propagationPolicy together, a propagationPolicy
           other than Foreground/Background/Orphan, and dryRun values other than "All" are
-          422 Invalid. The stored DeleteResource @02e16cb is an old one that leaves this to
-          BeforeDelete (after the object is read, so a missing object would be 404 first);
-          the double validates before reading, as kubernetes-delete-options.md's v1.26
-          server was not recorded doing otherwise: this order is unverified.
+          422 Invalid, in the handler before the object is read (DeleteResource @c8068eb;
+          the older @02e16cb left it to BeforeDelete). The same handler negotiates the
+          Accept header (406) before it decodes a body (415).
         A body that is not JSON, or not a DeleteOptions, fails decoding: an error that is
         not a Status, so 500 (responsewriters ErrorToAPIStatus). Unknown body fields and
         query parameters are ignored (non-strict decoding)."""
@@ -1408,7 +1407,7 @@ def create_policy(h, user, ns, q, raw):
 
 def delete_policy(h, user, ns, name, q, raw):
     """DELETE a NetworkPolicy: DeleteOptions from the body, else the query, exactly as for
-    pods (handlers/delete.go DeleteResource @02e16cb; kubernetes-delete-options.md); a UID
+    pods (handlers/delete.go DeleteResource @c8068eb; kubernetes-delete-options.md); a UID
     or resourceVersion precondition that does not hold is 409 naming
     'NetworkPolicy.networking.k8s.io' (registry/rest/delete.go BeforeDelete @02a7741:
     the GroupResource is the object's group and Kind); dry run answers without removing.
