@@ -23,7 +23,8 @@ kubectl drain.go waitForDelete, negotiation/errors.go @31982a3 (the 406 and 415 
 Not read (older citations kept as they were, unverified): the authentication union and
 bearer-token code, the patch types' list (endpoints/installer.go), go-restful's
 405, the ParameterCodec's bool/int conversion texts, the watch cache's 410 text,
-handlers/create.go and update.go, statefulset storage, the HPA registry, kubelet status
+handlers/create.go (only an old @02e16cb is stored: it shows a Status answer's code filled
+in as 201, as [T:A6] has it, but predates CreateOptions) and update.go, statefulset storage, the HPA registry, kubelet status
 manager, StatefulSet controller.
 Unknown paths answer 404 NotFound as the real server does; real endpoints the double does
 not model (pod create, update, patch, deletecollection) answer 501 so no test can pass
