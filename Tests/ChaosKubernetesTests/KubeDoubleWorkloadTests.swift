@@ -67,8 +67,84 @@ final class KubeDoubleWorkloadTests: KubeDoubleTestCase {
         XCTAssertTrue(taken.text.contains("AlreadyExists"), taken.text)
         let wrongUID = try admin.send(method: "DELETE", base + "/p", json: ["preconditions": ["uid": "00000000-0000-0000-0000-000000000000"]])
         XCTAssertEqual(wrongUID.status, 409, wrongUID.text)
+        // BeforeDelete names the group-qualified Kind (GroupResource{gvk.Group, gvk.Kind}).
+        XCTAssertTrue(wrongUID.text.contains(#"Operation cannot be fulfilled on NetworkPolicy.networking.k8s.io \"p\""#), wrongUID.text)
+        let details = (try JSONSerialization.jsonObject(with: Data(wrongUID.text.utf8)) as? [String: Any])?["details"] as? [String: String]
+        XCTAssertEqual(details, ["name": "p", "group": "networking.k8s.io", "kind": "NetworkPolicy"])
         // A body's DeleteOptions win over the query (handlers/delete.go DeleteResource).
         XCTAssertEqual(try admin.send(method: "DELETE", base + "/p?dryRun=All", json: ["kind": "DeleteOptions"]).status, 200)
         XCTAssertTrue(try d.policies().isEmpty, "the query's dryRun next to a body is ignored: really deleted")
+    }
+
+    /// scaleUpdatedObjectInfo.UpdatedObject validates the Scale, then checks its UID, and
+    /// only then does the store's optimistic lock compare resourceVersions.
+    func testScaleUpdateChecksReplicasThenUIDThenResourceVersion() throws {
+        let d = try start(KubeFaultScenario.make())
+        let admin = d.client(token: Scenario.adminToken)
+        let path = "/apis/apps/v1/namespaces/chaos/deployments/api/scale"
+        let invalid = try admin.send(method: "PUT", path, json: ["metadata": ["name": "api", "resourceVersion": "1",
+                                                                             "uid": "00000000-0000-0000-0000-000000000000"],
+                                                                "spec": ["replicas": -1]])
+        XCTAssertEqual(invalid.status, 422, invalid.text)
+        XCTAssertTrue(invalid.text.contains(#"Scale.autoscaling \"api\" is invalid: spec.replicas"#), invalid.text)
+        let uid = try admin.send(method: "PUT", path, json: ["metadata": ["name": "api", "resourceVersion": "1",
+                                                                         "uid": "00000000-0000-0000-0000-000000000000"],
+                                                            "spec": ["replicas": 1]])
+        XCTAssertEqual(uid.status, 409, uid.text)
+        XCTAssertTrue(uid.text.contains(#"Operation cannot be fulfilled on deployments/scale.apps \"api\": Precondition failed: UID in precondition"#),
+                      uid.text)
+        XCTAssertEqual(try d.replicas("deployments", "api"), 3)
+    }
+
+    /// ValidateDeleteOptions: orphanDependents and propagationPolicy together are 422.
+    func testDeleteOptionsWithOrphanAndPropagationAreInvalid() throws {
+        let d = try start(KubeFaultScenario.make())
+        let admin = d.client(token: Scenario.adminToken)
+        let both = try admin.send(method: "DELETE", "/api/v1/namespaces/chaos/pods/api-1",
+                                  json: ["kind": "DeleteOptions", "orphanDependents": true, "propagationPolicy": "Background"])
+        XCTAssertEqual(both.status, 422, both.text)
+        XCTAssertTrue(both.text.contains("orphanDependents and deletionPropagation cannot be both set"), both.text)
+        XCTAssertTrue(try d.podNames().contains("api-1"))
+    }
+
+    /// EvictionREST.Create lets an unready pod go while the budget has its desired healthy
+    /// pods before it looks at the budget's state, so an unprocessed budget blocks only
+    /// the Ready pods.
+    func testUnreadyPodIsEvictedEvenWhileTheBudgetIsUnprocessed() throws {
+        let pods = [Scenario.pod("web-1", app: "web"), Scenario.pod("web-2", app: "web"),
+                    Scenario.pod("web-3", app: "web", ready: false)]
+        let pdb: [String: Any] = ["namespace": "chaos", "name": "web-pdb", "matchLabels": ["app": "web"], "minAvailable": 1,
+                                  "processed": false]
+        let d = try start(Scenario.base(pods: pods, pdbs: [pdb]))
+        let admin = d.client(token: Scenario.adminToken)
+        func evict(_ name: String) throws -> HTTPResponse {
+            try admin.send(method: "POST", "/api/v1/namespaces/chaos/pods/\(name)/eviction",
+                           json: ["apiVersion": "policy/v1", "kind": "Eviction", "metadata": ["name": name, "namespace": "chaos"]])
+        }
+        let ready = try evict("web-1")
+        XCTAssertEqual(ready.status, 429, ready.text)
+        XCTAssertTrue(ready.text.contains("is still being processed by the server"), ready.text)
+        XCTAssertEqual(try evict("web-3").status, 201)
+    }
+
+    /// conversion.go's field labels: a Node has metadata.name and spec.unschedulable only;
+    /// a Pod has spec.hostNetwork among its own.
+    func testFieldSelectorsFollowEachKindsFieldLabels() throws {
+        let d = try start(KubeFaultScenario.make())
+        let admin = d.client(token: Scenario.adminToken)
+        try d.adminPatch("/api/v1/nodes/node-3", ["spec": ["unschedulable": true]])
+        func names(_ path: String) throws -> [String] {
+            let response = try admin.send(method: "GET", path)
+            XCTAssertEqual(response.status, 200, response.text)
+            let items = (try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: Any])?["items"] as? [[String: Any]]
+            return (items ?? []).compactMap { ($0["metadata"] as? [String: Any])?["name"] as? String }
+        }
+        XCTAssertEqual(try names("/api/v1/nodes?fieldSelector=spec.unschedulable%3Dtrue"), ["node-3"])
+        XCTAssertEqual(try names("/api/v1/nodes?fieldSelector=metadata.name!%3Dnode-1"), ["node-2", "node-3"])
+        let unsupported = try admin.send(method: "GET", "/api/v1/nodes?fieldSelector=status.phase%3DReady")
+        XCTAssertEqual(unsupported.status, 400)
+        XCTAssertTrue(unsupported.text.contains("field label not supported: status.phase"), unsupported.text)
+        XCTAssertEqual(try names("/api/v1/namespaces/chaos/pods?fieldSelector=spec.hostNetwork%3Dtrue"), [])
+        XCTAssertTrue(try names("/api/v1/namespaces/chaos/pods?fieldSelector=spec.hostNetwork%3Dfalse").contains("api-1"))
     }
 }

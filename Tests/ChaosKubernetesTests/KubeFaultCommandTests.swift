@@ -44,6 +44,35 @@ final class KubeFaultCommandTests: KubeDoubleTestCase {
                             applied: { try d.policies().count == 1 }, reverted: { try d.policies().isEmpty })
     }
 
+    /// A drain with --taint: SIGKILLed while held, `recover` uncordons the node and removes
+    /// chaosctl's taint; `status` shows it meanwhile.
+    func testDrainWithTaintIsRecoveredAfterSIGKILL() throws {
+        let d = try start(KubeFaultScenario.make())
+        try killThenRecover(["node", "drain", "node-2", "--taint", "--grace-period", "0", "--kubeconfig", try d.kubeconfig()],
+                            kind: "node-cordon",
+                            applied: { try d.nodeIsCordoned("node-2") && d.nodeTaints("node-2").count == 1 && !d.podNames().contains("api-1") },
+                            reverted: { try !d.nodeIsCordoned("node-2") && d.nodeTaints("node-2").isEmpty })
+    }
+
+    /// `--dry-run` of cordon and drain through the CLI: the double's nodes and pods as before.
+    func testCordonAndDrainDryRunChangeNothing() throws {
+        let d = try start(KubeFaultScenario.make())
+        let mine = try d.kubeconfig()
+        let pods = try d.podNames()
+        for args in [["node", "cordon", "node-3", "--taint"], ["node", "drain", "node-2", "--taint", "--grace-period", "0"]] {
+            let run = try cli.run(args + ["--dry-run", "--kubeconfig", mine])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            XCTAssertTrue(run.stdout.contains("dry run: 1 node(s) would be cordoned; nothing changed"), run.stdout + run.stderr)
+        }
+        for node in ["node-2", "node-3"] {
+            XCTAssertFalse(try d.nodeIsCordoned(node))
+            XCTAssertEqual(try d.nodeAnnotations(node), [:])
+            XCTAssertEqual(try d.nodeTaints(node), [])
+        }
+        XCTAssertEqual(try d.podNames(), pods)
+        XCTAssertTrue(try cli.run(["status"]).stdout.contains("No active faults"))
+    }
+
     /// KUBECONFIG is a list kubectl merges (missing files skipped); `recover` from a shell
     /// where it says something else must still reach the cluster the fault was applied on.
     func testRecoverUsesTheKubeconfigListOfTheApply() throws {

@@ -90,6 +90,13 @@ extension KubeDouble {
         return ((node["metadata"] as? [String: Any])?["annotations"] as? [String: String]) ?? [:]
     }
 
+    /// The node's taints as "key=value:effect".
+    func nodeTaints(_ name: String) throws -> [String] {
+        let node = try XCTUnwrap(try object("/api/v1/nodes/\(name)"))
+        let taints = ((node["spec"] as? [String: Any])?["taints"] as? [[String: Any]]) ?? []
+        return taints.map { "\($0["key"] ?? "")=\($0["value"] ?? ""):\($0["effect"] ?? "")" }
+    }
+
     func replicas(_ resource: String, _ name: String) throws -> Int? {
         let scale = try object("/apis/apps/v1/namespaces/chaos/\(resource)/\(name)/scale")
         return scale.map { (($0["spec"] as? [String: Any])?["replicas"] as? Int) ?? 0 }

@@ -118,4 +118,129 @@ final class NodeFaultTests: KubeDoubleTestCase {
         XCTAssertTrue(lines.contains { $0.contains("node node-3: its cordon is no longer this fault's") }, lines.joined(separator: "\n"))
         XCTAssertTrue(try d.nodeIsCordoned("node-3"), "the operator's cordon stays")
     }
+
+    /// drain.go waitForDelete: the drain returns once the evicted pods are gone (the
+    /// double's kubelet stops them 0.2 s after the eviction, as within their grace period).
+    func testDrainWaitsUntilEvictedPodsAreDeleted() throws {
+        let d = try start(KubeFaultScenario.make())
+        let options = try options(.drain, d, ["node": "node-2", "for": "1s"])
+        var lines: [String] = []
+        var goneWhenWaitEnded: [String: Bool] = [:]
+        let summary = try NodeChaos.run(options, lifecycle: lifecycle(), log: { line in
+            lines.append(line)
+            if line.hasPrefix("all ") {
+                let pods = (try? d.podNames()) ?? []
+                goneWhenWaitEnded = ["api-1": !pods.contains("api-1"), "web-1": !pods.contains("web-1")]
+            }
+        })
+        XCTAssertNil(summary.failure)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("waiting up to") && $0.hasSuffix("for 2 evicted pod(s) to be deleted") },
+                      lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.contains("all 2 evicted pod(s) deleted"), lines.joined(separator: "\n"))
+        XCTAssertEqual(goneWhenWaitEnded, ["api-1": true, "web-1": true], "both gone before the drain said so")
+    }
+
+    /// A pod whose kubelet never confirms stays Terminating [T:A5]: the drain ends at
+    /// --timeout naming it, and the fault is still reverted.
+    func testDrainReportsPodsStillTerminatingAtTheTimeout() throws {
+        var scenario = KubeFaultScenario.make()
+        scenario["kubeletNodes"] = ["node-1", "node-3"]  // node-2's kubelet is gone
+        let d = try start(scenario)
+        let options = try options(.drain, d, ["node": "node-2", "for": "3s", "timeout": "1500ms"])
+        var lines: [String] = []
+        let summary = try NodeChaos.run(options, lifecycle: lifecycle(), log: { lines.append($0) })
+        XCTAssertEqual(summary.failure?.exitCode, .failure)
+        XCTAssertEqual(summary.failure?.description, "still terminating after --timeout 1.5s: chaos/api-1, chaos/web-1")
+        XCTAssertTrue(lines.contains("still terminating: chaos/api-1, chaos/web-1"), lines.joined(separator: "\n"))
+        XCTAssertTrue(try d.podNames().contains("web-1"), "still there, Terminating")
+        XCTAssertFalse(try d.nodeIsCordoned("node-2"))
+    }
+
+    /// --taint: the cordon PATCH adds chaosctl's NoExecute taint; the revert removes it and
+    /// only it, leaving a taint someone else added meanwhile.
+    func testTaintIsAddedThenOnlyItIsRemoved() throws {
+        var scenario = KubeFaultScenario.make()
+        scenario["nodes"] = [["name": "node-1", "labels": ["pool": "main"]],
+                             ["name": "node-2", "labels": ["pool": "spot"]],
+                             ["name": "node-3", "labels": ["pool": "spot"],
+                              "taints": [["key": "dedicated", "value": "gpu", "effect": "NoSchedule"]]]]
+        let d = try start(scenario)
+        let life = lifecycle()
+        let options = try options(.cordon, d, ["node": "node-3", "taint": "true", "for": "1500ms"])
+        let run = Background { try NodeChaos.run(options, lifecycle: life, log: { _ in }) }
+        try eventually("node-3 tainted") { try d.nodeTaints("node-3").count == 2 }
+        let id = try XCTUnwrap(life.journal.records().records.first?.id)
+        XCTAssertEqual(try d.nodeTaints("node-3"), ["dedicated=gpu:NoSchedule", "chaosctl.io/preempted=\(id):NoExecute"])
+        XCTAssertTrue(try d.nodeIsCordoned("node-3"))
+        // Someone adds a taint of their own while the fault holds.
+        let node = try XCTUnwrap(try d.object("/api/v1/nodes/node-3"))
+        var taints = ((node["spec"] as? [String: Any])?["taints"] as? [[String: Any]]) ?? []
+        taints.append(["key": "ops/maintenance", "value": "yes", "effect": "NoExecute"])
+        try d.adminPatch("/api/v1/nodes/node-3", ["spec": ["taints": taints]])
+        let summary = try run.wait()
+        XCTAssertEqual(summary.line, "reverted 1 of 1 fault(s) (time is up)")
+        XCTAssertEqual(try d.nodeTaints("node-3"), ["dedicated=gpu:NoSchedule", "ops/maintenance=yes:NoExecute"])
+        XCTAssertFalse(try d.nodeIsCordoned("node-3"))
+    }
+
+    /// --taint with --dry-run: the server-side dry run changes no taint; a node that already
+    /// has chaosctl's taint is refused.
+    func testTaintDryRunChangesNothingAndATakenTaintIsRefused() throws {
+        var scenario = KubeFaultScenario.make()
+        scenario["nodes"] = [["name": "node-1", "labels": ["pool": "main"]], ["name": "node-2", "labels": ["pool": "spot"]],
+                             ["name": "node-3", "labels": ["pool": "spot"],
+                              "taints": [["key": NodeCordonFault.taintKey, "value": "other-run", "effect": "NoExecute"]]]]
+        let d = try start(scenario)
+        let life = lifecycle()
+        let dry = try NodeChaos.run(try options(.cordon, d, ["node": "node-2", "taint": "true", "dry-run": "true"]),
+                                    lifecycle: life, log: { _ in })
+        XCTAssertEqual(dry.line, "dry run: 1 node(s) would be cordoned; nothing changed")
+        XCTAssertEqual(try d.nodeTaints("node-2"), [])
+        XCTAssertFalse(try d.nodeIsCordoned("node-2"))
+        do {
+            _ = try NodeChaos.run(try options(.cordon, d, ["node": "node-3", "taint": "true", "for": "1s"]), lifecycle: life, log: { _ in })
+            XCTFail("not refused")
+        } catch let failure as ChaosFailure {
+            XCTAssertEqual(failure.exitCode, .conflict)
+            XCTAssertTrue(failure.description.contains("already has the taint chaosctl.io/preempted=other-run:NoExecute"), failure.description)
+        }
+        XCTAssertEqual(try d.nodeTaints("node-3"), ["chaosctl.io/preempted=other-run:NoExecute"])
+        XCTAssertTrue(life.journal.records().records.isEmpty)
+    }
+
+    /// Without pods/eviction create, the drain is refused by the server's 403 on a dry-run
+    /// eviction, before the cordon: nothing changed, nothing journaled.
+    func testDrainWithoutEvictionPermissionIsRefusedBeforeTheCordon() throws {
+        var scenario = KubeFaultScenario.make()
+        scenario["rules"] = (scenario["rules"] as! [[String: Any]]).filter { ($0["resource"] as? String) != "pods/eviction" }
+        let d = try start(scenario)
+        let life = lifecycle()
+        do {
+            _ = try NodeChaos.run(try options(.drain, d, ["node": "node-2", "for": "1s"]), lifecycle: life, log: { _ in })
+            XCTFail("not refused")
+        } catch let failure as ChaosFailure {
+            XCTAssertEqual(failure.exitCode, .forbidden)
+            XCTAssertTrue(failure.description.contains(#"cannot create resource "pods/eviction" in API group "" in the namespace "chaos""#),
+                          failure.description)
+        }
+        XCTAssertFalse(try d.nodeIsCordoned("node-2"))
+        XCTAssertTrue(try d.podNames().contains("api-1"))
+        XCTAssertTrue(life.journal.records().records.isEmpty)
+    }
+
+    /// waitForDelete's other rule: a pod of the same name with another UID is a replacement,
+    /// so the evicted one is gone (a StatefulSet brings web-1 back under its name).
+    func testDrainCountsAPodRecreatedUnderItsNameAsGone() throws {
+        var scenario = KubeFaultScenario.make()
+        scenario["statefulSets"] = [["namespace": "chaos", "name": "web", "recreateDelay": 0.05]]
+        let d = try start(scenario)
+        let uidBefore = try XCTUnwrap(try d.object("/api/v1/namespaces/chaos/pods/web-1")?["metadata"] as? [String: Any])["uid"] as? String
+        let options = try options(.drain, d, ["node": "node-2", "for": "1s", "timeout": "5s"])
+        var lines: [String] = []
+        let summary = try NodeChaos.run(options, lifecycle: lifecycle(), log: { lines.append($0) })
+        XCTAssertNil(summary.failure, lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.contains("all 2 evicted pod(s) deleted"), lines.joined(separator: "\n"))
+        let uidAfter = try XCTUnwrap(try d.object("/api/v1/namespaces/chaos/pods/web-1")?["metadata"] as? [String: Any])["uid"] as? String
+        XCTAssertNotEqual(uidAfter, uidBefore, "web-1 is a new pod of the same name")
+    }
 }

@@ -9,6 +9,7 @@ public struct KubeNode: Sendable, Equatable {
     public var labels: [String: String]
     public var annotations: [String: String]
     public var unschedulable: Bool
+    public var taints: [KubeTaint]
 
     init?(_ object: KubeNodeObject) {
         guard let name = object.metadata?.name, let uid = object.metadata?.uid else { return nil }
@@ -18,6 +19,7 @@ public struct KubeNode: Sendable, Equatable {
         labels = object.metadata?.labels ?? [:]
         annotations = object.metadata?.annotations ?? [:]
         unschedulable = object.spec?.unschedulable ?? false
+        taints = object.spec?.taints ?? []
     }
 }
 
@@ -49,14 +51,15 @@ extension KubeClient {
         case gone
     }
 
-    /// Set or clear `spec.unschedulable` and chaosctl's annotation with a JSON merge patch
-    /// that carries the resourceVersion read before (a stale one is 409, not a blind write).
-    /// `dryRun` goes in the query: PatchOptions are read from there, never from the body.
-    func patchCordon(_ node: KubeNode, unschedulable: Bool, annotation: String, value: String?,
+    /// Set or clear `spec.unschedulable` and chaosctl's annotation, and write `taints`
+    /// (nil: leave them), with a JSON merge patch that carries the resourceVersion read
+    /// before (a stale one is 409, not a blind write). `dryRun` goes in the query:
+    /// PatchOptions are read from there, never from the body.
+    func patchCordon(_ node: KubeNode, cordon: KubeNodeCordonPatch.Cordon, annotation: String, taints: [KubeTaint]? = nil,
                      dryRun: Bool) throws -> NodePatchOutcome {
         let path = Self.path(Self.nodePath(node.name), query: [("dryRun", dryRun ? "All" : nil)])
         let patch = KubeNodeCordonPatch(resourceVersion: node.resourceVersion, annotation: annotation,
-                                        annotationValue: value, unschedulable: unschedulable)
+                                        cordon: cordon, taints: taints)
         let response = try send(method: "PATCH", path, body: patch, contentType: "application/merge-patch+json")
         switch response.status {
         case 404: return .gone

@@ -56,6 +56,17 @@ extension KubeClient {
         return KubePodList(try get(KubePodListObject.self, path))
     }
 
+    /// One pod as it is now; nil when it does not exist (404).
+    public func pod(namespace: String, name: String) throws -> KubePod? {
+        let path = Self.podsPath(namespace: namespace) + "/" + Self.encode(name)
+        let response = try send(method: "GET", path)
+        if response.status == 404 { return nil }
+        guard let pod = KubePod(try decoded(KubePodObject.self, response, method: "GET", path: path)) else {
+            throw ChaosError("GET \(path): the pod has no name or uid", exitCode: .failure)
+        }
+        return pod
+    }
+
     /// DELETE one pod, only if it still has `pod.uid` (a precondition, so a replacement
     /// that reused the name is never hit). `gracePeriodSeconds` nil: the pod's own.
     ///

@@ -7,6 +7,7 @@ import Foundation
 struct KubeNodeObject: Decodable {
     struct Spec: Decodable {
         var unschedulable: Bool?
+        var taints: [KubeTaint]?
     }
     var metadata: KubeObjectMeta?
     var spec: Spec?
@@ -17,18 +18,30 @@ struct KubeNodeListObject: Decodable {
     var items: [KubeNodeObject]?
 }
 
-/// A JSON merge patch (RFC 7386) of a Node's cordon: `spec.unschedulable` and chaosctl's
-/// annotation, set or removed (`null`), guarded by `metadata.resourceVersion` (the server
-/// answers 409 when the node changed since it was read).
+/// core/v1 Taint. `timeAdded` is set by the server for NoExecute taints.
+public struct KubeTaint: Codable, Equatable, Sendable {
+    public var key: String
+    public var value: String?
+    public var effect: String
+    public var timeAdded: String?
+}
+
+/// A JSON merge patch (RFC 7386) of a Node's cordon and taints, guarded by
+/// `metadata.resourceVersion` (the server answers 409 when the node changed since it was
+/// read, so a list written whole never drops a taint added in between).
 struct KubeNodeCordonPatch: Encodable {
+    enum Cordon { case set(by: String), clear, keep }
+
     var resourceVersion: String
     var annotation: String
-    /// nil removes the annotation.
-    var annotationValue: String?
-    /// false removes the field (it is `omitempty`), as `kubectl uncordon` leaves it.
-    var unschedulable: Bool
+    /// `set`: `spec.unschedulable` true and the annotation; `clear` removes both (the field
+    /// is `omitempty`, as `kubectl uncordon` leaves it); `keep` touches neither.
+    var cordon: Cordon
+    /// The whole new `spec.taints` (a merge patch replaces lists); empty removes the field;
+    /// nil leaves it as it is.
+    var taints: [KubeTaint]?
 
-    private enum Keys: String, CodingKey { case metadata, spec, resourceVersion, annotations, unschedulable }
+    private enum Keys: String, CodingKey { case metadata, spec, resourceVersion, annotations, unschedulable, taints }
     private struct Key: CodingKey {
         var stringValue: String
         var intValue: Int? { nil }
@@ -40,14 +53,21 @@ struct KubeNodeCordonPatch: Encodable {
         var root = encoder.container(keyedBy: Keys.self)
         var metadata = root.nestedContainer(keyedBy: Keys.self, forKey: .metadata)
         try metadata.encode(resourceVersion, forKey: .resourceVersion)
-        var annotations = metadata.nestedContainer(keyedBy: Key.self, forKey: .annotations)
-        if let annotationValue {
-            try annotations.encode(annotationValue, forKey: Key(stringValue: annotation))
-        } else {
-            try annotations.encodeNil(forKey: Key(stringValue: annotation))
-        }
         var spec = root.nestedContainer(keyedBy: Keys.self, forKey: .spec)
-        if unschedulable { try spec.encode(true, forKey: .unschedulable) } else { try spec.encodeNil(forKey: .unschedulable) }
+        switch cordon {
+        case .set(let by):
+            var annotations = metadata.nestedContainer(keyedBy: Key.self, forKey: .annotations)
+            try annotations.encode(by, forKey: Key(stringValue: annotation))
+            try spec.encode(true, forKey: .unschedulable)
+        case .clear:
+            var annotations = metadata.nestedContainer(keyedBy: Key.self, forKey: .annotations)
+            try annotations.encodeNil(forKey: Key(stringValue: annotation))
+            try spec.encodeNil(forKey: .unschedulable)
+        case .keep: break
+        }
+        if let taints {
+            if taints.isEmpty { try spec.encodeNil(forKey: .taints) } else { try spec.encode(taints, forKey: .taints) }
+        }
     }
 }
 

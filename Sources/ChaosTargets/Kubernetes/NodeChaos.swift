@@ -8,13 +8,14 @@ public enum NodeChaos {
                            log: @escaping (String) -> Void) throws -> KubeFaultSummary {
         let client = try options.connection.client()
         let nodes = try choose(options, client: client)
-        let faults = nodes.map { NodeCordonFault(client: client, connection: options.connection, node: $0) }
+        let faults = nodes.map { NodeCordonFault(client: client, connection: options.connection, node: $0, taint: options.taint) }
         // Everything a refusal needs is read before the first change.
         for fault in faults { try fault.preflight() }
         let drain = NodeDrain(client: client, gracePeriodSeconds: options.gracePeriodSeconds, timeout: options.timeout, log: log)
         var plans: [String: NodeDrain.Plan] = [:]
         if options.action == .drain {
             for node in nodes { plans[node] = try drain.plan(node: node) }
+            if !options.dryRun { for plan in plans.values { try drain.checkPermission(plan) } }
             let unmanaged = plans.values.flatMap(\.unmanaged)
             if !unmanaged.isEmpty && !options.force {
                 throw ChaosError("no controller manages \(unmanaged.map(\.id).joined(separator: ", ")): evicted, they would not come back; pass --force to drain anyway",
@@ -23,33 +24,46 @@ public enum NodeChaos {
         }
         let stop = StopFlag()
         if options.dryRun {
-            var blocked = 0
+            var outcome = NodeDrain.Outcome()
             for fault in faults {
                 try fault.dryRun()
                 log("would cordon node \(fault.node) (server-side dry run)")
-                if let plan = plans[fault.node] { blocked += try drain.evict(plan, dryRun: true, stop: stop) }
+                if let plan = plans[fault.node] { outcome.blocked += try drain.evict(plan, dryRun: true, stop: stop).blocked }
             }
             return KubeFaultSummary(line: "dry run: \(faults.count) node(s) would be cordoned; nothing changed",
-                                    interrupted: nil, failure: blockedFailure(blocked))
+                                    interrupted: nil, failure: drainFailure(outcome, timeout: options.timeout))
         }
         let trap = SignalTrap { stop.trigger($0) }
         defer { trap.cancel() }
-        var blocked = 0
+        var outcome = NodeDrain.Outcome()
         var evictionError: ChaosError?
         var summary = try KubeFaultHold.run(faults, seconds: options.seconds, lifecycle: lifecycle, log: log) { fault in
             guard let plan = plans[fault.node], stop.signal == nil else { return nil }
-            do { blocked += try drain.evict(plan, dryRun: false, stop: stop) } catch {
+            do {
+                let node = try drain.evict(plan, dryRun: false, stop: stop)
+                outcome.blocked += node.blocked
+                outcome.stillTerminating += node.stillTerminating
+            } catch {
                 log("drain of \(fault.node) stopped: \(error)")
                 evictionError = ChaosError("drain of \(fault.node): \(error)", exitCode: (error as? ChaosFailure)?.exitCode ?? .failure)
             }
             return nil
         }
-        if summary.failure == nil { summary.failure = evictionError ?? blockedFailure(blocked) }
+        if summary.failure == nil { summary.failure = evictionError ?? drainFailure(outcome, timeout: options.timeout) }
         return summary
     }
 
-    static func blockedFailure(_ blocked: Int) -> ChaosError? {
-        blocked == 0 ? nil : ChaosError("\(blocked) eviction(s) blocked by disruption budget", exitCode: .conflict)
+    /// Blocked evictions are a conflict (8); pods evicted but not deleted within the
+    /// timeout are a failure (1) naming them.
+    static func drainFailure(_ outcome: NodeDrain.Outcome, timeout: Double) -> ChaosError? {
+        if outcome.blocked > 0 {
+            return ChaosError("\(outcome.blocked) eviction(s) blocked by disruption budget", exitCode: .conflict)
+        }
+        if !outcome.stillTerminating.isEmpty {
+            return ChaosError("still terminating after --timeout \(DurationParser.format(timeout)): "
+                              + outcome.stillTerminating.map(\.id).joined(separator: ", "), exitCode: .failure)
+        }
+        return nil
     }
 
     /// The named node, or the nodes the selector matches; refused when that is every node

@@ -5,25 +5,37 @@ import Foundation
 /// an annotation holding the record's id, and carries the resourceVersion read just before,
 /// so the revert can tell its own cordon from anyone else's. A node that is already
 /// cordoned is refused before anything is journaled: uncordoning it later would undo
-/// someone else's cordon.
+/// someone else's cordon. With `taint`, the same PATCH adds a NoExecute taint whose value
+/// is the record's id; the revert removes that taint only, whoever added others since.
 public struct NodeCordonFault: FaultJournaledApply, PreflightFault {
     public static let kind = "node-cordon"
     /// Holds the id of the record whose cordon this is.
     public static let annotation = "chaosctl.io/cordoned-by"
+    /// chaosctl's own taint key; a preempted cloud node carries a provider's key instead.
+    public static let taintKey = "chaosctl.io/preempted"
 
     let client: KubeClient
     let connection: KubeConnection
     public let node: String
+    public var taint = false
 
-    init(client: KubeClient, connection: KubeConnection, node: String) {
+    init(client: KubeClient, connection: KubeConnection, node: String, taint: Bool = false) {
         self.client = client
         self.connection = connection
         self.node = node
+        self.taint = taint
     }
 
     public var kind: String { Self.kind }
     public var target: String { "node \(node) via \(client.target.server)" }
-    public var summary: String { "cordoned (spec.unschedulable)" }
+    public var summary: String {
+        taint ? "cordoned (spec.unschedulable) and tainted \(Self.taintKey):NoExecute" : "cordoned (spec.unschedulable)"
+    }
+
+    /// The node's taints with this fault's added (value: the record's id).
+    func taints(of node: KubeNode, recordID: String) -> [KubeTaint]? {
+        taint ? node.taints + [KubeTaint(key: Self.taintKey, value: recordID, effect: "NoExecute")] : nil
+    }
 
     public func preflight() throws { _ = try cordonable() }
 
@@ -34,6 +46,10 @@ public struct NodeCordonFault: FaultJournaledApply, PreflightFault {
         }
         if current.unschedulable {
             throw ChaosError("node \(node) is already cordoned (by someone else); left as it is", exitCode: .conflict)
+        }
+        if taint, let other = current.taints.first(where: { $0.key == Self.taintKey && $0.effect == "NoExecute" }) {
+            throw ChaosError("node \(node) already has the taint \(Self.taintKey)=\(other.value ?? ""):NoExecute; left as it is",
+                             exitCode: .conflict)
         }
         return current
     }
@@ -47,7 +63,8 @@ public struct NodeCordonFault: FaultJournaledApply, PreflightFault {
     public func apply(recordID: String, journal: ([String: String]) throws -> Void) throws {
         let current = try cordonable()
         try journal(try revertData().merging(["uid": current.uid]) { $1 })
-        switch try client.patchCordon(current, unschedulable: true, annotation: Self.annotation, value: recordID, dryRun: false) {
+        switch try client.patchCordon(current, cordon: .set(by: recordID), annotation: Self.annotation,
+                                      taints: taints(of: current, recordID: recordID), dryRun: false) {
         case .patched: return
         case .changedSince: throw ChaosError("node \(node) changed while it was being cordoned; not cordoned", exitCode: .conflict)
         case .gone: throw ChaosError("node \(node) disappeared while it was being cordoned", exitCode: .notFound)
@@ -57,8 +74,8 @@ public struct NodeCordonFault: FaultJournaledApply, PreflightFault {
     /// The server's answer to the same PATCH with dryRun=All: nothing changes.
     func dryRun() throws {
         let current = try cordonable()
-        if case .changedSince = try client.patchCordon(current, unschedulable: true, annotation: Self.annotation,
-                                                       value: "dry-run", dryRun: true) {
+        if case .changedSince = try client.patchCordon(current, cordon: .set(by: "dry-run"), annotation: Self.annotation,
+                                                       taints: taints(of: current, recordID: "dry-run"), dryRun: true) {
             throw ChaosError("node \(node) changed while it was read", exitCode: .conflict)
         }
     }
@@ -66,7 +83,9 @@ public struct NodeCordonFault: FaultJournaledApply, PreflightFault {
 
 /// Uncordons a node from its journaled record, only while the cordon is still this
 /// record's: the node has the same uid, is unschedulable and carries the annotation with
-/// this record's id. Otherwise the node is left as it is and the result says why.
+/// this record's id. Otherwise the cordon is left as it is and the result says why. A
+/// NoExecute taint with chaosctl's key and this record's id as value is removed either
+/// way (it is this fault's own); every other taint stays.
 public struct NodeCordonReverter: KubeRecordReverter {
     public let kind = NodeCordonFault.kind
     public var connect = kubeRecordConnection
@@ -81,18 +100,21 @@ public struct NodeCordonReverter: KubeRecordReverter {
             if let uid = record.revertData["uid"], uid != node.uid {
                 return FaultRevertResult(leftAlone: ["node \(name): recreated since this fault cordoned it; left as it is"])
             }
-            guard node.annotations[NodeCordonFault.annotation] == record.id else {
+            let own = { (t: KubeTaint) in t.key == NodeCordonFault.taintKey && t.value == record.id && t.effect == "NoExecute" }
+            let ownTaint = node.taints.contains(where: own)
+            var leftAlone: [String] = []
+            let ownCordon = node.annotations[NodeCordonFault.annotation] == record.id
+            if !ownCordon {
                 // A half-applied record (the PATCH never landed) is not cordoned by us: nothing to say.
-                if record.state == .applying && node.annotations[NodeCordonFault.annotation] == nil && !node.unschedulable {
-                    return FaultRevertResult()
+                let neverApplied = record.state == .applying && node.annotations[NodeCordonFault.annotation] == nil && !node.unschedulable
+                if !neverApplied {
+                    leftAlone.append("node \(name): its cordon is no longer this fault's (annotation \(NodeCordonFault.annotation) changed); left as it is")
                 }
-                return FaultRevertResult(leftAlone: [
-                    "node \(name): its cordon is no longer this fault's (annotation \(NodeCordonFault.annotation) changed); left as it is",
-                ])
+                if !ownTaint { return FaultRevertResult(leftAlone: leftAlone) }
             }
-            switch try client.patchCordon(node, unschedulable: false, annotation: NodeCordonFault.annotation, value: nil,
-                                          dryRun: false) {
-            case .patched, .gone: return FaultRevertResult()
+            switch try client.patchCordon(node, cordon: ownCordon ? .clear : .keep, annotation: NodeCordonFault.annotation,
+                                          taints: ownTaint ? node.taints.filter { !own($0) } : nil, dryRun: false) {
+            case .patched, .gone: return FaultRevertResult(leftAlone: leftAlone)
             case .changedSince: continue
             }
         }

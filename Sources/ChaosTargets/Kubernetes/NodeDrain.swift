@@ -10,12 +10,21 @@ import Foundation
 /// - a pod no controller manages (and not finished) would be gone for good: the drain is
 ///   refused unless `--force`, before anything changes;
 /// - each eviction goes through the Eviction API, so PodDisruptionBudgets hold; a 429 is
-///   reported as blocked and retried every 5 s until `--timeout` passes.
+///   reported as blocked and retried every 5 s until `--timeout` passes;
+/// - then the drain waits, within the same `--timeout`, until the evicted pods are deleted
+///   (`PodDeletionWait`); those still there are reported as still terminating.
 struct NodeDrain {
     struct Plan {
         var evict: [KubePod] = []
         var skipped: [(KubePod, String)] = []
         var unmanaged: [KubePod] = []
+    }
+
+    /// What the evictions of one node came to.
+    struct Outcome {
+        var blocked = 0
+        /// Evicted, but not deleted before the timeout (or a stop).
+        var stillTerminating: [KubePod] = []
     }
 
     let client: KubeClient
@@ -24,6 +33,8 @@ struct NodeDrain {
     let log: (String) -> Void
     /// Between retries: kubectl waits 5 s after a 429.
     var retryInterval: Double = 5
+    /// Between checks that the evicted pods are gone.
+    var deletionPollInterval: Double = 1
 
     func plan(node: String) throws -> Plan {
         var plan = Plan()
@@ -40,32 +51,54 @@ struct NodeDrain {
         return plan
     }
 
-    /// Evict every pod of the plan; returns how many were blocked by a disruption budget
-    /// until the timeout (or a stop).
-    func evict(_ plan: Plan, dryRun: Bool, stop: StopFlag) throws -> Int {
+    /// A server-side dry-run eviction of one pod per namespace, before anything changes: a
+    /// missing `pods/eviction` permission (403) refuses the drain while the node is still
+    /// uncordoned. Budgets are not judged here: a 429 now may clear during the retries.
+    func checkPermission(_ plan: Plan) throws {
+        var seen: Set<String> = []
+        for pod in plan.evict where seen.insert(pod.namespace).inserted {
+            _ = try client.evictPod(pod, gracePeriodSeconds: gracePeriodSeconds, dryRun: true)
+        }
+    }
+
+    /// Evict every pod of the plan, then wait for the evicted ones to be deleted, all
+    /// within the timeout (or until a stop).
+    func evict(_ plan: Plan, dryRun: Bool, stop: StopFlag) throws -> Outcome {
         for (pod, why) in plan.skipped { log("skipped \(pod.id): \(why)") }
         let deadline = Date().addingTimeInterval(timeout)
-        var blocked = 0
+        var outcome = Outcome()
+        var evicted: [KubePod] = []
         for pod in plan.evict {
             while true {
                 switch try client.evictPod(pod, gracePeriodSeconds: gracePeriodSeconds, dryRun: dryRun) {
-                case .evicted: log("\(dryRun ? "would evict" : "evicted") \(pod.id)")
+                case .evicted:
+                    log("\(dryRun ? "would evict" : "evicted") \(pod.id)")
+                    if !dryRun { evicted.append(pod) }
                 case .alreadyGone, .alreadyReplaced: log("\(pod.id) already gone")
                 case .blockedByDisruptionBudget(let message, _):
                     let left = deadline.timeIntervalSinceNow
                     if dryRun || left <= 0 || stop.signal != nil {
                         log("eviction of \(pod.id) blocked by disruption budget: \(message)")
-                        blocked += 1
+                        outcome.blocked += 1
                     } else {
                         log("eviction of \(pod.id) blocked by disruption budget, retrying in \(DurationParser.format(retryInterval)): \(message)")
                         if !stop.sleep(min(retryInterval, left)) { continue }
                         log("eviction of \(pod.id) blocked by disruption budget: \(message)")
-                        blocked += 1
+                        outcome.blocked += 1
                     }
                 }
                 break
             }
         }
-        return blocked
+        if evicted.isEmpty { return outcome }
+        log("waiting up to \(DurationParser.format(max(0, deadline.timeIntervalSinceNow).rounded(.up))) for \(evicted.count) evicted pod(s) to be deleted")
+        let wait = PodDeletionWait(client: client, interval: deletionPollInterval)
+        outcome.stillTerminating = try wait.remaining(evicted, until: deadline, stop: stop)
+        if outcome.stillTerminating.isEmpty {
+            log("all \(evicted.count) evicted pod(s) deleted")
+        } else {
+            log("still terminating: \(outcome.stillTerminating.map(\.id).joined(separator: ", "))")
+        }
+        return outcome
     }
 }

@@ -12,12 +12,15 @@ public struct NodeFaultOptions: Equatable, Sendable {
     /// How long the cordon is held (nil: until SIGINT/SIGTERM).
     public var seconds: Double?
     public var dryRun = false
+    /// Also taint the node NoExecute (key `chaosctl.io/preempted`), the signal a preempted
+    /// node gives: pods that do not tolerate it are evicted by the taint manager.
+    public var taint = false
     // drain only
     public var gracePeriodSeconds: Int?
     public var timeout: Double = 60
     public var force = false
 
-    public static let commonOptionNames = KubeConnection.optionNames + ["node", "selector", "for", "dry-run"]
+    public static let commonOptionNames = KubeConnection.optionNames + ["node", "selector", "for", "dry-run", "taint"]
     public static func optionNames(_ action: Action) -> [String] {
         action == .drain ? commonOptionNames + ["grace-period", "timeout", "force"] : commonOptionNames
     }
@@ -32,6 +35,7 @@ public struct NodeFaultOptions: Equatable, Sendable {
         }
         seconds = try FaultHoldRun.seconds(v.text("for"))
         dryRun = try v.flag("dry-run")
+        taint = try v.flag("taint")
         gracePeriodSeconds = try v.parse("grace-period") {
             Int(try DurationParser.seconds($0, field: "--grace-period", defaultUnit: "s").rounded(.up))
         }

@@ -10,6 +10,22 @@ Every behaviour below is one of:
   a Kubernetes source file and function (kubernetes/kubernetes: staging/src/k8s.io/<module>/…
                  or pkg/…), named next to the behaviour it dictates;
   [API:<topic>]  documented in the Kubernetes API reference / concepts docs (kubernetes.io).
+Source citations were checked (session 7) against the kubernetes/kubernetes files stored in
+the tool library; the stored version's commit is named next to the function where it was
+read ("@abc1234"). Where the transcript of the real v1.36.2 server and a stored source
+differ, the transcript wins and the comment says so. A citation marked "(not read)" names
+a file the library does not hold or that was not opened; it is from the API docs' wording.
+Read in session 7: eviction.go, registry/rest/delete.go, handlers/delete.go (@c8068eb),
+handlers/patch.go, deployment/storage/storage.go, meta/v1/validation/validation.go,
+core/v1/conversion.go, errors.NewForbidden, Store.finalizeDelete, podStrategy
+.CheckGracefulDelete, EnsureObjectNamespaceMatchesRequestNamespace, labels Parser.parse,
+kubectl drain.go waitForDelete, negotiation/errors.go @31982a3 (the 406 and 415 texts).
+Not read (older citations kept as they were, unverified): the authentication union and
+bearer-token code, the patch types' list (endpoints/installer.go), go-restful's
+405, the ParameterCodec's bool/int conversion texts, the watch cache's 410 text,
+handlers/create.go (only an old @02e16cb is stored: it shows a Status answer's code filled
+in as 201, as [T:A6] has it, but predates CreateOptions) and update.go, statefulset storage, the HPA registry, kubelet status
+manager, StatefulSet controller.
 Unknown paths answer 404 NotFound as the real server does; real endpoints the double does
 not model (pod create, update, patch, deletecollection) answer 501 so no test can pass
 against a guess.
@@ -22,6 +38,8 @@ Scenario JSON (written by the tests):
   pods         [{"namespace","name","labels","phase","ready","nodeName","replicaSet","uid",
                  "terminationGracePeriodSeconds"}]
   replicaSets  [{"namespace","name","labels","recreateDelay","runningDelay","readyDelay"}]  [T:B3, recovery timing]
+  statefulSets [{"namespace","name","recreateDelay"}]: a removed pod owned by the set comes
+               back under the same name with a new UID (see statefulset_react).
   pdbs         [{"namespace","name","matchLabels","minAvailable","processed"}]   [T:A8, B1, B2]
   nodes, workloads, hpas, networkPolicies: see "nodes, scale, HPAs, NetworkPolicies" below.
   kubeletNodes ["<node>"]: nodes with a working kubelet; "kubeletStopDelay" seconds it takes
@@ -130,6 +148,31 @@ def remove_pod(p):
     if STATE["pods"].get(key) is p:
         del STATE["pods"][key]
         emit("DELETED", p)
+        statefulset_react(p)
+
+
+def statefulset_react(p):
+    """StatefulSet controller: a pod keeps its ordinal name, so once the old pod is gone
+    the set creates a new pod of the same name with a new UID, Pending and unscheduled.
+    [kubernetes-delete-options.md "Related facts": a second delete of a StatefulSet pod
+    name got 409 on the UID precondition "when the StatefulSet had already recreated the
+    name"] [API: StatefulSet, stable network identity]. The controller's code
+    (pkg/controller/statefulset) was not read."""
+    if p.get("ownerKind") != "StatefulSet":
+        return
+    ss = STATE["statefulSets"].get((p["namespace"], p.get("ownerName")))
+    if ss is None:
+        return
+
+    def create():
+        with LOCK:
+            if (p["namespace"], p["name"]) in STATE["pods"]:
+                return
+            new = add_pod({"namespace": p["namespace"], "name": p["name"], "labels": p["labels"], "phase": "Pending",
+                           "ready": False, "nodeName": None, "ownerKind": "StatefulSet", "ownerName": ss["name"]})
+            emit("ADDED", new)
+
+    later(ss.get("recreateDelay", 0.05), create)
 
 
 def later(delay, fn):
@@ -202,30 +245,40 @@ def validate_dry_run(kind, values):
         raise invalid_error(kind, "dryRun", values, ["All"])
 
 
-def check_preconditions(p, options):
-    """409 when a precondition does not hold (apiserver registry/rest/delete.go
-    BeforeDelete; message verbatim in [T:A4])."""
+def check_preconditions(kind, name, uid, rv, options, group=""):
+    """409 when a precondition does not hold, UID first, then resourceVersion
+    (staging/src/k8s.io/apiserver/pkg/registry/rest/delete.go BeforeDelete @02a7741;
+    message verbatim in [T:A4])."""
     pre = options.get("preconditions") or {}
-    if pre.get("uid") is not None and pre["uid"] != p["uid"]:
-        raise ApiError(409, conflict_body("Pod", p["name"], "the UID in the precondition (%s) does not match the UID in "
+    if pre.get("uid") is not None and pre["uid"] != uid:
+        raise ApiError(409, conflict_body(kind, name, "the UID in the precondition (%s) does not match the UID in "
                                           "record (%s). The object might have been deleted and then recreated"
-                                          % (pre["uid"], p["uid"])))
-    if pre.get("resourceVersion") is not None and pre["resourceVersion"] != str(p["rv"]):
-        raise ApiError(409, conflict_body("Pod", p["name"], "the ResourceVersion in the precondition (%s) does not match "
+                                          % (pre["uid"], uid), group))
+    if pre.get("resourceVersion") is not None and pre["resourceVersion"] != str(rv):
+        raise ApiError(409, conflict_body(kind, name, "the ResourceVersion in the precondition (%s) does not match "
                                           "the ResourceVersion in record (%s). The object might have been modified"
-                                          % (pre["resourceVersion"], p["rv"])))
+                                          % (pre["resourceVersion"], rv), group))
 
 
-def conflict_body(kind, name, why):
-    """errors.NewConflict: 'Operation cannot be fulfilled on Pod "x": …' [T:A4]."""
-    return status_body(409, "Conflict", 'Operation cannot be fulfilled on %s "%s": %s' % (kind, name, why),
-                       {"name": name, "kind": kind})
+def conflict_body(kind, name, why, group=""):
+    """A failed delete precondition: registry/rest/delete.go BeforeDelete @02a7741 calls
+    errors.NewConflict(GroupResource{Group: gvk.Group, Resource: gvk.Kind}, …), so the
+    subject is the Kind, qualified by its group outside the core group:
+    'Operation cannot be fulfilled on Pod "x": …' [T:A4],
+    'Operation cannot be fulfilled on NetworkPolicy.networking.k8s.io "x": …'."""
+    qualified = kind + ("." + group if group else "")
+    details = {"name": name, "kind": kind}
+    if group:
+        details["group"] = group
+    return status_body(409, "Conflict", 'Operation cannot be fulfilled on %s "%s": %s' % (qualified, name, why),
+                       details)
 
 
 def delete_pod(p, options):
     """The pod store's Delete with already-decoded, validated DeleteOptions
-    (apiserver registry/generic/registry/store.go Store.Delete, registry/rest/delete.go
-    BeforeDelete, pkg/registry/core/pod/strategy.go CheckGracefulDelete):
+    (apiserver registry/generic/registry/store.go Store.Delete (not read);
+    registry/rest/delete.go BeforeDelete @02a7741; pkg/registry/core/pod/strategy.go
+    podStrategy.CheckGracefulDelete, read through the library's find_string):
     - a failed precondition is 409 [T:A4];
     - dry run is any non-empty dryRun (apiserver util/dryrun IsDryRun): the answer is the
       object as it would be, resourceVersion unchanged, nothing stored [T:A4 web-0];
@@ -234,10 +287,18 @@ def delete_pod(p, options):
       a negative grace counts as 1 (BeforeDelete);
     - a pod bound to a node stays Terminating until its kubelet confirms [T:A5];
     - a terminating pod: a shorter grace moves deletionTimestamp to now + grace [T:A5
-      bound-0 re-delete: 16:39:51 -> 16:39:23]; an equal or longer one, or none, changes
-      nothing and answers the object; a pod terminating with grace 0 is removed.
+      bound-0 re-delete: 16:39:51 -> 16:39:23, two seconds after the first delete]. The
+      stored BeforeDelete @02a7741 computes old timestamp - old grace + new grace instead
+      (which would give 16:39:21); the v1.36.2 transcript wins. An equal or longer grace,
+      or none, changes nothing and answers the object ("gracefulPending"); a pod terminating
+      with grace 0 or none is removed (BeforeDelete: "we force deletion immediately").
+    - a pod on a node in kubeletNodes is removed after min(grace, kubeletStopDelay): the
+      kubelet stops the containers within the grace period and then deletes the pod with
+      grace 0 (pkg/kubelet/status/status_manager.go syncPod / canBeDeleted, not read;
+      [API: Pod lifecycle, Termination of Pods]). On any other node it stays Terminating
+      for ever [T:A5].
     Returns the answer object (200)."""
-    check_preconditions(p, options)
+    check_preconditions("Pod", p["name"], p["uid"], p["rv"], options)
     dry = len(options.get("dryRun") or []) > 0
     grace = options.get("gracePeriodSeconds")
     if grace is not None and grace < 0:
@@ -326,9 +387,13 @@ def check_value(key, value):
 
 def parse_label_selector(text):
     """Equality- and set-based requirements, keys and values validated as
-    apimachinery pkg/labels/selector.go Parse / NewRequirement do ("unable to parse
-    requirement: …"). [T:A3] [API: Labels and Selectors]. The gt/lt operators are not
-    modelled (501). Returns a predicate over a labels dict, or raises ValueError."""
+    apimachinery pkg/labels/selector.go Parse / NewRequirement do. The prefix "unable to
+    parse requirement: " is Parser.parse's (read through find_string); the inner
+    message after it is IsQualifiedName's / IsValidLabelValue's, shortened here (the real
+    one goes on with examples and the regex) and not checked against the source, so no
+    test compares more than the prefix. [T:A3] [API: Labels and Selectors]. The gt/lt
+    operators are not modelled (501). Returns a predicate over a labels dict, or raises
+    ValueError."""
     reqs = []
     for part in split_top(text or ""):
         words = part.split()
@@ -359,8 +424,9 @@ def parse_label_selector(text):
 
 POD_FIELDS = {
     # The pod field labels the server converts; any other is "field label not supported"
-    # (pkg/apis/core/v1/conversion.go, the pod field label conversion func, release-1.23+).
-    # Values are those of the pods the double serves (defaults of a PodSpec).
+    # (pkg/apis/core/v1/conversion.go @0158de9 addConversionFuncs, the Pod func: this
+    # list, spec.host converted to spec.nodeName). Values are those of the pods the double
+    # serves (defaults of a PodSpec).
     "metadata.name": lambda p: p["name"],
     "metadata.namespace": lambda p: p["namespace"],
     "spec.nodeName": lambda p: p.get("nodeName") or "",
@@ -368,6 +434,7 @@ POD_FIELDS = {
     "spec.restartPolicy": lambda p: "Always",
     "spec.schedulerName": lambda p: "default-scheduler",
     "spec.serviceAccountName": lambda p: "default",
+    "spec.hostNetwork": lambda p: "false",
     "status.phase": lambda p: p["phase"],
     "status.podIP": lambda p: "",
     "status.podIPs": lambda p: "",
@@ -375,7 +442,17 @@ POD_FIELDS = {
 }
 
 
-def parse_field_selector(text):
+NODE_FIELDS = {
+    # conversion.go @0158de9 addConversionFuncs, the Node func: only these two.
+    "metadata.name": lambda o: o["metadata"]["name"],
+    "spec.unschedulable": lambda o: "true" if o["spec"].get("unschedulable") else "false",
+}
+
+
+def parse_field_selector(text, supported=None):
+    """fields.ParseSelector, then each label converted for the kind (an unknown one is a
+    KeyError: 400 "field label not supported: <label>")."""
+    supported = POD_FIELDS if supported is None else supported
     reqs = []
     for part in split_top(text or ""):
         if "!=" in part:
@@ -390,9 +467,9 @@ def parse_field_selector(text):
         else:
             raise ValueError(part)
         k = k.strip()
-        if k not in POD_FIELDS:
+        if k not in supported:
             raise KeyError(k)
-        get = POD_FIELDS[k]
+        get = supported[k]
         reqs.append(lambda p, g=get, v=v.strip(), n=neg: (g(p) != v) if n else (g(p) == v))
     return lambda p: all(r(p) for r in reqs)
 
@@ -413,10 +490,14 @@ def allowed(user, verb, resource, namespace):
 
 
 def forbidden_body(user, verb, resource, namespace, name=None, group=""):
-    """The 403 message names user, verb, resource and scope verbatim. [T:A7] The subject
-    is the resource (without its subresource) qualified by its group, as
-    apiserver endpoints/filters/authorization.go (responsewriters.Forbidden) writes it:
-    'deployments.apps "api" is forbidden: … resource "deployments/scale" in API group "apps"'."""
+    """The 403 message names user, verb, resource and scope verbatim [T:A7]. The subject
+    and details come from apimachinery api/errors/errors.go NewForbidden (read through
+    find_string): '<resource>[.<group>] "<name>" is forbidden: …' (no name: '<resource>
+    is forbidden: …'), details {group, kind: the resource, name}, where the authorization
+    filter passes GroupResource{APIGroup, Resource} without the subresource:
+    'deployments.apps "api" is forbidden: … resource "deployments/scale" in API group "apps"'.
+    The text after "forbidden: " is the v1.36.2 wording of [T:A7]; the stored
+    responsewriters/errors.go @0168853 is an old plain-text version and was not followed."""
     base = resource.split("/")[0]
     qualified = base + ("." + group if group else "")
     subject = '%s "%s"' % (qualified, name) if name else qualified
@@ -730,8 +811,12 @@ class Handler(BaseHTTPRequestHandler):
           [/work/shared/reference/kubernetes-delete-options.md "Query and body"];
         - a request without a body: the query is decoded by the ParameterCodec
           [kubernetes-delete-options.md "Query only"; T:A4];
-        - then ValidateDeleteOptions: dryRun values other than "All" are 422, and so is a
-          propagationPolicy other than Foreground/Background/Orphan.
+        - then ValidateDeleteOptions (apimachinery apis/meta/v1/validation/validation.go
+          @046d201): orphanDependents and propagationPolicy together, a propagationPolicy
+          other than Foreground/Background/Orphan, and dryRun values other than "All" are
+          422 Invalid, in the handler before the object is read (DeleteResource @c8068eb;
+          the older @02e16cb left it to BeforeDelete). The same handler negotiates the
+          Accept header (406) before it decodes a body (415).
         A body that is not JSON, or not a DeleteOptions, fails decoding: an error that is
         not a Status, so 500 (responsewriters ErrorToAPIStatus). Unknown body fields and
         query parameters are ignored (non-strict decoding)."""
@@ -766,6 +851,15 @@ class Handler(BaseHTTPRequestHandler):
                 options["propagationPolicy"] = first(q, "propagationPolicy")
             if "orphanDependents" in q:
                 options["orphanDependents"] = parse_bool(first(q, "orphanDependents"))
+        if options.get("orphanDependents") is not None and options.get("propagationPolicy") is not None:
+            # ValidateDeleteOptions @046d201: field.Invalid on propagationPolicy
+            policy = options["propagationPolicy"]
+            why = "orphanDependents and deletionPropagation cannot be both set"
+            raise ApiError(422, status_body(
+                422, "Invalid", 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: "%s": %s'
+                % (policy, why), {"group": "meta.k8s.io", "kind": "DeleteOptions",
+                                  "causes": [{"reason": "FieldValueInvalid", "message": 'Invalid value: "%s": %s'
+                                              % (policy, why), "field": "propagationPolicy"}]}))
         validate_dry_run("DeleteOptions", options.get("dryRun") or [])
         policy = options.get("propagationPolicy")
         if policy is not None and policy not in ("Foreground", "Background", "Orphan"):
@@ -788,7 +882,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_json(200, answer)
 
     def evict(self, user, ns, name, q, raw):
-        """policy/v1 Eviction, as pkg/registry/core/pod/storage/eviction.go
+        """policy/v1 Eviction, as pkg/registry/core/pod/storage/eviction.go @01aa0f3
         EvictionREST.Create does it [T:A6, A8, B2]:
         - the create handler reads CreateOptions (dryRun) from the query and validates
           them (ValidateCreateOptions: 422) and decodes the body (400 when it cannot);
@@ -801,11 +895,18 @@ class Handler(BaseHTTPRequestHandler):
         - canIgnorePDB: a Pending, Succeeded or Failed pod, or one already terminating, is
           deleted without looking at budgets [T:B2 web-5];
         - more than one budget: a Status 500 with no reason (rtStatus);
-        - a budget the disruption controller has not processed yet (observedGeneration
-          behind): 429 "still being processed", retryAfterSeconds 10 [T:A8];
         - a pod that is not Ready while the budget has its desired healthy pods is
-          evicted without using up a disruption;
-        - no disruption allowed: 429 "needs N healthy pods and has M currently" [T:B2];
+          evicted without using up a disruption; this is checked before the budget's
+          state (Create: "If the pod is not ready, it doesn't count towards healthy"), so
+          even an unprocessed budget does not block it;
+        - a budget the disruption controller has not processed yet (checkAndDecrement:
+          observedGeneration behind): 429 "still being processed", retryAfterSeconds 10
+          (createTooManyRequestsError) [T:A8];
+        - no disruption allowed: 429 "needs N healthy pods and has M currently", no
+          retryAfterSeconds (NewTooManyRequests(…, 0)) [T:B2]. The double has no
+          disruption controller: it computes currentHealthy from the live pods (Running,
+          Ready, not terminating) and disruptionsAllowed = currentHealthy - minAvailable,
+          which is what the controller writes once it has caught up [T:B1, B2];
         - then the pod store's Delete with the deleteOptions (preconditions: 409);
         - 201 Status Success, also for a dry run, which changes nothing [T:A6]."""
         if not allowed(user, "create", "pods/eviction", ns):
@@ -845,18 +946,20 @@ class Handler(BaseHTTPRequestHandler):
                                                 "subresource does not support.", "code": 500})
             if budgets:
                 b = budgets[0]
+                healthy = sum(1 for o in STATE["pods"].values() if o["namespace"] == ns and o["phase"] == "Running"
+                              and o.get("ready") and o.get("deletionTimestamp") is None
+                              and all(o["labels"].get(k) == v for k, v in b["matchLabels"].items()))
+                desired = b["minAvailable"]
+                if not p.get("ready") and healthy >= desired > 0:
+                    budgets = []  # evicted without using up a disruption
+            if budgets:
                 if not b.get("processed", True):
                     raise ApiError(429, status_body(
                         429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.",
                         {"causes": [{"reason": "DisruptionBudget",
                                      "message": "The disruption budget %s is still being processed by the server." % b["name"]}],
                          "retryAfterSeconds": 10}))
-                healthy = sum(1 for o in STATE["pods"].values() if o["namespace"] == ns and o["phase"] == "Running"
-                              and o.get("ready") and o.get("deletionTimestamp") is None
-                              and all(o["labels"].get(k) == v for k, v in b["matchLabels"].items()))
-                desired = b["minAvailable"]
-                spare_unready = not p.get("ready") and healthy >= desired > 0
-                if not spare_unready and healthy - desired <= 0:
+                if healthy - desired <= 0:
                     raise ApiError(429, status_body(
                         429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.",
                         {"causes": [{"reason": "DisruptionBudget",
@@ -881,7 +984,7 @@ def not_modelled(method, path):
 # ---------------------------------------------------------------- nodes, scale, HPAs, NetworkPolicies
 #
 # Scenario keys (all optional):
-#   nodes            [{"name","labels","unschedulable","annotations"}]
+#   nodes            [{"name","labels","unschedulable","annotations","taints"}]
 #   workloads        [{"kind": "Deployment"|"StatefulSet","namespace","name","replicas","matchLabels"}]
 #   hpas             [{"namespace","name","targetKind","targetName","minReplicas","maxReplicas"}]
 #   networkPolicies  [full networking.k8s.io/v1 NetworkPolicy objects]
@@ -900,6 +1003,8 @@ def load_workloads(sc):
         if n.get("annotations"):
             meta["annotations"] = dict(n["annotations"])
         spec = {"unschedulable": True} if n.get("unschedulable") else {}
+        if n.get("taints"):
+            spec["taints"] = [dict(t) for t in n["taints"]]
         STATE["nodes"][n["name"]] = {"kind": "Node", "apiVersion": "v1", "metadata": meta, "spec": spec,
                                      "status": {"conditions": [{"type": "Ready", "status": "True"}]}}
     STATE["workloads"] = {}
@@ -976,9 +1081,12 @@ def merge_patch(target, patch):
 
 def normalise_node(o):
     """Fields with omitempty vanish when false or empty (core/v1 NodeSpec.Unschedulable
-    `json:"unschedulable,omitempty"`, ObjectMeta.Annotations `omitempty`)."""
+    `json:"unschedulable,omitempty"`, NodeSpec.Taints `omitempty`, ObjectMeta.Annotations
+    `omitempty`) [API: Node v1]."""
     if not o["spec"].get("unschedulable"):
         o["spec"].pop("unschedulable", None)
+    if not o["spec"].get("taints"):
+        o["spec"].pop("taints", None)
     for key in ("annotations", "labels"):
         if key in o["metadata"] and not o["metadata"][key]:
             del o["metadata"][key]
@@ -1045,15 +1153,22 @@ def label_match(q):
 
 def list_nodes(h, user, q):
     """GET /api/v1/nodes, a cluster-scoped list (RBAC verb list on nodes at the cluster
-    scope), label selector parsed as for pods. [API: Node] [T:A3 list shape]"""
+    scope), label selector parsed as for pods, field selector over the Node's two field
+    labels. [API: Node] [T:A3 list shape]"""
     check(user, "list", "nodes", None)
     h.negotiate_output()
     match = label_match(q)
+    try:
+        fields = parse_field_selector(first(q, "fieldSelector"), NODE_FIELDS)
+    except KeyError as e:
+        raise ApiError(400, status_body(400, "BadRequest", "field label not supported: %s" % e.args[0]))
+    except ValueError as e:
+        raise ApiError(400, status_body(400, "BadRequest", "invalid field selector: %s" % e))
     with LOCK:
         items = []
         for name in sorted(STATE["nodes"]):
             o = json.loads(json.dumps(STATE["nodes"][name]))
-            if match(o["metadata"].get("labels", {})):
+            if match(o["metadata"].get("labels", {})) and fields(o):
                 del o["kind"], o["apiVersion"]
                 items.append(o)
         body = {"kind": "NodeList", "apiVersion": "v1", "metadata": {"resourceVersion": str(STATE["rv"])},
@@ -1073,26 +1188,39 @@ def get_node(h, user, name):
 
 def patch_node(h, user, name, q, raw):
     """PATCH a Node as staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go
-    PatchResource does it:
-    - RBAC verb patch on nodes, cluster scope [T:A7 message shape];
-    - the Content-Type must be a patch type (else 415 from
-      negotiation.NewUnsupportedMediaTypeError over the patch types); JSON patch and
-      server-side apply are not modelled (501);
-    - PatchOptions from the query: dryRun validated (422), honoured;
+    @00f7534 PatchResource does it, in its order:
+    - RBAC verb patch on nodes, cluster scope (the authorization filter, before the
+      handler) [T:A7 message shape];
+    - first in the handler, the Content-Type without its parameters must be one of the
+      patch types, compared as written (sets.Has, no case folding), else 415
+      (negotiation.NewUnsupportedMediaTypeError(patchTypes)); JSON patch and server-side
+      apply are not modelled (501);
+    - then the Accept header (NegotiateOutputMediaType: 406);
+    - PatchOptions from the query (ValidatePatchOptions: dryRun other than All is 422
+      with kind PatchOptions); dry run honoured (patcher.dryRun);
+    - a body that does not decode is 400 "error decoding patch: …" (jsonPatcher
+      applyJSPatch, MergePatchType, under the default fieldValidation Warn);
     - the merged object's metadata.resourceVersion, when the patch sets it, is a
       precondition (patchResource.applyPatch keeps it; the store's GuaranteedUpdate
       answers 409 Conflict when it is stale);
-    - the answer is the object after the patch (dry run: as it would be, not stored)."""
+    - the answer is the object after the patch (dry run: as it would be, not stored).
+    Not modelled: node validation of taints (ValidateNodeUpdate: unique key+effect, label
+    syntax; pkg/apis/core/validation, not read), and the taint manager of the
+    controller-manager: a NoExecute taint evicts no pod in the double."""
     check(user, "patch", "nodes", None, name)
-    h.negotiate_output()
-    media = (h.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    media = (h.headers.get("Content-Type") or "").split(";")[0]
     if media not in PATCH_TYPES:
         raise ApiError(415, status_body(
             415, "UnsupportedMediaType",
             "the body of the request was in an unknown format - accepted media types include: "
             + ", ".join(PATCH_TYPES)))
+    h.negotiate_output()
     if media not in ("application/merge-patch+json", "application/strategic-merge-patch+json"):
         raise ApiError(501, status_body(501, "NotImplemented", "the double models merge and strategic merge patches only"))
+    if media == "application/strategic-merge-patch+json" and b"taints" in (raw or b""):
+        # NodeSpec.Taints is a list merged by key under a strategic merge patch
+        # (patchMergeKey); merge_patch would replace it, so the double refuses to guess.
+        raise ApiError(501, status_body(501, "NotImplemented", "strategic merge of spec.taints is not modelled by the double"))
     dry = query_dry_run(q, "PatchOptions")
     try:
         patch = json.loads(raw or b"null")
@@ -1136,15 +1264,22 @@ def scale_object(w):
 
 def scale(h, method, user, resource, ns, name, q, raw):
     """GET and PUT of the scale subresource (pkg/registry/apps/deployment/storage/storage.go
-    ScaleREST.Get / ScaleREST.Update, statefulset/storage/storage.go the same):
+    @030880a ScaleREST.Get / ScaleREST.Update / scaleUpdatedObjectInfo.UpdatedObject;
+    statefulset/storage/storage.go is built the same way, not read):
     - RBAC: get/update on "<resource>/scale" in group apps;
-    - 404 names the workload ('deployments.apps "x" not found');
+    - 404 names the workload ('deployments.apps "x" not found': the store's Get);
     - PUT: the body is a Scale; its name must be the URL's (handlers/update.go
       UpdateResource: 400 'the name of the object (a) does not match the name on the URL
-      (b)'); a non-empty metadata.resourceVersion that is not the workload's is 409
-      (scaleUpdatedObjectInfo copies it onto the workload, the store's optimistic lock
-      rejects it); spec.replicas below 0 is 422 (autoscaling validation
-      ValidateScale); dryRun from the query is honoured; the answer is the new Scale."""
+      (b)'; update.go not read); then, in UpdatedObject's order:
+      spec.replicas below 0 is 422 (errors.NewInvalid(autoscaling.Kind("Scale"), …) from
+      ValidateScale); a metadata.uid that is not the workload's is 409 'Operation cannot
+      be fulfilled on deployments/scale.apps "x": Precondition failed: UID in
+      precondition: …, UID in object meta: …'; the Scale's resourceVersion is copied onto
+      the workload and a non-empty stale one is 409 from the store's optimistic lock
+      (the message of modified_conflict); dryRun from the query is honoured; the answer
+      is the new Scale (scaleFromDeployment).
+    - PATCH: the real ScaleREST is a rest.Patcher; chaosctl uses PUT and the double
+      answers 501 rather than guess a patch's merge into a Scale."""
     kind = WORKLOAD_RESOURCES[resource]
     verb = "get" if method == "GET" else "update"
     check(user, verb, resource + "/scale", ns, name, "apps")
@@ -1168,8 +1303,6 @@ def scale(h, method, user, resource, ns, name, q, raw):
         if not isinstance(replicas, int) or isinstance(replicas, bool):
             raise ApiError(400, status_body(400, "BadRequest", "the object provided is unrecognized (must be of type "
                                             "Scale): spec.replicas is not an integer"))
-        if meta.get("resourceVersion") and meta["resourceVersion"] != str(w["rv"]):
-            raise modified_conflict(resource, name, "apps")
         if replicas < 0:
             raise ApiError(422, status_body(
                 422, "Invalid", 'Scale.autoscaling "%s" is invalid: spec.replicas: Invalid value: %d: must be greater '
@@ -1177,6 +1310,13 @@ def scale(h, method, user, resource, ns, name, q, raw):
                 {"name": name, "group": "autoscaling", "kind": "Scale",
                  "causes": [{"reason": "FieldValueInvalid", "message": "Invalid value: %d: must be greater than or "
                              "equal to 0" % replicas, "field": "spec.replicas"}]}))
+        if meta.get("uid") and meta["uid"] != w["uid"]:
+            raise ApiError(409, status_body(
+                409, "Conflict", 'Operation cannot be fulfilled on %s/scale.apps "%s": Precondition failed: UID in '
+                'precondition: %s, UID in object meta: %s' % (resource, name, meta["uid"], w["uid"]),
+                {"name": name, "group": "apps", "kind": resource + "/scale"}))
+        if meta.get("resourceVersion") and meta["resourceVersion"] != str(w["rv"]):
+            raise modified_conflict(resource, name, "apps")
         if dry:
             answer = dict(w, replicas=replicas)
             return h.send_json(200, scale_object(answer))
@@ -1226,8 +1366,9 @@ def create_policy(h, user, ns, q, raw):
     - RBAC create on networkpolicies in networking.k8s.io;
     - CreateOptions from the query (dryRun, 422 on other values);
     - the body's namespace must be the request's (400,
-      rest.EnsureObjectNamespaceMatchesRequestNamespace); a name is required (422,
-      ValidateObjectMeta "name or generateName is required"; generateName is not modelled);
+      rest.EnsureObjectNamespaceMatchesRequestNamespace, read through find_string, called
+      by rest.BeforeCreate before validation); a name is required (422, ValidateObjectMeta
+      "name or generateName is required", not read; generateName is not modelled);
     - a taken name is 409 AlreadyExists ('networkpolicies.networking.k8s.io "x" already
       exists', errors.NewAlreadyExists);
     - 201 with the stored object: uid, resourceVersion, creationTimestamp, generation 1
@@ -1243,9 +1384,13 @@ def create_policy(h, user, ns, q, raw):
                                         "the namespace of the provided object does not match the namespace sent on the request"))
     name = meta.get("name")
     if not name:
+        # errors.NewInvalid lists each field error as a cause (field.Required: FieldValueRequired)
         raise ApiError(422, status_body(422, "Invalid", 'NetworkPolicy.networking.k8s.io "" is invalid: metadata.name: '
                                         'Required value: name or generateName is required',
-                                        {"group": "networking.k8s.io", "kind": "NetworkPolicy"}))
+                                        {"group": "networking.k8s.io", "kind": "NetworkPolicy",
+                                         "causes": [{"reason": "FieldValueRequired",
+                                                     "message": "Required value: name or generateName is required",
+                                                     "field": "metadata.name"}]}))
     with LOCK:
         if (ns, name) in STATE["networkPolicies"]:
             raise ApiError(409, status_body(409, "AlreadyExists", 'networkpolicies.networking.k8s.io "%s" already exists'
@@ -1263,11 +1408,14 @@ def create_policy(h, user, ns, q, raw):
 
 def delete_policy(h, user, ns, name, q, raw):
     """DELETE a NetworkPolicy: DeleteOptions from the body, else the query, exactly as for
-    pods (handlers/delete.go DeleteResource; kubernetes-delete-options.md); a UID or
-    resourceVersion precondition that does not hold is 409 (registry/rest/delete.go
-    BeforeDelete, Store.Delete); dry run answers without removing. A NetworkPolicy has no
-    graceful deletion, so it goes at once and the answer is a Status Success naming it
-    (registry Store.Delete with ReturnDeletedObject unset; handlers/delete.go)."""
+    pods (handlers/delete.go DeleteResource @c8068eb; kubernetes-delete-options.md); a UID
+    or resourceVersion precondition that does not hold is 409 naming
+    'NetworkPolicy.networking.k8s.io' (registry/rest/delete.go BeforeDelete @02a7741:
+    the GroupResource is the object's group and Kind); dry run answers without removing.
+    A NetworkPolicy has no graceful deletion, so it goes at once and the answer is a
+    Status Success with details {name, group, kind: the resource, uid} and no code
+    (registry/generic/registry/store.go Store.finalizeDelete with ReturnDeletedObject
+    unset, read through find_string; "Yes we set Kind field to resource")."""
     check(user, "delete", "networkpolicies", ns, name, "networking.k8s.io")
     h.negotiate_output()
     options = h.delete_options(q, raw)
@@ -1275,16 +1423,8 @@ def delete_policy(h, user, ns, name, q, raw):
         o = STATE["networkPolicies"].get((ns, name))
         if o is None:
             raise named_not_found("networkpolicies", name, "networking.k8s.io")
-        pre = options.get("preconditions") or {}
         uid, rv = o["metadata"]["uid"], o["metadata"]["resourceVersion"]
-        if pre.get("uid") is not None and pre["uid"] != uid:
-            raise ApiError(409, conflict_body("NetworkPolicy", name, "the UID in the precondition (%s) does not match "
-                                              "the UID in record (%s). The object might have been deleted and then "
-                                              "recreated" % (pre["uid"], uid)))
-        if pre.get("resourceVersion") is not None and pre["resourceVersion"] != rv:
-            raise ApiError(409, conflict_body("NetworkPolicy", name, "the ResourceVersion in the precondition (%s) does "
-                                              "not match the ResourceVersion in record (%s). The object might have "
-                                              "been modified" % (pre["resourceVersion"], rv)))
+        check_preconditions("NetworkPolicy", name, uid, rv, options, "networking.k8s.io")
         if not options.get("dryRun"):
             del STATE["networkPolicies"][(ns, name)]
             next_rv()
@@ -1306,6 +1446,7 @@ def main():
                   "tokens": sc.get("tokens", {}), "admins": set(sc.get("admins", [])),
                   "rules": sc.get("rules", []), "pdbs": sc.get("pdbs", []),
                   "replicaSets": {(r["namespace"], r["name"]): r for r in sc.get("replicaSets", [])},
+                  "statefulSets": {(r["namespace"], r["name"]): r for r in sc.get("statefulSets", [])},
                   "kubeletNodes": set(sc.get("kubeletNodes", [])),
                   "kubeletStopDelay": sc.get("kubeletStopDelay", 0.2)})
     load_workloads(sc)
