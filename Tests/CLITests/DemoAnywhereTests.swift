@@ -79,13 +79,38 @@ final class DemoAnywhereTests: XCTestCase {
         XCTAssertTrue(markdown.contains("load.max_error_rate[pre]"), markdown)
     }
 
+    /// Locust on PATH but not k6: the demo's users are Locust's, and the log says why.
+    func testWithoutK6TheDemoFallsBackToLocust() throws {
+        // The locust script beside the Python that imports it (pip's bin folder).
+        let (found, output) = runProcess(["/usr/bin/env", "python3", "-c",
+                                          "import locust, os, sys; print(os.path.join(os.path.dirname(sys.executable), 'locust'))"])
+        let locust = output.trimmingCharacters(in: .whitespacesAndNewlines)
+        try requireFixture(found == 0 && FileManager.default.isExecutableFile(atPath: locust), "Locust is not installed (scripts/install-deps.sh)")
+        let bin = temp.path + "/only-locust"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: bin + "/locust", withDestinationPath: locust)
+        cli.extraEnvironment["PATH"] = bin + ":/usr/sbin:/usr/bin:/sbin:/bin"
+        let r = try cli.run(["demo", "run"], timeout: 120)
+        XCTAssertTrue([0, 1].contains(r.status), "exit \(r.status): \(r.stdout)\n\(r.stderr)")
+        let why = "k6 is not installed (not on PATH), so `locust -f locust/locustfile.py"
+        XCTAssertTrue((r.stdout + r.stderr).contains(why), r.stdout + r.stderr)
+        let markdown = try String(contentsOfFile: reportDirectory() + "/report.md", encoding: .utf8)
+        XCTAssertTrue(markdown.contains(why), markdown)
+        let load = try XCTUnwrap(try journal()["load"] as? [String: Any])
+        XCTAssertEqual(load["tool"] as? String, "locust")
+        let phases = try XCTUnwrap(load["phases"] as? [String: [String: Any]])
+        for phase in ["pre", "during", "post"] {
+            XCTAssertGreaterThan(phases[phase]?["requests"] as? Int ?? 0, 0, "\(phase): \(phases[phase] ?? [:])")
+        }
+    }
+
     /// Neither k6 nor Locust on PATH: the curl loop runs, the log says so, and the load SLOs
     /// are "not measured" with that reason, never passed.
     func testWithoutAGeneratorTheDemoFallsBackAndSaysTheLoadWasNotMeasured() throws {
         cli.extraEnvironment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin"
         let r = try cli.run(["demo", "run"], timeout: 120)
         XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
-        XCTAssertTrue(r.stdout.contains("no preferred load generator is installed (k6, locust not on PATH)"), r.stdout)
+        XCTAssertTrue((r.stdout + r.stderr).contains("no preferred load generator is installed (k6, locust not on PATH)"), r.stdout + r.stderr)
         XCTAssertNil(try journal()["load"], "no generator results were read")
         let markdown = try String(contentsOfFile: reportDirectory() + "/report.md", encoding: .utf8)
         XCTAssertTrue(markdown.contains("NOT MEASURED") || markdown.contains("not measured"), markdown)
