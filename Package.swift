@@ -54,9 +54,11 @@ let package = Package(
         // A small HTTP/1.1 server on plain sockets: the proxy API and the demo service use it.
         .target(name: "ChaosHTTPServer", dependencies: ["ChaosSystem", "CChaosLinux"]),
         // The demo service and its TCP dependency, for `chaosctl demo` and end-to-end tests;
-        // the demo experiment is compiled in, so `chaosctl demo` works from any directory.
+        // the demo experiment and its generator scripts are compiled in, so `chaosctl demo`
+        // works from any directory.
         .target(name: "ChaosDemo", dependencies: ["ChaosControl", "ChaosHTTPServer"],
-                resources: [.embedInCode("../../experiments/demo.yaml")]),
+                resources: [.embedInCode("../../experiments/demo.yaml"), .embedInCode("../../experiments/k6/soak.js"),
+                            .embedInCode("../../experiments/locust/locustfile.py")]),
         // What the Toxiproxy server and client both need lives here, not in either of them:
         // the server must not link libcurl, the client must not link the epoll data plane.
         .target(name: "ChaosProxyModel", swiftSettings: [.swiftLanguageMode(.v6)]),

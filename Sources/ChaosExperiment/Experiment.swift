@@ -34,7 +34,11 @@ public struct SteadyState {
 
 /// A background load generator (k6, wrk, Locust, any command).
 public struct LoadSpec {
+    /// What runs when none of `preferred` is installed.
     public var command: String
+    /// Generator command lines tried first (`load.prefer`): the first whose program is on
+    /// PATH runs instead of `command` (docs/experiments.md).
+    public var preferred: [String] = []
     /// Seconds to let the load warm up before the steady-state window starts.
     public var warmup: Double
     /// A home-grown runner's per-request JSONL log and its field mapping (`load.results`);

@@ -64,7 +64,10 @@ public final class ExperimentRunner {
             if let v = slo.recoverWithin { parts.append("recover within \(DurationParser.format(v))") }
             out.append("SLO: " + parts.joined(separator: ", ") + (slo.phases.map { " in \($0.joined(separator: ", "))" } ?? ""))
         }
-        if let l = e.load { out.append("Load: \(l.command)" + (l.warmup > 0 ? " (warm-up \(DurationParser.format(l.warmup)))" : "")) }
+        if let l = e.load {
+            let order = (l.preferred + [l.command]).joined(separator: "\n  else: ")
+            out.append("Load: \(order)" + (l.warmup > 0 ? " (warm-up \(DurationParser.format(l.warmup)))" : ""))
+        }
         out.append("Method:")
         for (i, step) in e.method.enumerated() { out.append("  \(i + 1). \(step.name): \(step.summary)") }
         if !e.rollbacks.isEmpty {
@@ -82,7 +85,9 @@ public final class ExperimentRunner {
 
         let steady = experiment.steadyState
         if let spec = experiment.load {
-            let tracker = LoadTracker(spec: spec, reportDirectory: options.reportDirectory)
+            let tracker = LoadTracker(spec: spec, reportDirectory: options.reportDirectory,
+                                      searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+            for note in tracker.notes { log("load: \(note)") }
             log("load: starting \(tracker.command)")
             loadProcess = try LoadProcess(command: tracker.command, logPath: options.reportDirectory + "/load.log",
                                           directory: (experiment.file as NSString).deletingLastPathComponent.isEmpty ? "." : (experiment.file as NSString).deletingLastPathComponent)

@@ -3,16 +3,17 @@ import ChaosLoad
 
 /// The `load:` section and the `source: load` SLOs of an experiment file.
 enum LoadSpecParser {
-    /// `load: COMMAND`, or `load: {command, warmup, results, recovery}`.
+    /// `load: COMMAND`, or `load: {command, prefer, warmup, results, recovery}`.
     static func load(_ node: ConfigNode, baseDirectory: String) -> LoadSpec? {
         if case .scalar = node.node, let command = node.string() { return LoadSpec(command: command) }
         guard node.entries() != nil else { return nil }
-        node.checkKeys(["command", "warmup", "results", "recovery"])
+        node.checkKeys(["command", "prefer", "warmup", "results", "recovery"])
         guard let command = node["command"]?.string() else {
             node.problem("load needs a 'command'")
             return nil
         }
         var spec = LoadSpec(command: command, warmup: node["warmup"]?.seconds() ?? 0)
+        if let prefer = node["prefer"] { spec.preferred = preferred(prefer) }
         if let results = node["results"] { spec.results = jsonl(results, baseDirectory: baseDirectory) }
         if let recovery = node["recovery"], recovery.entries() != nil {
             recovery.checkKeys(["window", "windows"])
@@ -23,6 +24,23 @@ enum LoadSpecParser {
             spec.recoveryWindows = recovery["windows"]?.int(in: 1...100) ?? spec.recoveryWindows
         }
         return spec
+    }
+
+    /// `prefer: [COMMAND, …]`: plain command lines, since their program is looked up on PATH.
+    private static func preferred(_ node: ConfigNode) -> [String] {
+        guard let items = node.items() else {
+            node.problem("prefer takes a list of command lines, tried in order")
+            return []
+        }
+        return items.compactMap { item in
+            guard let command = item.string() else { return nil }
+            guard let words = ShellWords.split(command), !words.isEmpty else {
+                item.problem("a preferred load command must be a plain command line (no pipes, variables or several commands): " +
+                             "its program is looked up on PATH", value: command)
+                return nil
+            }
+            return command
+        }
     }
 
     /// `results: {file, timestamp, timestamp_unit, latency, latency_unit, success | status, name}`.

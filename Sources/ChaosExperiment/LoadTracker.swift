@@ -30,19 +30,24 @@ final class LoadTracker {
     private var liveReader: GeneratorOutputReader?
     private var locustLive: LocustHistoryReader?
 
-    init(spec: LoadSpec, reportDirectory: String) {
+    init(spec: LoadSpec, reportDirectory: String, searchPath: String) {
+        let choice = LoadCommandChoice(spec: spec, searchPath: searchPath)
+        notes = choice.notes
         if let results = spec.results {
-            command = spec.command
+            command = choice.command
             source = .jsonl(path: results.path, mapping: results.mapping)
             signalExitCodes = []
             return
         }
-        guard let words = ShellWords.split(spec.command),
-              let prepared = GeneratorCommand.prepare(words, reportDirectory: reportDirectory) else {
-            command = spec.command
+        // Absolute: the generator runs in the experiment's folder, not in chaosctl's.
+        let folder = reportDirectory.hasPrefix("/") ? reportDirectory
+            : FileManager.default.currentDirectoryPath + "/" + reportDirectory
+        guard let words = ShellWords.split(choice.command),
+              let prepared = GeneratorCommand.prepare(words, reportDirectory: folder) else {
+            command = choice.command
             source = nil
             signalExitCodes = []
-            if ShellWords.split(spec.command) == nil, spec.command.contains("k6 ") || spec.command.contains("locust") {
+            if ShellWords.split(choice.command) == nil, choice.command.contains("k6 ") || choice.command.contains("locust") {
                 notes.append("the load command is not a plain `k6 run …` or `locust …` command line (pipes, variables or " +
                              "several commands), so chaosctl did not add output options or read its results")
             }

@@ -19,14 +19,18 @@ final class DemoAnywhereTests: XCTestCase {
 
     /// The report directory the run wrote under the working directory, and its journal.
     private func journal() throws -> [String: Any] {
-        let results = temp.path + "/results"
-        let runs = try FileManager.default.contentsOfDirectory(atPath: results).filter { $0.hasSuffix("-demo") }
-        XCTAssertEqual(runs.count, 1, "one report directory in \(results): \(runs)")
-        let dir = results + "/" + (runs.first ?? "")
+        let dir = try reportDirectory()
         for report in ["report.html", "report.md", "junit.xml"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/" + report), "missing \(report) in \(dir)")
         }
         return try jsonObject(atPath: dir + "/journal.json")
+    }
+
+    private func reportDirectory() throws -> String {
+        let results = temp.path + "/results"
+        let runs = try FileManager.default.contentsOfDirectory(atPath: results).filter { $0.hasSuffix("-demo") }
+        XCTAssertEqual(runs.count, 1, "one report directory in \(results): \(runs)")
+        return results + "/" + (runs.first ?? "")
     }
 
     /// The title and step names of a YAML experiment, read line by line (its own format).
@@ -54,6 +58,64 @@ final class DemoAnywhereTests: XCTestCase {
         XCTAssertEqual(steps.compactMap { $0["name"] as? String }, names)
         XCTAssertFalse(names.isEmpty)
         for step in steps { XCTAssertEqual(step["succeeded"] as? Bool, true, "\(step)") }
+    }
+
+    /// With k6 on PATH the demo's users are k6: journal.json's load object is k6's, with
+    /// requests in every phase, and the demo's `source: load` SLOs are judged on them.
+    func testTheDemoDrivesK6WhenItIsInstalled() throws {
+        let (found, _) = runProcess(["/usr/bin/env", "sh", "-c", "command -v k6"])
+        try requireFixture(found == 0, "k6 is not installed (scripts/install-deps.sh)")
+        let r = try cli.run(["demo", "run"], timeout: 120)
+        XCTAssertTrue([0, 1].contains(r.status), "exit \(r.status): \(r.stdout)\n\(r.stderr)")
+        let journal = try journal()
+        let load = try XCTUnwrap(journal["load"] as? [String: Any], "\(journal.keys)")
+        XCTAssertEqual(load["tool"] as? String, "k6")
+        let phases = try XCTUnwrap(load["phases"] as? [String: [String: Any]])
+        for phase in ["pre", "during", "post"] {
+            XCTAssertGreaterThan(phases[phase]?["requests"] as? Int ?? 0, 0, "\(phase): \(phases[phase] ?? [:])")
+        }
+        let markdown = try String(contentsOfFile: reportDirectory() + "/report.md", encoding: .utf8)
+        XCTAssertTrue(markdown.contains("User traffic by phase (k6"), markdown)
+        XCTAssertTrue(markdown.contains("load.max_error_rate[pre]"), markdown)
+    }
+
+    /// Locust on PATH but not k6: the demo's users are Locust's, and the log says why.
+    func testWithoutK6TheDemoFallsBackToLocust() throws {
+        // The locust script beside the Python that imports it (pip's bin folder).
+        let (found, output) = runProcess(["/usr/bin/env", "python3", "-c",
+                                          "import locust, os, sys; print(os.path.join(os.path.dirname(sys.executable), 'locust'))"])
+        let locust = output.trimmingCharacters(in: .whitespacesAndNewlines)
+        try requireFixture(found == 0 && FileManager.default.isExecutableFile(atPath: locust), "Locust is not installed (scripts/install-deps.sh)")
+        let bin = temp.path + "/only-locust"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: bin + "/locust", withDestinationPath: locust)
+        cli.extraEnvironment["PATH"] = bin + ":/usr/sbin:/usr/bin:/sbin:/bin"
+        let r = try cli.run(["demo", "run"], timeout: 120)
+        XCTAssertTrue([0, 1].contains(r.status), "exit \(r.status): \(r.stdout)\n\(r.stderr)")
+        let why = "k6 is not installed (not on PATH), so `locust -f locust/locustfile.py"
+        XCTAssertTrue((r.stdout + r.stderr).contains(why), r.stdout + r.stderr)
+        let markdown = try String(contentsOfFile: reportDirectory() + "/report.md", encoding: .utf8)
+        XCTAssertTrue(markdown.contains(why), markdown)
+        let load = try XCTUnwrap(try journal()["load"] as? [String: Any])
+        XCTAssertEqual(load["tool"] as? String, "locust")
+        let phases = try XCTUnwrap(load["phases"] as? [String: [String: Any]])
+        for phase in ["pre", "during", "post"] {
+            XCTAssertGreaterThan(phases[phase]?["requests"] as? Int ?? 0, 0, "\(phase): \(phases[phase] ?? [:])")
+        }
+    }
+
+    /// Neither k6 nor Locust on PATH: the curl loop runs, the log says so, and the load SLOs
+    /// are "not measured" with that reason, never passed.
+    func testWithoutAGeneratorTheDemoFallsBackAndSaysTheLoadWasNotMeasured() throws {
+        cli.extraEnvironment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin"
+        let r = try cli.run(["demo", "run"], timeout: 120)
+        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+        XCTAssertTrue((r.stdout + r.stderr).contains("no preferred load generator is installed (k6, locust not on PATH)"), r.stdout + r.stderr)
+        XCTAssertNil(try journal()["load"], "no generator results were read")
+        let markdown = try String(contentsOfFile: reportDirectory() + "/report.md", encoding: .utf8)
+        XCTAssertTrue(markdown.contains("NOT MEASURED") || markdown.contains("not measured"), markdown)
+        XCTAssertTrue(markdown.contains("user-traffic SLOs were not measured by a load generator"), markdown)
+        XCTAssertTrue(markdown.contains("curl"), "the command that ran is in the report: \(markdown)")
     }
 
     func testAnExperimentsDemoYamlWhereItRunsWins() throws {

@@ -117,6 +117,38 @@ final class LoadRunEndToEndTests: XCTestCase {
         XCTAssertEqual(result.report.analysis.verdicts.first { $0.name == "load.max_error_rate[pre]" }?.passed, true)
     }
 
+    /// Locust flushes its CSV files only every CSV_STATS_FLUSH_INTERVAL_SEC (5 s in 2.47), so
+    /// live figures came in 5-row bursts; the shipped locustfile sets it to 0. Tailed every
+    /// 200 ms as the runner does, its history must arrive a row or two at a time, not in bursts.
+    func testTheShippedLocustfileFlushesEveryRow() throws {
+        let locust = try generator("locust")
+        try startTarget()
+        let locustfile = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../experiments/locust/locustfile.py").standardized.path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: locust)
+        process.arguments = ["-f", locustfile, "--headless", "-u", "2", "-r", "2", "-t", "9s", "--only-summary",
+                             "--host", "http://127.0.0.1:\(port)", "--csv", dir + "/live", "--csv-full-history"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGTERM) }; process.waitUntilExit() }
+        let reader = LocustHistoryReader(path: dir + "/live_stats_history.csv")
+        var bursts: [Int] = []
+        var seen = 0
+        while process.isRunning {
+            Thread.sleep(forTimeInterval: 0.2)
+            _ = reader.poll()
+            let rows = reader.rows.filter(\.isAggregate).count
+            if rows > seen { bursts.append(rows - seen) }
+            seen = rows
+        }
+        XCTAssertGreaterThanOrEqual(seen, 5, "Locust wrote a row a second")
+        // At 5 s a flush, a poll would see 4-5 new rows at once.
+        XCTAssertLessThanOrEqual(bursts.max() ?? 99, 3, "rows arrived in bursts of \(bursts)")
+        XCTAssertGreaterThanOrEqual(bursts.count, 4, "\(bursts)")
+    }
+
     /// k6 with a script that does not exist exits 107 at once and writes nothing: the load
     /// SLO is not measured (with the reason), and the run cannot pass.
     func testAGeneratorThatFailsAtOnceIsNotMeasuredNeverPassed() throws {

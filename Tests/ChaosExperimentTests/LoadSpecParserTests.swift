@@ -80,17 +80,62 @@ final class LoadSpecParserTests: XCTestCase {
     }
 
     func testATrackerAddsK6OutputsAndLeavesAPipedCommandAlone() {
-        let k6 = LoadTracker(spec: LoadSpec(command: "k6 run --quiet soak.js"), reportDirectory: "/r")
+        let k6 = LoadTracker(spec: LoadSpec(command: "k6 run --quiet soak.js"), reportDirectory: "/r", searchPath: "")
         XCTAssertEqual(k6.command, "exec k6 run --out json=/r/k6-results.json --summary-export /r/k6-summary.json --quiet soak.js")
         XCTAssertEqual(k6.tool, .k6)
         XCTAssertEqual(k6.signalExitCodes, [99])
-        let own = LoadTracker(spec: LoadSpec(command: "k6 run --out json=mine.json --summary-export s.json x.js"), reportDirectory: "/r")
+        let own = LoadTracker(spec: LoadSpec(command: "k6 run --out json=mine.json --summary-export s.json x.js"), reportDirectory: "/r", searchPath: "")
         XCTAssertEqual(own.command, "exec k6 run --out json=mine.json --summary-export s.json x.js")
-        let piped = LoadTracker(spec: LoadSpec(command: "k6 run x.js | tee log"), reportDirectory: "/r")
+        // The generator runs in the experiment's folder: a relative report folder is made absolute.
+        let relative = LoadTracker(spec: LoadSpec(command: "k6 run x.js"), reportDirectory: "results/run", searchPath: "")
+        XCTAssertTrue(relative.command.contains("--out json=\(FileManager.default.currentDirectoryPath)/results/run/k6-results.json"),
+                      relative.command)
+        let piped = LoadTracker(spec: LoadSpec(command: "k6 run x.js | tee log"), reportDirectory: "/r", searchPath: "")
         XCTAssertEqual(piped.command, "k6 run x.js | tee log")
         XCTAssertNil(piped.tool)
         let verdicts = LoadVerdicts.judge([LoadObjective(maxErrorRate: 0.01, phases: ["pre"])], summary: nil, whyMissing: piped.notes.last)
         XCTAssertEqual(verdicts.count, 1)
         XCTAssertTrue(verdicts[0].notMeasured?.contains("not a plain") == true, "\(verdicts)")
+    }
+
+    /// `load.prefer`: the first command whose program is on PATH runs; none installed, the
+    /// fallback runs and the note says its traffic is not measured by a generator.
+    func testThePreferredGeneratorOnPATHRunsElseTheFallbackSaysSo() throws {
+        let experiment = try parse(base + """
+        load:
+          prefer: [k6 run --quiet soak.js, locust -f locustfile.py --headless]
+          command: sleep 5
+        """)
+        let spec = try XCTUnwrap(experiment.load)
+        XCTAssertEqual(spec.preferred, ["k6 run --quiet soak.js", "locust -f locustfile.py --headless"])
+        let bin = NSTemporaryDirectory() + "chaos-prefer-\(getpid())"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: bin) }
+        FileManager.default.createFile(atPath: bin + "/locust", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755])
+        // A k6 that is not executable is not installed.
+        FileManager.default.createFile(atPath: bin + "/k6", contents: Data(), attributes: [.posixPermissions: 0o644])
+
+        let locust = LoadTracker(spec: spec, reportDirectory: "/r", searchPath: "/nonexistent:" + bin)
+        XCTAssertEqual(locust.tool, .locust)
+        XCTAssertTrue(locust.command.hasPrefix("exec locust -f locustfile.py --headless --csv /r/locust"), locust.command)
+        XCTAssertTrue(locust.notes.contains { $0.hasPrefix("k6 is not installed (not on PATH)") }, "\(locust.notes)")
+
+        let fallback = LoadTracker(spec: spec, reportDirectory: "/r", searchPath: "/nonexistent")
+        XCTAssertEqual(fallback.command, "sleep 5")
+        XCTAssertNil(fallback.tool)
+        let verdicts = LoadVerdicts.judge([LoadObjective(maxErrorRate: 0.01, phases: ["pre"])], summary: nil, whyMissing: fallback.notes.last)
+        XCTAssertTrue(verdicts[0].notMeasured?.contains("(k6, locust not on PATH)") == true, "\(verdicts)")
+        XCTAssertTrue(verdicts[0].notMeasured?.contains("not measured by a load generator") == true, "\(verdicts)")
+    }
+
+    func testAPreferredCommandMustBeAPlainCommandLine() {
+        XCTAssertThrowsError(try parse(base + """
+        load:
+          prefer: ["k6 run x.js | tee log"]
+          command: sleep 5
+        """)) { error in
+            XCTAssertTrue("\(error)".contains("load.prefer"), "\(error)")
+            XCTAssertTrue("\(error)".contains("plain command line"), "\(error)")
+        }
     }
 }
