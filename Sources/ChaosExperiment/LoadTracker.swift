@@ -33,7 +33,7 @@ final class LoadTracker {
     init(spec: LoadSpec, reportDirectory: String, searchPath: String) {
         let choice = LoadCommandChoice(spec: spec, searchPath: searchPath)
         notes = choice.notes
-        if let results = spec.results {
+        if let results = spec.results, choice.isFallback {
             command = choice.command
             source = .jsonl(path: results.path, mapping: results.mapping)
             signalExitCodes = []

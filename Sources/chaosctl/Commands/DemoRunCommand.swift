@@ -33,9 +33,10 @@ struct DemoRunCommand: ParsableCommand {
             environment["CHAOSCTL_DEMO_API"] = stack.apiURL
             setenv("CHAOSCTL_DEMO_URL", stack.serviceURL, 1)
             setenv("CHAOSCTL_DEMO_API", stack.apiURL, 1)
+            let dir = reportDir ?? RunCommand.defaultReportDirectory(for: experiment)
+            environment[ReportDirectoryEnvironment.name] = ReportDirectoryEnvironment.export(dir)
             let context = ExperimentContext(controlPath: controlPath, httpTransport: CurlProbeTransport(), seed: seed)
             let parsed = try ExperimentParser.load(file: experiment, context: context, environment: environment)
-            let dir = reportDir ?? RunCommand.defaultReportDirectory(for: experiment)
             // The demo's faults are journaled in its own state directory: they die with it.
             let runner = ExperimentRunner(experiment: parsed, lifecycle: Lifecycle.make(journal: FaultJournal(directory: work + "/state")),
                                           options: .init(reportDirectory: dir, seed: seed))

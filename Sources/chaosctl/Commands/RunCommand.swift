@@ -33,12 +33,13 @@ struct RunCommand: ParsableCommand {
             // Every run is seeded, so any run can be repeated: the seed is printed and recorded.
             let seed = self.seed ?? SeedDerivation.fresh()
             let context = ExperimentContext(controlPath: control.path, httpTransport: CurlProbeTransport(), seed: seed)
+            let dir = reportDir ?? Self.defaultReportDirectory(for: file)
+            ReportDirectoryEnvironment.export(dir)
             let parsed = try ExperimentParser.load(file: file, context: context)
             if dryRun {
                 print(ExperimentRunner.plan(parsed))
                 throw CleanExit.message("\n(dry run: nothing was applied)")
             }
-            let dir = reportDir ?? Self.defaultReportDirectory(for: file)
             // Before any fault: a run must not find out at its end that it cannot write its verdict.
             try ReportWriter.prepare(dir)
             print("seed \(seed) (repeat this run's random choices with --seed \(seed))")
