@@ -128,6 +128,30 @@ final class LoadSpecParserTests: XCTestCase {
         XCTAssertTrue(verdicts[0].notMeasured?.contains("not measured by a load generator") == true, "\(verdicts)")
     }
 
+    /// `load.results` are the fallback command's log: a preferred generator that runs is read
+    /// as itself, and the fallback with `results` is read through them (not "not measured").
+    func testResultsDescribeTheFallbackCommandOnly() throws {
+        let experiment = try parse(base + """
+        load:
+          prefer: [locust -f locustfile.py --headless]
+          command: sleep 5
+          results: {file: /r/requests.jsonl, timestamp: ts, latency: ms, status: code}
+        """)
+        let spec = try XCTUnwrap(experiment.load)
+        let bin = NSTemporaryDirectory() + "chaos-prefer-results-\(getpid())"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: bin) }
+        FileManager.default.createFile(atPath: bin + "/locust", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755])
+
+        let preferred = LoadTracker(spec: spec, reportDirectory: "/r", searchPath: bin)
+        XCTAssertEqual(preferred.tool, .locust)
+        let fallback = LoadTracker(spec: spec, reportDirectory: "/r", searchPath: "/nonexistent")
+        XCTAssertEqual(fallback.tool, .jsonl)
+        XCTAssertEqual(fallback.command, "sleep 5")
+        XCTAssertTrue(fallback.notes.contains { $0.hasSuffix("its own per-request log (load.results) is read instead") }, "\(fallback.notes)")
+        XCTAssertFalse(fallback.notes.contains { $0.contains("not measured") }, "\(fallback.notes)")
+    }
+
     func testAPreferredCommandMustBeAPlainCommandLine() {
         XCTAssertThrowsError(try parse(base + """
         load:
