@@ -2,9 +2,10 @@ import ChaosTestSupport
 import Foundation
 import XCTest
 
-/// `chaosctl container disconnect|limit` through the real binary against a real dockerd
-/// (scripts/docker-engine.sh): bad input refused with its exit code and nothing changed,
-/// dry runs, `status`, `recover` after SIGKILL, and the Redis partition example experiment.
+/// `chaosctl container disconnect|limit` and `block --container` through the real binary
+/// against a real dockerd (scripts/docker-engine.sh): bad input refused with its exit code and
+/// nothing changed, dry runs, `status`, `recover` after SIGKILL, the block inside the
+/// container's network namespace, and the Redis partition example experiment.
 /// Every check reads the engine (`docker inspect`).
 final class ContainerPartitionCLITests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -159,6 +160,40 @@ final class ContainerPartitionCLITests: XCTestCase {
         let recoveries = try XCTUnwrap(analysis["recoveries"] as? [[String: Any]])
         XCTAssertEqual(recoveries.count, 1, "\(recoveries)")
         XCTAssertTrue(try endpoint().hasSuffix("\(prefix).10"), "reconnected at its address")
+        XCTAssertTrue(try cli.run(["status"]).stdout.contains("No active faults"))
+    }
+
+    /// `block --container`: the table goes into the container's network namespace (found
+    /// through the engine's `State.Pid`): `nft list ruleset` there shows chaosctl's table beside
+    /// what dockerd keeps there (its embedded-DNS `ip nat` table), then exactly the ruleset of
+    /// before; connects to the container's port are reset while it holds and succeed after
+    /// the SIGTERM revert.
+    func testBlockInTheContainersNamespaceResetsConnectsUntilReverted() throws {
+        let pid = try docker(["inspect", "-f", "{{.State.Pid}}", redis])
+        func ruleset() -> String {
+            runProcess(["/usr/bin/nsenter", "-t", pid, "-n", "/usr/sbin/nft", "list", "ruleset"]).output
+                .replacingOccurrences(of: " packets [0-9]+ bytes [0-9]+", with: "", options: .regularExpression)
+        }
+        func tables() -> [String] { ruleset().split(separator: "\n").filter { $0.hasPrefix("table ") }.map(String.init) }
+        func connects() -> Bool { runProcess(["/bin/bash", "-c", "exec 3<>/dev/tcp/\(prefix).10/6379"]).status == 0 }
+        try waitFor("the listener") { connects() }
+        let before = ruleset()
+        XCTAssertFalse(before.contains("chaosctl"), before)
+
+        let block = try cli.start(["block", "--port", "6379", "--direction", "ingress", "--reject", "--container", redis,
+                                   "-H", dockerHost, "--for", "60s"])
+        try waitFor("the block table") { ruleset().contains("table inet chaosctl_block_") }
+        let added = tables().filter { !before.contains($0) }
+        XCTAssertEqual(added.count, 1, ruleset())
+        XCTAssertTrue(added.first?.hasPrefix("table inet chaosctl_block_") == true, ruleset())
+        XCTAssertTrue(ruleset().contains("tcp dport 6379") && ruleset().contains("reject with tcp reset"), ruleset())
+        XCTAssertFalse(connects(), "the connect is reset while the block holds")
+        XCTAssertTrue(try cli.run(["status"]).stdout.contains("block"))
+
+        kill(block.processIdentifier, SIGTERM)
+        block.waitUntilExit()
+        XCTAssertEqual(ruleset(), before, "the revert deleted chaosctl's table only")
+        XCTAssertTrue(connects(), "connects succeed after the revert")
         XCTAssertTrue(try cli.run(["status"]).stdout.contains("No active faults"))
     }
 }
