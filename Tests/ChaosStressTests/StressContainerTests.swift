@@ -12,30 +12,20 @@ final class StressContainerTests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
     var temp: TempDir!
-    var engineDir: String?
+    var engine: StressTestEngine?
     var cli: Chaosctl!
-    var dockerHost: String { "unix://\(engineDir!)/docker.sock" }
+    var dockerHost: String { engine!.dockerHost }
     var journal: FaultJournal { FaultJournal(directory: temp.path + "/state") }
 
     override func setUpWithError() throws {
-        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/dockerd"),
-              FileManager.default.isExecutableFile(atPath: "/usr/bin/docker") else {
-            throw fixtureUnavailable("needs root and docker.io (scripts/install-deps.sh)")
-        }
-        if ProcessInfo.processInfo.environment["CHAOSCTL_SKIP_DOCKER_TESTS"] == "1" { throw fixtureUnavailable("CHAOSCTL_SKIP_DOCKER_TESTS=1") }
         temp = try TempDir()
         cli = Chaosctl(stateDir: temp.path + "/state")
-        let dir = "/tmp/chaosctl-docker-stress-\(getpid())"
-        engineDir = dir
-        let started = runProcess(["/bin/bash", Self.root + "/scripts/docker-engine.sh", "start", "1"], environment: ["CHAOSCTL_DOCKER_DIR": dir])
-        guard started.status == 0, started.output.contains("ENGINE_READY") else {
-            throw FixtureFailure(reason: "engine did not start: \(started.output.suffix(500))")
-        }
+        engine = try StressTestEngine.start(.docker)
     }
 
     override func tearDown() {
         _ = try? cli?.run(["recover", "--all"])
-        if let engineDir { _ = runProcess(["/bin/bash", Self.root + "/scripts/docker-engine.sh", "stop"], environment: ["CHAOSCTL_DOCKER_DIR": engineDir]) }
+        engine?.stop()
         temp = nil
     }
 

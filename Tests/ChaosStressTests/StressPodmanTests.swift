@@ -10,41 +10,29 @@ import XCTest
 /// SIGTERM, or by `recover` after a SIGKILL, which gives the memory back. A missing engine
 /// fails under CI=true.
 final class StressPodmanTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
     static let container = "chaosctl-web-1"
     var temp: TempDir!
-    var engineDir: String?
+    var engine: StressTestEngine?
     var cli: Chaosctl!
-    var dockerHost: String { "unix://\(engineDir!)/podman.sock" }
+    var dockerHost: String { engine!.dockerHost }
     var journal: FaultJournal { FaultJournal(directory: temp.path + "/state") }
 
     override func setUpWithError() throws {
-        for tool in ["/usr/bin/podman", "/usr/bin/conmon", "/usr/sbin/runc", "/bin/busybox"]
-            where getuid() != 0 || !FileManager.default.isExecutableFile(atPath: tool) {
-            throw fixtureUnavailable("needs root and \(tool) (podman, conmon, runc, busybox-static: scripts/install-deps.sh)")
-        }
-        if ProcessInfo.processInfo.environment["CHAOSCTL_SKIP_DOCKER_TESTS"] == "1" { throw fixtureUnavailable("CHAOSCTL_SKIP_DOCKER_TESTS=1") }
         temp = try TempDir()
         cli = Chaosctl(stateDir: temp.path + "/state")
-        let dir = "/tmp/chaosctl-podman-stress-\(getpid())"
-        engineDir = dir
-        let started = runProcess(["/bin/bash", Self.root + "/scripts/podman-engine.sh", "start", "1"], environment: ["CHAOSCTL_PODMAN_DIR": dir])
-        guard started.status == 0, started.output.contains("ENGINE_READY") else {
-            throw FixtureFailure(reason: "podman did not start: \(started.output.suffix(500))")
-        }
+        engine = try StressTestEngine.start(.podman)
     }
 
     override func tearDown() {
         _ = try? cli?.run(["recover", "--all"])
-        if let engineDir { _ = runProcess(["/bin/bash", Self.root + "/scripts/podman-engine.sh", "stop"], environment: ["CHAOSCTL_PODMAN_DIR": engineDir]) }
+        engine?.stop()
         temp = nil
     }
 
     /// `podman` against this test's private engine (its configuration files select the store).
     private func podman(_ args: [String]) -> String {
-        runProcess(["/usr/bin/podman"] + args, environment: ["CONTAINERS_CONF": engineDir! + "/containers.conf",
-                                                            "CONTAINERS_STORAGE_CONF": engineDir! + "/storage.conf"])
+        runProcess(["/usr/bin/podman"] + args, environment: ["CONTAINERS_CONF": engine!.dir + "/containers.conf",
+                                                            "CONTAINERS_STORAGE_CONF": engine!.dir + "/storage.conf"])
             .output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
