@@ -8,35 +8,12 @@ import XCTest
 /// container's cgroups (the engine's own `docker top` lists them), burn CPU or hold memory
 /// there, and are ended by SIGTERM or by `recover` after a SIGKILL; the example experiment
 /// runs against a busybox httpd container. A missing engine fails under CI=true.
-final class StressContainerTests: XCTestCase {
+final class StressContainerTests: StressEngineCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
-    var temp: TempDir!
-    var engine: StressTestEngine?
-    var cli: Chaosctl!
-    var dockerHost: String { engine!.dockerHost }
-    var journal: FaultJournal { FaultJournal(directory: temp.path + "/state") }
-
-    override func setUpWithError() throws {
-        temp = try TempDir()
-        cli = Chaosctl(stateDir: temp.path + "/state")
-        engine = try StressTestEngine.start(.docker)
-    }
-
-    override func tearDown() {
-        _ = try? cli?.run(["recover", "--all"])
-        engine?.stop()
-        temp = nil
-    }
 
     private func docker(_ args: [String]) -> String {
         runProcess(["/usr/bin/docker"] + args, environment: ["DOCKER_HOST": dockerHost]).output.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    private func appliedWorkers() -> [StressWorkerID] {
-        var workers: [StressWorkerID] = []
-        XCTAssertTrue(StressTestWait.until(60) { workers = self.journal.appliedStressWorkers() ?? []; return !workers.isEmpty })
-        return workers
     }
 
     func testCPUStressRunsInTheContainersCgroupsUntilSIGTERM() throws {

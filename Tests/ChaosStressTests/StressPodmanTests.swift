@@ -9,25 +9,9 @@ import XCTest
 /// container's own cpuacct and memory counters are charged for them, and they are ended by
 /// SIGTERM, or by `recover` after a SIGKILL, which gives the memory back. A missing engine
 /// fails under CI=true.
-final class StressPodmanTests: XCTestCase {
+final class StressPodmanTests: StressEngineCase {
+    override class var kind: StressTestEngine.Kind { .podman }
     static let container = "chaosctl-web-1"
-    var temp: TempDir!
-    var engine: StressTestEngine?
-    var cli: Chaosctl!
-    var dockerHost: String { engine!.dockerHost }
-    var journal: FaultJournal { FaultJournal(directory: temp.path + "/state") }
-
-    override func setUpWithError() throws {
-        temp = try TempDir()
-        cli = Chaosctl(stateDir: temp.path + "/state")
-        engine = try StressTestEngine.start(.podman)
-    }
-
-    override func tearDown() {
-        _ = try? cli?.run(["recover", "--all"])
-        engine?.stop()
-        temp = nil
-    }
 
     /// `podman` against this test's private engine (its configuration files select the store).
     private func podman(_ args: [String]) -> String {
@@ -47,12 +31,6 @@ final class StressPodmanTests: XCTestCase {
 
     private func counter(_ file: String) -> UInt64 {
         UInt64(((try? String(contentsOfFile: file, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-    }
-
-    private func appliedWorkers() -> [StressWorkerID] {
-        var workers: [StressWorkerID] = []
-        XCTAssertTrue(StressTestWait.until(60) { workers = self.journal.appliedStressWorkers() ?? []; return !workers.isEmpty })
-        return workers
     }
 
     func testCPUStressIsChargedToThePodmanContainerUntilSIGTERM() throws {

@@ -1,3 +1,5 @@
+import ChaosCore
+import ChaosStress
 import ChaosTestSupport
 import Foundation
 import XCTest
@@ -36,5 +38,35 @@ struct StressTestEngine {
 
     func stop() {
         _ = runProcess(["/bin/bash", script, "stop"], environment: [dirVariable: dir])
+    }
+}
+
+/// A test case with a fresh state dir, a chaosctl on it and a private engine of `kind` per
+/// test; anything a test leaves journaled is recovered before the engine stops.
+class StressEngineCase: XCTestCase {
+    class var kind: StressTestEngine.Kind { .docker }
+    var temp: TempDir!
+    var engine: StressTestEngine?
+    var cli: Chaosctl!
+    var dockerHost: String { engine!.dockerHost }
+    var journal: FaultJournal { FaultJournal(directory: temp.path + "/state") }
+
+    override func setUpWithError() throws {
+        temp = try TempDir()
+        cli = Chaosctl(stateDir: temp.path + "/state")
+        engine = try StressTestEngine.start(Self.kind)
+    }
+
+    override func tearDown() {
+        _ = try? cli?.run(["recover", "--all"])
+        engine?.stop()
+        temp = nil
+    }
+
+    /// The workers of the first applied stress record, once there is one (up to 60 s).
+    func appliedWorkers() -> [StressWorkerID] {
+        var workers: [StressWorkerID] = []
+        XCTAssertTrue(StressTestWait.until(60) { workers = self.journal.appliedStressWorkers() ?? []; return !workers.isEmpty })
+        return workers
     }
 }
