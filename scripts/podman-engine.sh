@@ -59,8 +59,21 @@ CONF
   fi
 }
 
+# Close every descriptor above 2 this script inherited, before it starts anything. The engine
+# and each `podman run`'s conmon outlive the script and would keep them open: a caller waiting
+# for EOF, or for a descriptor it passed down to close (Foundation's Process watches a socket
+# it gives the child to tell when it exits), would wait until the engine or container ended.
+close_inherited_descriptors() {
+  local fd
+  for fd in /proc/$$/fd/*; do
+    fd=${fd##*/}
+    if [ "$fd" -gt 2 ] && [ "$fd" != 255 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+  done
+}
+
 cmd_start() {
   local n=${1:-3}
+  close_inherited_descriptors
   [ "$(id -u)" = 0 ] || die "must run as root"
   for b in podman conmon runc /bin/busybox curl; do
     command -v "$b" >/dev/null || die "missing $b: apt-get install podman conmon runc busybox-static"
@@ -72,10 +85,7 @@ cmd_start() {
   [ -e /var/lib/containers ] || { mkdir -p "$DIR"; touch "$DIR/created-var-lib-containers"; }
   write_config
   rm -f "$SOCK"
-  # Close inherited descriptors above 2 (see docker-engine.sh): callers must see EOF.
-  local fd close=""
-  for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && [ "$fd" != 255 ] && close+=" $fd>&-"; done
-  eval "podman system service --time=0 \"unix://\$SOCK\" >\"\$DIR/engine.log\" 2>&1 </dev/null $close &"
+  podman system service --time=0 "unix://$SOCK" >"$DIR/engine.log" 2>&1 </dev/null &
   echo $! > "$DIR/engine.pid"
   for _ in $(seq 1 300); do ping_ok && break; kill -0 "$(cat "$DIR/engine.pid")" 2>/dev/null || break; sleep 0.1; done
   ping_ok || { tail -20 "$DIR/engine.log" >&2; die "podman API did not come up"; }

@@ -14,7 +14,7 @@ public enum ChildProcess {
     static let resetToDefault: [Int32] = [SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP]
 
     /// Spawn `argv` (looked up in PATH) with stdin from `stdin` (nil: /dev/null) and the given
-    /// stdout/stderr descriptors, in `directory` if given, with `environment` (nil: this
+    /// stdout/stderr descriptors (the child gets no other descriptor of this process), in `directory` if given, with `environment` (nil: this
     /// process's). Returns its pid, which is also its process group.
     public static func spawn(argv: [String], directory: String? = nil, environment: [String: String]? = nil,
                              stdin: Int32? = nil, stdout: Int32, stderr: Int32) throws -> pid_t {
@@ -29,6 +29,12 @@ public enum ChildProcess {
         }
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        // Only 0-2 reach the child: any other descriptor chaosctl holds without close-on-exec
+        // (a journal lock, another child's pipe, a socket) would stay open in it, and in
+        // whatever it leaves running, which would keep a peer from seeing EOF.
+        guard cchaos_spawn_addclosefrom(&actions, 3) == 0 else {
+            throw ProcessRunError("cannot run \(argv[0]): \(String(cString: strerror(errno)))")
+        }
         if let directory, cchaos_spawn_addchdir(&actions, directory) != 0 {
             throw ProcessRunError("cannot run \(argv[0]) in \(directory): \(String(cString: strerror(errno)))")
         }

@@ -22,9 +22,12 @@ public protocol ContainerEngine: AnyObject {
     func disconnect(_ id: String, from network: String) throws
     /// Connect with the endpoint's aliases, links and addresses (nil: the engine's defaults).
     func connect(_ id: String, to network: String, endpoint: EndpointSettings?) throws
-    /// `POST /containers/{id}/update` with only `fields`; an engine without the endpoint
-    /// (Podman 4.3) is `.unsupported`.
+    /// Set only `fields`: `POST /containers/{id}/update` on Docker, Podman's libpod
+    /// `POST /libpod/containers/{name}/update`; an engine with neither is `.unsupported`.
     func update(_ id: String, _ fields: [ResourceField: Int64]) throws
+    /// `inspect`, with `resources` the limits in force now (Podman: read from the cgroup files,
+    /// as its inspect does not show an update).
+    func limits(_ id: String) throws -> ContainerDetails
     /// Bytes of memory the container uses now (`memory_stats.usage` of a one-shot stats read).
     func memoryUsage(_ id: String) throws -> Int64
 }

@@ -1,14 +1,15 @@
 import ChaosCore
 import Foundation
 
-/// CPU and memory limits on one container through `POST /containers/{id}/update`, as a
-/// journaled fault. The limits in force are read (`HostConfig`) and journaled with the
+/// CPU and memory limits on one container through the engine's update call (Docker's
+/// `POST /containers/{id}/update`, Podman's libpod one), as a journaled fault. The limits in
+/// force are read (`HostConfig`; Podman: the cgroup files) and journaled with the
 /// values chaosctl sets; a revert puts back each previous value only while the container
 /// still has the one chaosctl set (someone else's later change is theirs, left alone).
 ///
 /// Refused before anything is journaled: a memory limit below what the container uses now
-/// (`memory_stats.usage` of a one-shot stats read), and an engine without the update
-/// endpoint (Podman 4.3), found by an empty update, which changes nothing.
+/// (`memory_stats.usage` of a one-shot stats read), and an engine without an update
+/// endpoint, found by an empty update, which changes nothing.
 public struct ContainerLimitFault: PreflightFault {
     public static let kind = "container-limit"
 
@@ -38,7 +39,7 @@ public struct ContainerLimitFault: PreflightFault {
     /// is not below its usage. Returns the fields that would be sent and the limits now.
     public func check() throws -> (fields: [ResourceField: Int64], current: ContainerResources) {
         if let done = checked.value { return done }
-        let current = try engine.inspect(container.id).resources
+        let current = try engine.limits(container.id).resources
         if let memory = change.memory {
             let usage = try engine.memoryUsage(container.id)
             if memory < usage {
@@ -98,7 +99,7 @@ public struct ContainerLimitReverter: ContainerRecordReverter {
         guard let id = data["id"], !id.isEmpty else { throw ChaosError("\(kind) record \(record.id) has no container id") }
         let name = data["name"] ?? id
         let current: ContainerResources
-        do { current = try engine.inspect(id).resources } catch let e as ContainerEngineError where e.reason == .notFound {
+        do { current = try engine.limits(id).resources } catch let e as ContainerEngineError where e.reason == .notFound {
             return FaultRevertResult()
         }
         var restore: [ResourceField: Int64] = [:]

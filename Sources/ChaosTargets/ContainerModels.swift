@@ -123,4 +123,9 @@ public struct EngineInfo: Equatable, Sendable {
     /// "Docker/20.10.24+dfsg1 (linux)", "Libpod/4.3.1 (linux)".
     public var server: String
     public var isPodman: Bool { server.lowercased().contains("libpod") || server.lowercased().contains("podman") }
+    /// Podman's own API version for `/v…/libpod/` paths, from "Libpod/4.3.1 (linux)".
+    public var libpodVersion: String {
+        let afterSlash = server.split(separator: "/", maxSplits: 1).dropFirst().first ?? "4.0.0"
+        return String(afterSlash.split(separator: " ").first ?? "4.0.0")
+    }
 }

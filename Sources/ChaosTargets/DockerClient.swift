@@ -146,18 +146,36 @@ public final class DockerClient: ContainerEngine, @unchecked Sendable {
     }
 
     public func update(_ id: String, _ fields: [ResourceField: Int64]) throws {
+        let info = try engineInfo()
+        if info.isPodman {
+            // Podman 4.3's compat API has no update route; its libpod API has (`podman update`).
+            let path = "/v\(info.libpodVersion)/libpod/containers/\(Self.percentEncode(id))/update"
+            let response = try http.send(try HTTPRequest.json(method: "POST", path, LibpodResourceUpdate(fields)))
+            guard response.isSuccess else { throw failure(response, operation: "update limits", container: id) }
+            return
+        }
         let response = try http.send(try HTTPRequest.json(method: "POST", try versioned("/containers/\(Self.percentEncode(id))/update"),
                                                           ResourceUpdateBody(fields: fields)))
         guard response.isSuccess else {
-            // Podman 4.3's compat API has no such route: 404 with a plain-text "Not Found", as
-            // for any unknown path (podman-4.3-docker-api-transcript.md, `GET /v1.41/nosuchendpoint`),
+            // An engine without the route answers 404 with a plain-text "Not Found", as for any
+            // unknown path (podman-4.3-docker-api-transcript.md, `GET /v1.41/nosuchendpoint`),
             // where a missing container is a JSON 404.
             if response.status == 404, (try? response.decode(EngineErrorBody.self)) == nil {
                 throw ContainerEngineError(reason: .unsupported, operation: "update limits", container: id, status: 404,
-                                           engineMessage: "this engine's Docker-compatible API has no POST /containers/{id}/update (Podman 4.3 answers 404 Not Found); change limits with the engine's own tools (`podman update`)")
+                                           engineMessage: "this engine's API has no POST /containers/{id}/update (404 Not Found); change limits with the engine's own tools")
             }
             throw failure(response, operation: "update limits", container: id)
         }
+    }
+
+    public func limits(_ id: String) throws -> ContainerDetails {
+        var details = try inspect(id)
+        // Podman 4.3's inspect shows the limits the container was created with, not a later
+        // update's: the kernel's cgroup files are what is in force.
+        if try engineInfo().isPodman, details.state.running, details.state.pid > 0 {
+            details.resources = try CgroupLimits.of(pid: details.state.pid)
+        }
+        return details
     }
 
     public func memoryUsage(_ id: String) throws -> Int64 {

@@ -34,20 +34,6 @@ func sleepUntil(_ ns: UInt64) {
     while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nil) == EINTR {}
 }
 
-/// Close every descriptor but 0-2. chaosctl's caller may have passed it others (a CI
-/// runner's pipe, a test harness's): a detached worker holding one open would keep that
-/// reader waiting for EOF until the worker ends.
-func closeInheritedDescriptors() {
-    guard let dir = opendir("/proc/self/fd") else { return }
-    var open: [Int32] = []
-    while let entry = readdir(dir) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        if let fd = Int32(name), fd > 2 { open.append(fd) }
-    }
-    closedir(dir)
-    for fd in open { close(fd) }
-}
-
 /// Block until chaosctl says go; any other outcome (EOF, an error) means it never will.
 func waitForRelease() {
     // The pipe may arrive non-blocking (chaosctl makes its ends O_NONBLOCK|O_CLOEXEC).
@@ -112,7 +98,7 @@ func holdMemory(bytes: Int, deadline: UInt64) -> Never {
     exit(0)
 }
 
-closeInheritedDescriptors()
+// Started by ChildProcess.spawn, which leaves it descriptors 0-2 only.
 let args = CommandLine.arguments
 guard args.count == 4, let amount = UInt64(args[2]), let deadline = UInt64(args[3]) else {
     fail("usage: chaosctl-stress-worker cpu LOAD_PERCENT DEADLINE_NS | memory BYTES DEADLINE_NS (started by chaosctl stress)")

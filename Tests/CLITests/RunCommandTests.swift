@@ -125,22 +125,19 @@ final class RunCommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("\(path):4: method.[0].flag.percent: '101'"), r.stderr)
     }
 
-    /// Every shipped experiment validates. Two need what only their real target gives: the
-    /// drain example names its node through $NODE (no default, so it can never drain a node
-    /// by accident), and a stress step looks its container up through the engine when the file
-    /// is validated (StressContainerTests runs that example against a real dockerd). Without an
-    /// engine at the default socket, that file must fail on exactly that lookup.
+    /// Every shipped experiment validates. The drain example names its node through $NODE (no
+    /// default, so it can never drain a node by accident). A stress step looks its container up
+    /// when it runs, not when the file is validated (StressContainerTests runs that example
+    /// against a real dockerd), so every file validates with no engine at $DOCKER_HOST.
     func testShippedExperimentsAllValidate() throws {
         let dir = "experiments"
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") }.sorted()
         XCTAssertGreaterThanOrEqual(files.count, 3)
-        let needsEngine = "container-cpu-pressure.yaml"
         var withNode = cli!
         withNode.extraEnvironment["NODE"] = "worker-1"
         withNode.extraEnvironment["DOCKER_HOST"] = "unix://\(temp.path)/no-engine.sock"
         let r = try withNode.run(["validate"] + files.map { dir + "/" + $0 })
-        for f in files where f != needsEngine { XCTAssertTrue(r.stdout.contains("\(dir)/\(f): valid"), r.stdout + r.stderr) }
-        XCTAssertTrue(r.stderr.contains("\(dir)/\(needsEngine):26: method.[0].stress: cannot connect"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("1 of \(files.count) experiment file(s) invalid"), r.stderr)
+        for f in files { XCTAssertTrue(r.stdout.contains("\(dir)/\(f): valid"), r.stdout + r.stderr) }
+        XCTAssertEqual(r.status, 0, r.stderr)
     }
 }

@@ -194,6 +194,22 @@ final class PortBlockTests: XCTestCase {
         XCTAssertTrue(FaultJournal(directory: nobodyState).records().records.isEmpty, "nothing journaled for a refused block")
     }
 
+    /// Root keeping every capability but CAP_NET_ADMIN (dropped from the bounding set, so the
+    /// exec cannot regain it; CAP_SYS_ADMIN still lets it enter the namespace): the kernel
+    /// refuses the nf_tables batch with EPERM, and the block is refused with the permission
+    /// exit code, naming CAP_NET_ADMIN and the namespace, before anything is journaled or added.
+    func testRootWithoutCapNetAdminIsRefusedBeforeAnythingChanges() throws {
+        guard sh(["setpriv", "--help"]).status == 0 else { throw fixtureUnavailable("needs setpriv (util-linux) to drop a capability") }
+        let r = sh(["setpriv", "--inh-caps=-net_admin", "--bounding-set=-net_admin", probe,
+                    "block", "--port", "\(port)", "--netns", pair.a, "--detach"], environment: ["CHAOSCTL_STATE_DIR": state])
+        XCTAssertEqual(r.status, ExitCode.permission.rawValue, r.output)
+        XCTAssertTrue(r.output.contains("CAP_NET_ADMIN") && r.output.contains(pair.a), r.output)
+        XCTAssertEqual(pair.ruleset(ns: pair.a), "")
+        XCTAssertTrue(journaled.isEmpty, "nothing journaled for a refused block")
+        let status = cli(["status"])
+        XCTAssertTrue(status.output.contains("No active faults"), status.output)
+    }
+
     func testRevertDeletesOnlyItsOwnTable() throws {
         XCTAssertEqual(sh(["ip", "netns", "exec", pair.a, "nft", "add", "table", "inet", "keepme"]).status, 0)
         let applied = cli(["block", "--port", "\(port)", "--netns", pair.a, "--detach"])

@@ -8,45 +8,12 @@ import XCTest
 /// container's cgroups (the engine's own `docker top` lists them), burn CPU or hold memory
 /// there, and are ended by SIGTERM or by `recover` after a SIGKILL; the example experiment
 /// runs against a busybox httpd container. A missing engine fails under CI=true.
-final class StressContainerTests: XCTestCase {
+final class StressContainerTests: StressEngineCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
-    var temp: TempDir!
-    var engineDir: String?
-    var cli: Chaosctl!
-    var dockerHost: String { "unix://\(engineDir!)/docker.sock" }
-    var journal: FaultJournal { FaultJournal(directory: temp.path + "/state") }
-
-    override func setUpWithError() throws {
-        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/dockerd"),
-              FileManager.default.isExecutableFile(atPath: "/usr/bin/docker") else {
-            throw fixtureUnavailable("needs root and docker.io (scripts/install-deps.sh)")
-        }
-        if ProcessInfo.processInfo.environment["CHAOSCTL_SKIP_DOCKER_TESTS"] == "1" { throw fixtureUnavailable("CHAOSCTL_SKIP_DOCKER_TESTS=1") }
-        temp = try TempDir()
-        cli = Chaosctl(stateDir: temp.path + "/state")
-        let dir = "/tmp/chaosctl-docker-stress-\(getpid())"
-        engineDir = dir
-        let started = runProcess(["/bin/bash", Self.root + "/scripts/docker-engine.sh", "start", "1"], environment: ["CHAOSCTL_DOCKER_DIR": dir])
-        guard started.status == 0, started.output.contains("ENGINE_READY") else {
-            throw FixtureFailure(reason: "engine did not start: \(started.output.suffix(500))")
-        }
-    }
-
-    override func tearDown() {
-        _ = try? cli?.run(["recover", "--all"])
-        if let engineDir { _ = runProcess(["/bin/bash", Self.root + "/scripts/docker-engine.sh", "stop"], environment: ["CHAOSCTL_DOCKER_DIR": engineDir]) }
-        temp = nil
-    }
 
     private func docker(_ args: [String]) -> String {
         runProcess(["/usr/bin/docker"] + args, environment: ["DOCKER_HOST": dockerHost]).output.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    private func appliedWorkers() -> [StressWorkerID] {
-        var workers: [StressWorkerID] = []
-        XCTAssertTrue(StressTestWait.until(60) { workers = self.journal.appliedStressWorkers() ?? []; return !workers.isEmpty })
-        return workers
     }
 
     func testCPUStressRunsInTheContainersCgroupsUntilSIGTERM() throws {

@@ -1,6 +1,6 @@
 import ChaosConfig
 import ChaosCore
-import ChaosExperiment
+@testable import ChaosExperiment
 import ChaosStress
 import ChaosTestSupport
 import Foundation
@@ -41,7 +41,10 @@ final class StressStepTests: XCTestCase {
     func testStepBuildsTheSameModelAsTheCommand() throws {
         let steps = try parse(["stress: {resource: cpu, workers: 2, load: 40}\n    duration: 5s",
                                "stress: {resource: memory, size: 16MiB}"])
-        guard case .fault(let cpu as StressFault, let duration) = steps[0].action else { return XCTFail(steps[0].summary) }
+        guard case .fault(let step as StressStepFault, let duration) = steps[0].action else { return XCTFail(steps[0].summary) }
+        XCTAssertNil(step.resolved, "the target is looked up when the step runs")
+        try step.preflight()
+        let cpu = try XCTUnwrap(step.resolved)
         XCTAssertEqual(cpu.resource, .cpu(workers: 2, load: 40))
         XCTAssertEqual(duration, 5)
         XCTAssertEqual(cpu.holdSeconds, 5)
@@ -50,8 +53,8 @@ final class StressStepTests: XCTestCase {
         v.set("workers", "2")
         v.set("load", "40")
         XCTAssertEqual(try StressFaultOptions(resource: "cpu", v).resource, cpu.resource)
-        guard case .fault(let memory as StressFault, nil) = steps[1].action else { return XCTFail(steps[1].summary) }
-        XCTAssertEqual(memory.resource, .memory(bytes: 16 << 20))
+        guard case .fault(let memory as StressStepFault, nil) = steps[1].action else { return XCTFail(steps[1].summary) }
+        XCTAssertEqual(memory.options.resource, .memory(bytes: 16 << 20))
     }
 
     func testBadValuesAreReportedAtTheirField() {
@@ -109,5 +112,50 @@ final class StressStepTests: XCTestCase {
         XCTAssertEqual(run.terminationStatus, 0)
         XCTAssertNil(worker.running)
         XCTAssertTrue(journal.records().0.isEmpty)
+    }
+
+    /// A step naming a container validates with no engine anywhere (the container is looked up
+    /// when the step runs); when it runs, the missing engine is refused before anything is
+    /// journaled or started: the fault's error names the socket with the unreachable exit code
+    /// (4), and the run aborts on that failed step (3, as docs/cli.md says for a failed step).
+    func testContainerIsLookedUpWhenTheStepRunsNotWhenValidated() throws {
+        let temp = try TempDir()
+        let socket = temp.path + "/no-engine.sock"
+        let experiment = temp.path + "/stress.yaml"
+        try """
+        title: stress a container
+        steady_state:
+          interval: 100ms
+          before: 200ms
+          after: 200ms
+          probes:
+            - name: fine
+              command: "true"
+        method:
+          - name: burn
+            stress: {resource: cpu, workers: 1, container: web, docker-host: "unix://\(socket)"}
+            duration: 2s
+        """.write(toFile: experiment, atomically: true, encoding: .utf8)
+        let cli = Chaosctl(stateDir: temp.path + "/state")
+        let validated = try cli.run(["validate", experiment])
+        XCTAssertEqual(validated.status, 0, validated.stdout + validated.stderr)
+        XCTAssertTrue(validated.stdout.contains("\(experiment): valid"), validated.stdout)
+
+        let journal = FaultJournal(directory: temp.path + "/state")
+        let steps = try ExperimentParser.parse(text: try String(contentsOfFile: experiment, encoding: .utf8), file: experiment,
+                                               context: ExperimentContext(controlPath: temp.path + "/c.json"), environment: [:]).method
+        guard case .fault(let step as StressStepFault, _) = steps[0].action else { return XCTFail(steps[0].summary) }
+        XCTAssertEqual(step.target, "container web", "named as the file names it until it is looked up")
+        let lifecycle = FaultLifecycle(journal: journal, reverters: [StressReverter()])
+        XCTAssertThrowsError(try lifecycle.apply(step, held: true)) { error in
+            XCTAssertEqual((error as? ChaosFailure)?.exitCode, .unreachable, "\(error)")
+            XCTAssertTrue("\(error)".contains(socket), "\(error)")
+        }
+        XCTAssertTrue(journal.records().0.isEmpty, "nothing journaled")
+
+        let ran = try cli.run(["run", experiment, "--report-dir", temp.path + "/report"])
+        XCTAssertEqual(ran.status, ExitCode.aborted.rawValue, ran.stdout + ran.stderr)
+        XCTAssertTrue(ran.stderr.contains("burn failed: cannot connect") && ran.stderr.contains(socket), ran.stdout + ran.stderr)
+        XCTAssertTrue(journal.records().0.isEmpty, "nothing journaled")
     }
 }

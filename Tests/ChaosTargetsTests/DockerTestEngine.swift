@@ -145,9 +145,14 @@ final class DockerTestEngine {
         _ = try? http.send(HTTPRequest(method: "DELETE", "/v1.41/networks/\(name)"))
     }
 
-    /// Raw `POST /containers/{id}/update` (someone else changing limits).
+    /// Raw `POST /containers/{id}/update` (someone else changing limits); on Podman its libpod
+    /// route (what `podman update --memory` sends), with the body in OCI terms.
     func update(_ id: String, _ body: [String: Int64]) throws {
-        let r = try http.send(try HTTPRequest.json(method: "POST", "/v1.41/containers/\(id)/update", body))
+        let request = kind == .podman
+            ? try HTTPRequest.json(method: "POST", "/v4.0.0/libpod/containers/\(id)/update",
+                                   ["memory": ["limit": body["Memory"], "swap": body["MemorySwap"]].compactMapValues { $0 }])
+            : try HTTPRequest.json(method: "POST", "/v1.41/containers/\(id)/update", body)
+        let r = try http.send(request)
         guard r.isSuccess else { throw NSError(domain: "update \(r.status) \(r.text)", code: 1) }
     }
 

@@ -64,8 +64,8 @@ final class DockerPartitionLimitTests: PartitionLimitEngineCase {
 /// The same against Podman 4.3's Docker-compatible service. Differences (recorded from the
 /// real service): `IPAMConfig` stays null even for a fixed address (the current `IPAddress`
 /// is journaled instead), a container not on a network answers 404 "network not found", the
-/// short-ID alias is listed twice if asked for again, and there is no update endpoint (404
-/// plain "Not Found", as podman-4.3-docker-api-transcript.md records for any unknown path).
+/// short-ID alias is listed twice if asked for again, and limits go through the libpod update
+/// route (the compat API has none), which its inspect does not show: the cgroup files do.
 final class PodmanPartitionLimitTests: PartitionLimitEngineCase {
     override class var kind: DockerTestEngine.Kind { .podman }
 
@@ -73,6 +73,7 @@ final class PodmanPartitionLimitTests: PartitionLimitEngineCase {
     func testDisconnectRefusesAContainerNotOnTheNetworkAndAnUnknownNetwork() throws { try scenarios.disconnectRefusals() }
     func testRevertLeavesSomeoneElsesReconnectAlone() throws { try scenarios.reconnectBySomeoneElseIsLeftAlone() }
     func testDryRunChangesNothing() throws { try scenarios.dryRunChangesNothing() }
-    func testLimitIsUnsupportedAndChangesNothing() throws { try scenarios.limitUnsupported() }
+    func testLimitTakesEffectInTheCgroupAndIsRestored() throws { try scenarios.limitAndRestore() }
+    func testLimitRevertLeavesSomeoneElsesChangeAlone() throws { try scenarios.limitChangedBySomeoneElseIsLeftAlone() }
     func testMemoryLimitBelowUsageIsRefused() throws { try scenarios.memoryBelowUsageIsRefused() }
 }

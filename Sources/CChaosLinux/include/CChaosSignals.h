@@ -15,5 +15,8 @@ int cchaos_mask_interrupts(int block);
 int cchaos_interrupts_blocked(void);
 /// posix_spawn_file_actions_addchdir_np (glibc declares it only under _GNU_SOURCE).
 int cchaos_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
+/// posix_spawn_file_actions_addclosefrom_np (glibc 2.34+, _GNU_SOURCE): the child closes every
+/// descriptor from `lowest` up, after the dup2 actions added before it.
+int cchaos_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int lowest);
 
 #endif

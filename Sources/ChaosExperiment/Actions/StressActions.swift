@@ -12,8 +12,9 @@ import ChaosTargets
 /// - stress: {resource: memory, size: 256MiB, pid: 4242}
 ///   duration: 1m
 /// ```
-/// The target (container, pid, or the runner's own process tree) is looked up, and a memory
-/// size checked against its cgroup, when the file is validated.
+/// The options are checked when the file is validated; the target (container, pid, or the
+/// runner's own process tree) is looked up, and a memory size checked against its cgroup,
+/// when the step runs (`StressStepFault`), so `validate` needs no container engine.
 enum StressActions {
     static func parse(_ node: ConfigNode, _ duration: Double?, _ context: ExperimentContext) -> PlannedStep.Action? {
         guard node.entries() != nil else { return nil }
@@ -24,20 +25,25 @@ enum StressActions {
         }
         guard let values = node.optionValues(allowed: StressFaultOptions.optionNames(resource: resource), ignoring: ["resource"]),
               let options = node.build(values, { try StressFaultOptions(resource: resource, $0) }) else { return nil }
-        do {
-            let fault = try options.fault(placement: try placement(options), holdSeconds: duration)
-            if options.dryRun {
-                return .oneShot(summary: "stress \(fault.summary) (dry run)") { _ in fault.plan }
+        if options.dryRun {
+            return .oneShot(summary: "stress \(options.resource.summary) in \(StressStepFault.describeTarget(options)) (dry run)") { _ in
+                try resolve(options, duration).plan
             }
-            return .fault(fault, duration: duration)
-        } catch {
-            node.problem("\(error)")
-            return nil
         }
+        return .fault(StressStepFault(options: options, holdSeconds: duration), duration: duration)
     }
 
-    /// The target's cgroups, a container's found through its engine.
-    static func placement(_ options: StressFaultOptions) throws -> CgroupPlacement {
-        try options.placement(containerProcess: try options.container.map { try ContainerMainProcess.of($0, dockerHost: options.dockerHost) })
+    static func resolve(_ options: StressFaultOptions, _ holdSeconds: Double?) throws -> StressFault {
+        try options.resolvedFault(holdSeconds: holdSeconds)
+    }
+}
+
+extension StressFaultOptions {
+    /// The fault for the target as it is now: its cgroups (a container's found through its
+    /// engine; ChaosStress knows none), and a memory size checked against them. What both
+    /// `chaosctl stress` and a `stress:` step run.
+    public func resolvedFault(holdSeconds: Double?) throws -> StressFault {
+        let container = try container.map { try ContainerMainProcess.of($0, dockerHost: dockerHost) }
+        return try fault(placement: try placement(containerProcess: container), holdSeconds: holdSeconds)
     }
 }

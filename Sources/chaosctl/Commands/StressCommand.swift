@@ -1,7 +1,7 @@
 import ArgumentParser
 import ChaosCore
+import ChaosExperiment
 import ChaosStress
-import ChaosTargets
 
 /// `chaosctl stress`: CPU or memory pressure inside a container's, a process's or this
 /// process tree's cgroups, as a journaled fault.
@@ -50,8 +50,7 @@ struct StressTargetOptions: ParsableArguments {
     /// Build, check and run (or only plan) the stress these options describe.
     func run(_ options: StressFaultOptions) throws {
         let seconds = try FaultHoldRun.seconds(duration)
-        let container = try options.container.map { try ContainerMainProcess.of($0, dockerHost: options.dockerHost) }
-        let fault = try options.fault(placement: try options.placement(containerProcess: container), holdSeconds: seconds)
+        let fault = try options.resolvedFault(holdSeconds: seconds)
         if options.dryRun {
             HeldFaultRun.say(fault.plan)
             return
