@@ -7,9 +7,28 @@ struct LineReading: Equatable {
     var problems: [LoadProblem] = []
 }
 
+/// Keeps every sample, and hands each to what the runner feeds: the live window (status line,
+/// stop conditions) and the phase accumulator (the verdict), over a plan around the seeds' day.
 struct CollectingSink: LoadSampleSink {
     var samples: [LoadSample] = []
-    mutating func record(_ sample: LoadSample) { samples.append(sample) }
+    var live = LiveLoadWindow(seconds: 10)
+    var phases = PhaseAccumulator(plan: FuzzedPlan.plan)
+    mutating func record(_ sample: LoadSample) {
+        samples.append(sample)
+        live.record(sample)
+        phases.record(sample)
+    }
+}
+
+enum FuzzedPlan {
+    /// 2026-12-03 15:51:50 UTC, 20 s of load, a fault from 5 s to 10 s.
+    static let plan: LoadPhasePlan = {
+        func at(_ seconds: Int64) -> ClockReading {
+            ClockReading(monotonicNanoseconds: UInt64(1_000 + seconds) * 1_000_000_000,
+                         wallNanoseconds: (1_796_313_110 + seconds) * 1_000_000_000)
+        }
+        return .standard(loadStart: at(0), loadEnd: at(20), faults: [FaultWindow(name: "fault", start: at(5), end: at(10))])
+    }()
 }
 
 /// Reads `payload` with a fresh reader twice: once written whole before the first poll (a
@@ -27,6 +46,8 @@ func readWholeAndTailed(_ payload: ArraySlice<UInt8>, cut: Int,
             reader.poll(into: &sink)
         }
         reader.finish(into: &sink)
+        _ = sink.live.recent(seconds: 5)
+        _ = sink.phases.summary(tool: .k6, source: ScratchFile.path, counts: reader.counts, problems: reader.problems)
         return LineReading(samples: sink.samples, counts: reader.counts, problems: reader.problems)
     }
     let whole = read(parts: [payload])

@@ -57,4 +57,55 @@ final class LocustHistoryReaderTests: XCTestCase {
         XCTAssertEqual(reader.problems.count, 1)
         XCTAssertTrue(reader.problems.first.map(\.description)?.hasPrefix(path + ":4: expected 24 comma-separated fields") == true, "\(reader.problems) \(reader.counts)")
     }
+
+    /// Found by fuzz-load-output (fuzz/regressions/load-output/locust-refused-then-cut): once
+    /// the header refused the file, a live poll that ended mid-row left that row's start held,
+    /// and `finish` reported it as a last line cut short, which reading the same file at once
+    /// did not. A refused file now says only why it was refused, however it was tailed.
+    func testARefusedFileSaysTheSameWhetherReadAtOnceOrTailed() throws {
+        let folder = try temporaryDirectory("locustrefusedcut")
+        let text = try String(contentsOfFile: fixturePath("locust-2.47.0_stats_history.csv"), encoding: .utf8)
+            .replacingOccurrences(of: "Total Request Count", with: "Request Total")
+        let cut = text.index(text.firstIndex(of: "\n")!, offsetBy: 20)
+        let whole = folder + "/whole_stats_history.csv"
+        try append(text, to: whole)
+        let atOnce = LocustHistoryReader(path: whole)
+        atOnce.finish()
+        let tailedPath = folder + "/tailed_stats_history.csv"
+        try append(String(text[..<cut]), to: tailedPath)
+        let tailed = LocustHistoryReader(path: tailedPath)
+        tailed.poll()
+        try append(String(text[cut...]), to: tailedPath)
+        tailed.finish()
+        XCTAssertEqual(tailed.problems.count, 1, "\(tailed.problems)")
+        XCTAssertTrue(tailed.problems[0].message.contains("'Total Request Count' missing"), "\(tailed.problems)")
+        XCTAssertEqual(tailed.problems.map(\.message), atOnce.problems.map(\.message))
+        XCTAssertFalse(tailed.usable)
+    }
+
+    /// Found by fuzz-load-output (fuzz/regressions/load-output/locust-duplicate-column): a
+    /// header naming a column twice made rows be checked against the number of distinct names,
+    /// and a row that short indexed past its end. A repeated unknown column is now read with
+    /// rows as wide as the header; a repeated column the reader uses refuses the file.
+    func testRepeatedColumnsInTheHeader() throws {
+        let folder = try temporaryDirectory("locustdup")
+        let lines = try String(contentsOfFile: fixturePath("locust-2.47.0_stats_history.csv"), encoding: .utf8)
+            .components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        let unknownTwice = folder + "/unknown_stats_history.csv"
+        try append(lines.map { $0 + ($0 == lines[0] ? ",Extra,Extra" : ",1,2") }.joined(separator: "\r\n") + "\r\n", to: unknownTwice)
+        let tolerated = LocustHistoryReader(path: unknownTwice)
+        tolerated.finish()
+        XCTAssertTrue(tolerated.usable)
+        XCTAssertEqual(tolerated.rows.count, lines.count - 1)
+        XCTAssertEqual(tolerated.counts.unreadableLines, 0)
+
+        let usedTwice = folder + "/used_stats_history.csv"
+        try append(lines.map { $0 + ($0 == lines[0] ? ",95%" : ",1") }.joined(separator: "\r\n") + "\r\n", to: usedTwice)
+        let refused = LocustHistoryReader(path: usedTwice)
+        refused.finish()
+        XCTAssertFalse(refused.usable)
+        XCTAssertEqual(refused.rows, [])
+        XCTAssertTrue(refused.problems.first?.description.contains(":1: column(s) '95%' appear more than once") == true,
+                      "\(refused.problems)")
+    }
 }
