@@ -44,10 +44,11 @@ final class JSONByteScannerTests: XCTestCase {
     func testAStringThatNeverClosesIsRefused() {
         for length in 0..<20 {
             let text = [0x22] + Array(repeating: UInt8(ascii: "b"), count: length)
-            text.withUnsafeBytes { raw in
+            let refused = text.withUnsafeBytes { raw in
                 var scanner = JSONByteScanner(raw)
-                XCTAssertThrowsError(try scanner.readString(), "length \(length)")
+                return (try? scanner.readString()) == nil
             }
+            XCTAssertTrue(refused, "length \(length)")
         }
     }
 

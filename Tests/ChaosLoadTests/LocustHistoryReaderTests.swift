@@ -66,7 +66,7 @@ final class LocustHistoryReaderTests: XCTestCase {
         let folder = try temporaryDirectory("locustrefusedcut")
         let text = try String(contentsOfFile: fixturePath("locust-2.47.0_stats_history.csv"), encoding: .utf8)
             .replacingOccurrences(of: "Total Request Count", with: "Request Total")
-        let cut = text.index(text.firstIndex(of: "\n")!, offsetBy: 20)
+        let cut = text.utf8.index(text.utf8.firstIndex(of: 0x0A)!, offsetBy: 20)  // CRLF lines: by byte
         let whole = folder + "/whole_stats_history.csv"
         try append(text, to: whole)
         let atOnce = LocustHistoryReader(path: whole)
