@@ -12,12 +12,9 @@ cd "$(dirname "$0")/.."
 command -v k6 >/dev/null && command -v locust >/dev/null || { echo "fuzz-load-seeds: needs k6 and locust (scripts/install-deps.sh)" >&2; exit 1; }
 work="$(mktemp -d)"
 target_pid=
+source scripts/load-target.sh
 trap '[ -n "$target_pid" ] && kill "$target_pid" 2>/dev/null; rm -rf "$work"' EXIT
-python3 Tests/ChaosLoadTests/Fixtures/load_target.py 60 >"$work/target.out" 2>/dev/null &
-target_pid=$!
-for _ in $(seq 50); do grep -q PORT "$work/target.out" && break; sleep 0.1; done
-port="$(awk '/PORT/ {print $2}' "$work/target.out")"
-curl -s -X POST -d '{"fail_every": 5}' "http://127.0.0.1:$port/mode" >/dev/null
+start_load_target "$work"
 
 cat >"$work/script.js" <<JS
 import http from 'k6/http';

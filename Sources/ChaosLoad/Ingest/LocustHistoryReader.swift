@@ -93,26 +93,24 @@ public final class LocustHistoryReader {
 
     private func readHeader(_ line: Substring, number: Int) {
         let names = CSVLine.fields(line) ?? []
+        func quoted(_ list: [String]) -> String { list.map { "'\($0)'" }.joined(separator: ", ") }
+        /// Refuses the whole file: its rows cannot be read for sure.
+        func refuse(_ why: String) {
+            refused = true
+            log.add(LoadProblem(source: path, line: number, message: why + "; nothing is measured from this file"))
+        }
         let missing = Self.required.filter { !names.contains($0) }
         guard missing.isEmpty else {
-            refused = true
-            log.add(LoadProblem(source: path, line: number, message:
-                "not a Locust --csv-full-history stats history: column(s) \(missing.map { "'\($0)'" }.joined(separator: ", ")) " +
-                "missing from the header; nothing is measured from this file"))
-            return
+            return refuse("not a Locust --csv-full-history stats history: column(s) \(quoted(missing)) missing from the header")
         }
         let doubled = Self.required.filter { name in names.filter { $0 == name }.count > 1 }
         guard doubled.isEmpty else {
-            refused = true
-            log.add(LoadProblem(source: path, line: number, message:
-                "column(s) \(doubled.map { "'\($0)'" }.joined(separator: ", ")) appear more than once in the header, " +
-                "so which one holds the figure is unclear; nothing is measured from this file"))
-            return
+            return refuse("column(s) \(quoted(doubled)) appear more than once in the header, so which one holds the figure is unclear")
         }
         let unknown = names.filter { !Self.known.contains($0) }
         if !unknown.isEmpty {
             log.add(LoadProblem(source: path, line: number, message:
-                "unknown column(s) \(unknown.map { "'\($0)'" }.joined(separator: ", ")) ignored (written by a newer Locust?); " +
+                "unknown column(s) \(quoted(unknown)) ignored (written by a newer Locust?); " +
                 "the columns used are all present", effect: .note))
         }
         columns = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
