@@ -3,6 +3,22 @@ import Foundation
 import XCTest
 
 final class LocustHistoryReaderTests: XCTestCase {
+    /// The real fixture's lines (Locust writes CRLF, Python's csv module).
+    private func fixtureLines() throws -> [String] {
+        try String(contentsOfFile: fixturePath("locust-2.47.0_stats_history.csv"), encoding: .utf8)
+            .components(separatedBy: "\r\n").filter { !$0.isEmpty }
+    }
+
+    /// Reads the fixture written to `path` with `header` appended to its header and `row` to
+    /// every row.
+    private func readFixture(appending header: String, row: String, at path: String) throws -> LocustHistoryReader {
+        let lines = try fixtureLines()
+        try append(lines.map { $0 + ($0 == lines[0] ? header : row) }.joined(separator: "\r\n") + "\r\n", to: path)
+        let reader = LocustHistoryReader(path: path)
+        reader.finish()
+        return reader
+    }
+
     func testRealHistoryRows() throws {
         let reader = LocustHistoryReader(path: fixturePath("locust-2.47.0_stats_history.csv"))
         reader.finish()
@@ -21,14 +37,9 @@ final class LocustHistoryReaderTests: XCTestCase {
     func testUnknownColumnsAreNamedAndMissingOnesRefuseTheFile() throws {
         let folder = try temporaryDirectory("locustcols")
         let original = try String(contentsOfFile: fixturePath("locust-2.47.0_stats_history.csv"), encoding: .utf8)
-        // Locust writes CRLF line ends (Python's csv module).
-        let lines = original.components(separatedBy: "\r\n").filter { !$0.isEmpty }
-        let extra = folder + "/extra_stats_history.csv"
-        try append(lines.map { $0 + ($0 == lines[0] ? ",Shiny New" : ",7") }.joined(separator: "\r\n") + "\r\n", to: extra)
-        let tolerated = LocustHistoryReader(path: extra)
-        tolerated.finish()
+        let tolerated = try readFixture(appending: ",Shiny New", row: ",7", at: folder + "/extra_stats_history.csv")
         XCTAssertTrue(tolerated.usable)
-        XCTAssertEqual(tolerated.rows.count, lines.count - 1)
+        XCTAssertEqual(tolerated.rows.count, try fixtureLines().count - 1)
         XCTAssertEqual(tolerated.problems.map(\.effect), [.note])
         XCTAssertTrue(tolerated.problems[0].description.contains(":1: unknown column(s) 'Shiny New' ignored"))
 
@@ -89,20 +100,12 @@ final class LocustHistoryReaderTests: XCTestCase {
     /// rows as wide as the header; a repeated column the reader uses refuses the file.
     func testRepeatedColumnsInTheHeader() throws {
         let folder = try temporaryDirectory("locustdup")
-        let lines = try String(contentsOfFile: fixturePath("locust-2.47.0_stats_history.csv"), encoding: .utf8)
-            .components(separatedBy: "\r\n").filter { !$0.isEmpty }
-        let unknownTwice = folder + "/unknown_stats_history.csv"
-        try append(lines.map { $0 + ($0 == lines[0] ? ",Extra,Extra" : ",1,2") }.joined(separator: "\r\n") + "\r\n", to: unknownTwice)
-        let tolerated = LocustHistoryReader(path: unknownTwice)
-        tolerated.finish()
+        let tolerated = try readFixture(appending: ",Extra,Extra", row: ",1,2", at: folder + "/unknown_stats_history.csv")
         XCTAssertTrue(tolerated.usable)
-        XCTAssertEqual(tolerated.rows.count, lines.count - 1)
+        XCTAssertEqual(tolerated.rows.count, try fixtureLines().count - 1)
         XCTAssertEqual(tolerated.counts.unreadableLines, 0)
 
-        let usedTwice = folder + "/used_stats_history.csv"
-        try append(lines.map { $0 + ($0 == lines[0] ? ",95%" : ",1") }.joined(separator: "\r\n") + "\r\n", to: usedTwice)
-        let refused = LocustHistoryReader(path: usedTwice)
-        refused.finish()
+        let refused = try readFixture(appending: ",95%", row: ",1", at: folder + "/used_stats_history.csv")
         XCTAssertFalse(refused.usable)
         XCTAssertEqual(refused.rows, [])
         XCTAssertTrue(refused.problems.first?.description.contains(":1: column(s) '95%' appear more than once") == true,
