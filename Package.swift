@@ -136,6 +136,8 @@ let package = Package(
                           path: "Fuzz/KubeConfig"),
         .executableTarget(name: "fuzz-tc-units", dependencies: ["ChaosNet", "FuzzSupport"],
                           path: "Fuzz/TcUnits"),
+        .executableTarget(name: "fuzz-load-output", dependencies: ["ChaosLoad", "FuzzSupport"],
+                          path: "Fuzz/LoadOutput"),
 
         // Shared by the test targets that drive the real chaosctl binary.
         .target(name: "ChaosTestSupport", path: "Tests/ChaosTestSupport"),
@@ -177,7 +179,7 @@ let package = Package(
         // Replays every input in fuzz/regressions/ through its fuzz target's replay tool.
         .testTarget(name: "FuzzRegressionTests", dependencies: [
             "ChaosTestSupport", "fuzz-http-request", "fuzz-proxy-json", "fuzz-api-router", "fuzz-control-document",
-            "fuzz-experiment", "fuzz-kubeconfig", "fuzz-tc-units",
+            "fuzz-experiment", "fuzz-kubeconfig", "fuzz-tc-units", "fuzz-load-output",
         ]),
         // Real sockets on 127.0.0.1: ToxiproxyServer over EpollProxyEngine, plus the chaosctl
         // binary for the CLI round trip and the SIGKILL/recover test.

@@ -4,15 +4,20 @@
 # post, a step and recovery windows) and, in the same run, by `wc -l` (the I/O floor) and a
 # Python json.loads loop (what users script today). Prints points/s by wall and CPU time,
 # ratios, and peak RSS. Goals: >= 1M points/s on one core, >= 10x Python, RSS < 64 MB at 10M.
-#   scripts/bench-load.sh [POINTS=5000000] [--foundation]
+#   [CHAOS_LOAD_BENCH=BINARY] scripts/bench-load.sh [POINTS=5000000] [--foundation]
 # --foundation also times Foundation's JSONDecoder on the same file (slow: ~50k lines/s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 points="${1:-5000000}"
 [ "$points" -ge 5000000 ] || echo "bench-load: note: the issue's figure needs at least 5000000 points" >&2
 
-swift build -c release --product chaos-load-bench >/dev/null
-bin="$(swift build -c release --show-bin-path)/chaos-load-bench"
+# CHAOS_LOAD_BENCH=/path/to/chaos-load-bench measures another build (a before/after pair).
+if [ -n "${CHAOS_LOAD_BENCH:-}" ]; then
+  bin="$CHAOS_LOAD_BENCH"
+else
+  swift build -c release --product chaos-load-bench >/dev/null
+  bin="$(swift build -c release --show-bin-path)/chaos-load-bench"
+fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 file="$work/k6-results.json"

@@ -11,7 +11,7 @@
 # --no-build     run what is already built (several runs at once must not build at once)
 # --keep-going   keep fuzzing after a crash (libFuzzer's fork mode) to find more than one
 # TARGET         http-request, proxy-json, api-router, control-document, experiment,
-#                kubeconfig, tc-units (default: all)
+#                kubeconfig, tc-units, load-output (default: all)
 #
 # New inputs that reach new code go to .build-fuzz/corpus/<target>; the committed seeds in
 # fuzz/corpus/<target> (and the tokens in fuzz/dict/<target>.dict) are only read. Copy a
@@ -19,7 +19,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-all_targets=(http-request proxy-json api-router control-document experiment kubeconfig tc-units)
+all_targets=(http-request proxy-json api-router control-document experiment kubeconfig tc-units load-output)
 seconds=60
 keep_going=0
 build_first=1

@@ -65,7 +65,7 @@ tsan_skipped_names=$(sed -nE "s/^Test Case '([^']+)' skipped .*/\1/p" "$log.tsan
 rm -f "$log.tsan"
 
 # Every fuzz target for a bounded time (issue #11); a crash fails the run and is saved under
-# fuzz/crashes/. About 2 min of build plus 7 × FUZZ_SECONDS.
+# fuzz/crashes/. About 2 min of build plus 8 × FUZZ_SECONDS.
 echo "== fuzz: every target for ${FUZZ_SECONDS:-20}s (scripts/fuzz.sh)"
 bash scripts/fuzz.sh --seconds "${FUZZ_SECONDS:-20}" 2>&1 | tee "$log.fuzz"
 fuzz_status=${PIPESTATUS[0]}

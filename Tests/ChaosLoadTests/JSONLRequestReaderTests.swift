@@ -42,4 +42,22 @@ final class JSONLRequestReaderTests: XCTestCase {
         XCTAssertEqual(sink.samples[0].wallNanoseconds, 1_796_300_957_500_000_000)
         XCTAssertEqual(reader.problems, [])
     }
+
+    /// An RFC 3339 stamp past 2262 (fuzz/regressions/load-output/jsonl-time-past-year-2262)
+    /// is an unreadable line naming the field, not a crash.
+    func testATimeBeyondTheNanosecondRangeIsAnUnreadableLine() throws {
+        let folder = try temporaryDirectory("jsonlyear")
+        let path = folder + "/requests.jsonl"
+        try append("{\"time\":\"4052-12-03T15:52:20.5Z\",\"d\":7,\"status\":200}\n" +
+                   "{\"time\":\"2026-12-03T15:52:20.5Z\",\"d\":7,\"status\":200}\n", to: path)
+        let mapping = JSONLFieldMapping(timestamp: "time", timestampUnit: .rfc3339, latency: "d", latencyUnit: .milliseconds,
+                                        verdict: .status(field: "status"))
+        let reader = JSONLRequestReader(path: path, mapping: mapping)
+        var sink = CollectingSink()
+        reader.finish(into: &sink)
+        XCTAssertEqual(sink.samples.count, 1)
+        XCTAssertEqual(reader.counts.unreadableLines, 1)
+        XCTAssertTrue(reader.problems.first?.description.contains(":1: field 'time': missing or not an RFC 3339 time") == true,
+                      "\(reader.problems)")
+    }
 }

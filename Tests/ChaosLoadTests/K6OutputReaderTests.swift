@@ -51,6 +51,32 @@ final class K6OutputReaderTests: XCTestCase {
         XCTAssertNil(parse("2026-12-03 12:29"))
         XCTAssertNil(parse("2026-13-03T12:29:19Z"))
         XCTAssertNil(parse("2026-12-03T12:29:19"))
+        // Int64 nanoseconds end in April 2262 and begin in 1677 (found by fuzz-load-output:
+        // this overflowed and trapped instead of refusing the stamp).
+        XCTAssertEqual(parse("2262-04-11T23:47:16.854775807Z"), Int64.max)
+        XCTAssertNil(parse("2262-04-11T23:47:16.854775808Z"))
+        XCTAssertNil(parse("4052-12-03T15:52:20.548810259Z"))
+        XCTAssertNil(parse("1677-09-21T00:12:43.145224191Z"))
+        XCTAssertNotNil(parse("1677-09-22T00:00:00Z"))
+    }
+
+    /// A k6 line stamped past 2262 (fuzz/regressions/load-output/k6-time-past-year-2262) is an
+    /// unreadable line, named with its number; the other requests are read.
+    func testATimeBeyondTheNanosecondRangeIsAnUnreadableLine() throws {
+        let folder = try temporaryDirectory("k6year")
+        let path = folder + "/out.json"
+        try append("""
+        {"metric":"http_req_duration","type":"Point","data":{"time":"9999-12-03T12:29:17Z","value":5,"tags":null}}
+        {"metric":"http_req_duration","type":"Point","data":{"time":"2026-12-03T12:29:17Z","value":5,"tags":null}}
+
+        """, to: path)
+        let reader = K6OutputReader(path: path)
+        var sink = CollectingSink()
+        reader.finish(into: &sink)
+        XCTAssertEqual(sink.samples.count, 1)
+        XCTAssertEqual(reader.counts.unreadableLines, 1)
+        XCTAssertTrue(reader.problems.first?.description.hasPrefix(path + ":1: not k6 JSON output: expected an RFC 3339 time") == true,
+                      "\(reader.problems)")
     }
 
     func testNullTagsGiveAnUnknownOutcomeAndEscapedNamesAreDecoded() throws {

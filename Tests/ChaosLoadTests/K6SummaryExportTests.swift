@@ -25,4 +25,18 @@ final class K6SummaryExportTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("metrics.x.thresholds.rate<1: 'yes' is not true/false"), "\($0)")
         }
     }
+
+    /// fuzz/regressions/load-output/summary-count-past-int-max: a request count no Int holds
+    /// trapped when converted; it is now refused, naming the field and the value.
+    func testARequestCountNoIntegerHoldsIsRefused() throws {
+        for text in ["1e300", "-3", "2.5"] {
+            let data = Data("{\"metrics\":{\"http_reqs\":{\"count\":\(text)}}}".utf8)
+            XCTAssertThrowsError(try K6SummaryExport.parse(data, path: "/r/summary.json"), text) {
+                XCTAssertTrue("\($0)".hasPrefix("/r/summary.json: metrics.http_reqs.count: '"), "\($0)")
+                XCTAssertTrue("\($0)".hasSuffix("' is not a count of requests"), "\($0)")
+            }
+        }
+        XCTAssertEqual(try K6SummaryExport.parse(Data("{\"metrics\":{\"http_reqs\":{\"count\":2524}}}".utf8),
+                                                 path: "/r/summary.json").requestCount, 2524)
+    }
 }

@@ -3,6 +3,22 @@ import Foundation
 import XCTest
 
 final class LocustHistoryReaderTests: XCTestCase {
+    /// The real fixture's lines (Locust writes CRLF, Python's csv module).
+    private func fixtureLines() throws -> [String] {
+        try String(contentsOfFile: fixturePath("locust-2.47.0_stats_history.csv"), encoding: .utf8)
+            .components(separatedBy: "\r\n").filter { !$0.isEmpty }
+    }
+
+    /// Reads the fixture written to `path` with `header` appended to its header and `row` to
+    /// every row.
+    private func readFixture(appending header: String, row: String, at path: String) throws -> LocustHistoryReader {
+        let lines = try fixtureLines()
+        try append(lines.map { $0 + ($0 == lines[0] ? header : row) }.joined(separator: "\r\n") + "\r\n", to: path)
+        let reader = LocustHistoryReader(path: path)
+        reader.finish()
+        return reader
+    }
+
     func testRealHistoryRows() throws {
         let reader = LocustHistoryReader(path: fixturePath("locust-2.47.0_stats_history.csv"))
         reader.finish()
@@ -21,14 +37,9 @@ final class LocustHistoryReaderTests: XCTestCase {
     func testUnknownColumnsAreNamedAndMissingOnesRefuseTheFile() throws {
         let folder = try temporaryDirectory("locustcols")
         let original = try String(contentsOfFile: fixturePath("locust-2.47.0_stats_history.csv"), encoding: .utf8)
-        // Locust writes CRLF line ends (Python's csv module).
-        let lines = original.components(separatedBy: "\r\n").filter { !$0.isEmpty }
-        let extra = folder + "/extra_stats_history.csv"
-        try append(lines.map { $0 + ($0 == lines[0] ? ",Shiny New" : ",7") }.joined(separator: "\r\n") + "\r\n", to: extra)
-        let tolerated = LocustHistoryReader(path: extra)
-        tolerated.finish()
+        let tolerated = try readFixture(appending: ",Shiny New", row: ",7", at: folder + "/extra_stats_history.csv")
         XCTAssertTrue(tolerated.usable)
-        XCTAssertEqual(tolerated.rows.count, lines.count - 1)
+        XCTAssertEqual(tolerated.rows.count, try fixtureLines().count - 1)
         XCTAssertEqual(tolerated.problems.map(\.effect), [.note])
         XCTAssertTrue(tolerated.problems[0].description.contains(":1: unknown column(s) 'Shiny New' ignored"))
 
@@ -56,5 +67,48 @@ final class LocustHistoryReaderTests: XCTestCase {
         XCTAssertEqual(reader.counts.unreadableLines, 1)
         XCTAssertEqual(reader.problems.count, 1)
         XCTAssertTrue(reader.problems.first.map(\.description)?.hasPrefix(path + ":4: expected 24 comma-separated fields") == true, "\(reader.problems) \(reader.counts)")
+    }
+
+    /// Found by fuzz-load-output (fuzz/regressions/load-output/locust-refused-then-cut): once
+    /// the header refused the file, a live poll that ended mid-row left that row's start held,
+    /// and `finish` reported it as a last line cut short, which reading the same file at once
+    /// did not. A refused file now says only why it was refused, however it was tailed.
+    func testARefusedFileSaysTheSameWhetherReadAtOnceOrTailed() throws {
+        let folder = try temporaryDirectory("locustrefusedcut")
+        let text = try String(contentsOfFile: fixturePath("locust-2.47.0_stats_history.csv"), encoding: .utf8)
+            .replacingOccurrences(of: "Total Request Count", with: "Request Total")
+        let cut = text.utf8.index(text.utf8.firstIndex(of: 0x0A)!, offsetBy: 20)  // CRLF lines: by byte
+        let whole = folder + "/whole_stats_history.csv"
+        try append(text, to: whole)
+        let atOnce = LocustHistoryReader(path: whole)
+        atOnce.finish()
+        let tailedPath = folder + "/tailed_stats_history.csv"
+        try append(String(text[..<cut]), to: tailedPath)
+        let tailed = LocustHistoryReader(path: tailedPath)
+        tailed.poll()
+        try append(String(text[cut...]), to: tailedPath)
+        tailed.finish()
+        XCTAssertEqual(tailed.problems.count, 1, "\(tailed.problems)")
+        XCTAssertTrue(tailed.problems[0].message.contains("'Total Request Count' missing"), "\(tailed.problems)")
+        XCTAssertEqual(tailed.problems.map(\.message), atOnce.problems.map(\.message))
+        XCTAssertFalse(tailed.usable)
+    }
+
+    /// Found by fuzz-load-output (fuzz/regressions/load-output/locust-duplicate-column): a
+    /// header naming a column twice made rows be checked against the number of distinct names,
+    /// and a row that short indexed past its end. A repeated unknown column is now read with
+    /// rows as wide as the header; a repeated column the reader uses refuses the file.
+    func testRepeatedColumnsInTheHeader() throws {
+        let folder = try temporaryDirectory("locustdup")
+        let tolerated = try readFixture(appending: ",Extra,Extra", row: ",1,2", at: folder + "/unknown_stats_history.csv")
+        XCTAssertTrue(tolerated.usable)
+        XCTAssertEqual(tolerated.rows.count, try fixtureLines().count - 1)
+        XCTAssertEqual(tolerated.counts.unreadableLines, 0)
+
+        let refused = try readFixture(appending: ",95%", row: ",1", at: folder + "/used_stats_history.csv")
+        XCTAssertFalse(refused.usable)
+        XCTAssertEqual(refused.rows, [])
+        XCTAssertTrue(refused.problems.first?.description.contains(":1: column(s) '95%' appear more than once") == true,
+                      "\(refused.problems)")
     }
 }

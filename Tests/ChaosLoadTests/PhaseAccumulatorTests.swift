@@ -155,4 +155,20 @@ final class PhaseAccumulatorTests: XCTestCase {
         XCTAssertEqual(last5.errorRate, 0.4)
         XCTAssertEqual(last5.requestRate, 10)
     }
+
+    /// A generator whose clock reads before 1970 stamps negative seconds: the live window
+    /// counts them in their own second instead of indexing before its ring (which trapped).
+    func testLiveWindowTakesStampsBefore1970() {
+        var live = LiveLoadWindow(seconds: 30)
+        for n in 0..<6 {
+            live.record(LoadSample(wallNanoseconds: -5_000_000_000 + Int64(n) * 400_000_000, latencyMilliseconds: 1,
+                                   outcome: n == 0 ? .failure : .success))
+        }
+        XCTAssertEqual(live.newestSecond, -3)
+        // Stamps -5.0 -4.6 -4.2 -3.8 -3.4 -3.0 s fall in seconds -5 -4 -4 -3 -3 -3 (division
+        // truncates toward zero); -3 is still filling.
+        let seen = live.recent(seconds: 2)
+        XCTAssertEqual(seen.requests, 3)
+        XCTAssertEqual(seen.errorRate, 1.0 / 3)
+    }
 }

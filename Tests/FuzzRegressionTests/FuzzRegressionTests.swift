@@ -37,4 +37,8 @@ final class FuzzRegressionTests: XCTestCase {
 
     /// KubeConfigDocument (Sources/ChaosTargets/Kubernetes): a non-scalar mapping key.
     func testKubeConfigRegressions() throws { try replayEveryRegression(of: "kubeconfig") }
+
+    /// The load parsers (Sources/ChaosLoad/Ingest): k6 JSON lines, k6 summary, Locust history,
+    /// mapped JSONL; each file's first byte picks the parser (Fuzz/LoadOutput).
+    func testLoadOutputRegressions() throws { try replayEveryRegression(of: "load-output") }
 }

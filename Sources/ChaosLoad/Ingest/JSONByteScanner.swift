@@ -59,19 +59,17 @@ struct JSONByteScanner {
         return true
     }
 
-    mutating func readString() throws(Malformed) -> StringRange {
+    @inline(__always) mutating func readString() throws(Malformed) -> StringRange {
         try expect(0x22, "a string")
         let start = position
-        // Fast path: memchr (vectorised) to the closing quote, then one more pass to check that
-        // no backslash lies before it; most k6 strings have none.
-        guard let quote = memchr(bytes + start, 0x22, count - start) else {
-            throw Malformed(offset: start, expected: "the end of a string")
+        // Fast path: one pass to the first quote or backslash; most k6 strings have no escape.
+        let stop = firstQuoteOrBackslash(from: start)
+        guard stop < count else { throw Malformed(offset: start, expected: "the end of a string") }
+        if bytes[stop] == 0x22 {
+            position = stop + 1
+            return StringRange(start: start, end: stop, escaped: false)
         }
-        let end = UnsafeRawPointer(bytes).distance(to: UnsafeRawPointer(quote))
-        if memchr(bytes + start, 0x5C, end - start) == nil {
-            position = end + 1
-            return StringRange(start: start, end: end, escaped: false)
-        }
+        position = stop
         while position < count {
             let b = bytes[position]
             if b == 0x22 {
@@ -86,6 +84,30 @@ struct JSONByteScanner {
             position += 1
         }
         throw Malformed(offset: start, expected: "the end of a string")
+    }
+
+    /// The index of the first `"` or `\` at or after `from`, or `count`. Eight bytes at a time
+    /// (a zero-byte test on the word XORed with each character): k6's strings are short, and
+    /// two memchr calls per string cost more in call overhead than they saved (perf: 31 % of
+    /// the ingest time was memchr).
+    @inline(__always) func firstQuoteOrBackslash(from: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var i = from
+        while i + 8 <= count {
+            let word = UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self)
+            let quotes = word ^ (ones &* 0x22)
+            let backslashes = word ^ (ones &* 0x5C)
+            // The lowest flagged byte is exact (a borrow only flags bytes above a real match).
+            let found = ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes) & highs
+            if found != 0 { return i + found.trailingZeroBitCount / 8 }
+            i += 8
+        }
+        while i < count {
+            if bytes[i] == 0x22 || bytes[i] == 0x5C { return i }
+            i += 1
+        }
+        return count
     }
 
     /// Whether the string's bytes equal `literal` (ASCII, no escapes).

@@ -60,7 +60,12 @@ public struct K6SummaryExport: Sendable, Equatable {
         func number(_ metric: String, _ key: String) -> Double? {
             ((metrics[metric] as? [String: Any])?[key] as? NSNumber)?.doubleValue
         }
-        return K6SummaryExport(thresholds: thresholds, requestCount: number("http_reqs", "count").map { Int($0) },
+        let count = number("http_reqs", "count")
+        // Int(Double) traps past Int.max (found by reading the fuzz target's inputs): refuse it.
+        if let count, !(count >= 0 && count < 9.0e18 && count.rounded() == count) {
+            throw Invalid(path: path, message: "metrics.http_reqs.count: '\(count)' is not a count of requests")
+        }
+        return K6SummaryExport(thresholds: thresholds, requestCount: count.map { Int($0) },
                                failedRate: number("http_req_failed", "value"),
                                p95Milliseconds: number("http_req_duration", "p(95)"))
     }

@@ -36,6 +36,8 @@ public final class LocustHistoryReader {
     private let tailer: LineTailer
     private var log: ProblemLog
     private var columns: [String: Int]?
+    /// Fields per row: the header's count.
+    private var width = 0
     private var refused = false
 
     public init(path: String) {
@@ -75,7 +77,8 @@ public final class LocustHistoryReader {
 
     public func finish() {
         poll()
-        if let (bytes, line) = tailer.finish() {
+        // A refused file is read no further: a line cut where the reading stopped is not news.
+        if !refused, let (bytes, line) = tailer.finish() {
             counts.unreadableLines += 1
             log.unreadable(line: line, "last line cut short (no newline): '\(String(decoding: bytes.prefix(80), as: UTF8.self))'")
         }
@@ -90,26 +93,34 @@ public final class LocustHistoryReader {
 
     private func readHeader(_ line: Substring, number: Int) {
         let names = CSVLine.fields(line) ?? []
+        func quoted(_ list: [String]) -> String { list.map { "'\($0)'" }.joined(separator: ", ") }
+        /// Refuses the whole file: its rows cannot be read for sure.
+        func refuse(_ why: String) {
+            refused = true
+            log.add(LoadProblem(source: path, line: number, message: why + "; nothing is measured from this file"))
+        }
         let missing = Self.required.filter { !names.contains($0) }
         guard missing.isEmpty else {
-            refused = true
-            log.add(LoadProblem(source: path, line: number, message:
-                "not a Locust --csv-full-history stats history: column(s) \(missing.map { "'\($0)'" }.joined(separator: ", ")) " +
-                "missing from the header; nothing is measured from this file"))
-            return
+            return refuse("not a Locust --csv-full-history stats history: column(s) \(quoted(missing)) missing from the header")
+        }
+        let doubled = Self.required.filter { name in names.filter { $0 == name }.count > 1 }
+        guard doubled.isEmpty else {
+            return refuse("column(s) \(quoted(doubled)) appear more than once in the header, so which one holds the figure is unclear")
         }
         let unknown = names.filter { !Self.known.contains($0) }
         if !unknown.isEmpty {
             log.add(LoadProblem(source: path, line: number, message:
-                "unknown column(s) \(unknown.map { "'\($0)'" }.joined(separator: ", ")) ignored (written by a newer Locust?); " +
+                "unknown column(s) \(quoted(unknown)) ignored (written by a newer Locust?); " +
                 "the columns used are all present", effect: .note))
         }
         columns = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        width = names.count
     }
 
     private func row(_ line: Substring, number: Int) -> LocustHistoryRow? {
-        guard let columns, let fields = CSVLine.fields(line), fields.count == columns.count else {
-            log.unreadable(line: number, "expected \(columns?.count ?? 0) comma-separated fields: '\(line.prefix(80))'")
+        // As many fields as the header names (not as distinct names: an unknown column may repeat).
+        guard let columns, let fields = CSVLine.fields(line), fields.count == width else {
+            log.unreadable(line: number, "expected \(width) comma-separated fields: '\(line.prefix(80))'")
             return nil
         }
         func field(_ name: String) -> String { fields[columns[name]!] }

@@ -36,7 +36,10 @@ enum RFC3339Time {
         guard i == count else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
-        return seconds * 1_000_000_000 + fraction
+        // Int64 nanoseconds span the years 1677 to 2262; a stamp outside is no request of ours.
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (stamp, carry) = whole.addingReportingOverflow(fraction)
+        return overflow || carry ? nil : stamp
     }
 
     @inline(__always) private static func digits(_ p: UnsafePointer<UInt8>, _ at: Int, _ n: Int) -> Int? {

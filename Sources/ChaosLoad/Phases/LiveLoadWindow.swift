@@ -20,7 +20,8 @@ public struct LiveLoadWindow: LoadSampleSink {
     public mutating func record(_ sample: LoadSample) {
         let second = sample.wallNanoseconds / 1_000_000_000
         if let newest = newestSecond, second <= newest - Int64(buckets.count) { return }  // older than the ring
-        let slot = Int(second % Int64(buckets.count))
+        // Floored modulo: a stamp before 1970 (a wrong clock) has a negative second.
+        let slot = Int(((second % Int64(buckets.count)) + Int64(buckets.count)) % Int64(buckets.count))
         if buckets[slot].second != second { buckets[slot] = Bucket(second: second) }
         buckets[slot].requests += 1
         if sample.outcome != .unknown { buckets[slot].judged += 1 }
