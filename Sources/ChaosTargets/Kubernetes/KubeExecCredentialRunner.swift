@@ -46,7 +46,7 @@ public final class KubeExecCredentialRunner: @unchecked Sendable {
     }
 
     private func run(_ config: KubeExecConfig) throws -> KubeExecCredential {
-        guard let executable = Self.locate(config.command) else {
+        guard let executable = ExecutableSearch.locate(config.command, searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") else {
             throw failure(config, "was not found (not executable or not in PATH)")
         }
         var environment = ProcessInfo.processInfo.environment
@@ -95,16 +95,5 @@ public final class KubeExecCredentialRunner: @unchecked Sendable {
             throw failure(config, "printed an ExecCredential with neither status.token nor clientCertificateData+clientKeyData")
         }
         return credential
-    }
-
-    /// An absolute path, or the first PATH entry holding an executable of that name.
-    static func locate(_ command: String) -> String? {
-        if command.contains("/") { return access(command, X_OK) == 0 ? command : nil }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for dir in path.split(separator: ":") {
-            let candidate = "\(dir)/\(command)"
-            if access(candidate, X_OK) == 0 { return candidate }
-        }
-        return nil
     }
 }
