@@ -136,14 +136,12 @@ final class LoadBadInputRunTests: XCTestCase {
         XCTAssertTrue(run.markdown.contains("'Total Failure Count' missing"), run.markdown)
     }
 
-    /// An extra column loses nothing: the figures are measured, and the report notes the
-    /// column it ignored.
-    func testALocustCSVWithAnExtraColumnIsMeasuredWithANote() throws {
+    /// A column chaosctl does not know: the file is refused, naming the column, and every
+    /// load check reads "not measured", never a pass.
+    func testALocustCSVWithAnUnknownColumnIsNotMeasured() throws {
         let run = try run("locust -f locustfile.py --headless", mode: "extra-column", phase: "3s")
-        XCTAssertTrue(run.problems.contains { $0.contains("unknown column(s) 'Shiny New' ignored") }, "\(run.problems)")
+        assertLoadChecksNotMeasured(run)
+        XCTAssertTrue(run.problems.contains { $0.contains("unknown column(s) 'Shiny New' in the header") }, "\(run.problems)")
         XCTAssertTrue(run.markdown.contains("'Shiny New'"), run.markdown)
-        let during = (run.load?["phases"] as? [String: [String: Any]])?["during"]
-        XCTAssertEqual(during?["error_rate"] as? Double, 0, "\(during ?? [:])")
-        XCTAssertGreaterThan(during?["requests"] as? Int ?? 0, 0)
     }
 }

@@ -32,16 +32,15 @@ final class LocustHistoryReaderTests: XCTestCase {
         XCTAssertEqual(reader.rows.first { !$0.isAggregate }?.method, "GET")
     }
 
-    /// Bad input: an extra column is ignored with a note; a missing one refuses the file and
+    /// Bad input: an unknown column or a missing one refuses the file, naming the column, and
     /// every phase reads "not measured".
     func testUnknownColumnsAreNamedAndMissingOnesRefuseTheFile() throws {
         let folder = try temporaryDirectory("locustcols")
         let original = try String(contentsOfFile: fixturePath("locust-2.47.0_stats_history.csv"), encoding: .utf8)
-        let tolerated = try readFixture(appending: ",Shiny New", row: ",7", at: folder + "/extra_stats_history.csv")
-        XCTAssertTrue(tolerated.usable)
-        XCTAssertEqual(tolerated.rows.count, try fixtureLines().count - 1)
-        XCTAssertEqual(tolerated.problems.map(\.effect), [.note])
-        XCTAssertTrue(tolerated.problems[0].description.contains(":1: unknown column(s) 'Shiny New' ignored"))
+        let extra = try readFixture(appending: ",Shiny New", row: ",7", at: folder + "/extra_stats_history.csv")
+        XCTAssertFalse(extra.usable)
+        XCTAssertEqual(extra.rows, [])
+        XCTAssertTrue(extra.problems[0].description.contains(":1: unknown column(s) 'Shiny New' in the header"), "\(extra.problems)")
 
         let missing = folder + "/missing_stats_history.csv"
         try append(original.replacingOccurrences(of: "Total Failure Count", with: "Failure Total"), to: missing)
@@ -96,14 +95,13 @@ final class LocustHistoryReaderTests: XCTestCase {
 
     /// Found by fuzz-load-output (fuzz/regressions/load-output/locust-duplicate-column): a
     /// header naming a column twice made rows be checked against the number of distinct names,
-    /// and a row that short indexed past its end. A repeated unknown column is now read with
-    /// rows as wide as the header; a repeated column the reader uses refuses the file.
+    /// and a row that short indexed past its end. A repeated column is refused, unknown or
+    /// used (the unknown one by the unknown-column rule).
     func testRepeatedColumnsInTheHeader() throws {
         let folder = try temporaryDirectory("locustdup")
-        let tolerated = try readFixture(appending: ",Extra,Extra", row: ",1,2", at: folder + "/unknown_stats_history.csv")
-        XCTAssertTrue(tolerated.usable)
-        XCTAssertEqual(tolerated.rows.count, try fixtureLines().count - 1)
-        XCTAssertEqual(tolerated.counts.unreadableLines, 0)
+        let unknown = try readFixture(appending: ",Extra,Extra", row: ",1,2", at: folder + "/unknown_stats_history.csv")
+        XCTAssertFalse(unknown.usable)
+        XCTAssertEqual(unknown.rows, [])
 
         let refused = try readFixture(appending: ",95%", row: ",1", at: folder + "/used_stats_history.csv")
         XCTAssertFalse(refused.usable)

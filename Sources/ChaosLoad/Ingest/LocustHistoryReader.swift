@@ -19,8 +19,8 @@ public struct LocustHistoryRow: Sendable, Equatable {
 }
 
 /// Reads `_stats_history.csv` as Locust appends to it. The header must name every column
-/// this reader uses (else the file is refused: nothing is measured from it); columns it does
-/// not know are ignored and named in a note, so a newer Locust that adds one still works.
+/// this reader uses and no column it does not know (else the file is refused, naming them:
+/// nothing is measured from it, so the load verdict says "not measured", never a pass).
 /// Recorded from Locust 2.47.0: Tests/ChaosLoadTests/Fixtures/locust-2.47.0_stats_history.csv.
 public final class LocustHistoryReader {
     static let required = ["Timestamp", "Type", "Name", "Total Request Count", "Total Failure Count", "50%", "95%", "99%"]
@@ -107,11 +107,12 @@ public final class LocustHistoryReader {
         guard doubled.isEmpty else {
             return refuse("column(s) \(quoted(doubled)) appear more than once in the header, so which one holds the figure is unclear")
         }
+        // Refused, not ignored: a header chaosctl does not know may mean the known columns
+        // changed meaning too, and a load verdict must never pass on a guess (issue #13).
         let unknown = names.filter { !Self.known.contains($0) }
-        if !unknown.isEmpty {
-            log.add(LoadProblem(source: path, line: number, message:
-                "unknown column(s) \(quoted(unknown)) ignored (written by a newer Locust?); " +
-                "the columns used are all present", effect: .note))
+        guard unknown.isEmpty else {
+            return refuse("unknown column(s) \(quoted(unknown)) in the header: not the stats-history layout chaosctl " +
+                          "reads (Locust 2.x, recorded from 2.47.0), so its figures cannot be trusted")
         }
         columns = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         width = names.count
