@@ -1,5 +1,6 @@
 import ChaosCore
 import ChaosTargets
+import ChaosTestSupport
 import Foundation
 import XCTest
 
@@ -161,10 +162,5 @@ final class Background<T>: @unchecked Sendable {
 
 /// Poll until `condition` holds (bounded; the double answers in milliseconds).
 func eventually(_ what: String, timeout: Double = 10, _ condition: () throws -> Bool) throws {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if try condition() { return }
-        Thread.sleep(forTimeInterval: 0.05)
-    }
-    XCTFail("never happened: \(what)")
+    if try !pollUntil(timeout: timeout, every: 0.05, condition) { XCTFail("never happened: \(what)") }
 }
