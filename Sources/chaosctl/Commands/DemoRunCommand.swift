@@ -68,14 +68,15 @@ struct DemoServiceCommand: ParsableCommand {
 
     func run() throws {
         try Failures.reporting {
+            // Trap before the first line: a signal right after it is the normal stop.
+            let done = DispatchSemaphore(value: 0)
+            let trap = SignalTrap { _ in done.signal() }
+            defer { trap.cancel() }
             let stack = try DemoStack(controlPath: control.path, servicePort: port, apiPort: apiPort, seed: nil)
             print("demo service \(stack.serviceURL)  proxy API \(stack.apiURL)  control file \(control.path)")
             print("try: chaosctl flag enable slow-db --percent 50 --latency 200ms --control-file \(control.path)")
             print("     chaosctl toxic add -t latency -a latency=300 \(DemoStack.proxyName) --host \(stack.apiURL)")
-            let done = DispatchSemaphore(value: 0)
-            let trap = SignalTrap { _ in done.signal() }
             done.wait()
-            trap.cancel()
             stack.stop()
         }
     }

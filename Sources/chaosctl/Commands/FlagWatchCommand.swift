@@ -21,14 +21,15 @@ struct FlagWatchCommand: ParsableCommand {
             // Woken by a change (which may bring an earlier expiry) or a signal.
             let wake = DispatchSemaphore(value: 0)
             let stopped = DispatchSemaphore(value: 0)
+            // Trap before the first line: a signal right after it is the normal stop.
+            let trap = SignalTrap { _ in stopped.signal(); wake.signal() }
+            defer { trap.cancel() }
             printer.show(reader.snapshotFlags(), generation: reader.currentGeneration, initial: true)
             reader.onChange = { _, generation in
                 printer.show(reader.snapshotFlags(), generation: generation, initial: false)
                 wake.signal()
             }
             reader.onError = { error in Failures.printError("ignoring invalid control file, keeping generation \(reader.currentGeneration): \(error)") }
-            let trap = SignalTrap { _ in stopped.signal(); wake.signal() }
-            defer { trap.cancel() }
             while stopped.wait(timeout: .now()) == .timedOut {
                 let now = Date()
                 if let deadline, now >= deadline { break }

@@ -43,6 +43,11 @@ struct ProxyServeCommand: ParsableCommand {
 
     func run() throws {
         let token = self.token ?? ProcessInfo.processInfo.environment["CHAOSCTL_PROXY_TOKEN"]
+        // Trap before the listening line: whoever reads it may send SIGTERM at once, and that
+        // is still the normal stop (exit 0), not a kill.
+        let stop = DispatchSemaphore(value: 0)
+        let trap = SignalTrap { _ in stop.signal() }
+        defer { trap.cancel() }
         let (server, dataPlane, proxies) = try Failures.reporting {
             let proxies = try config.map { try ProxyConfigLoader.load(path: $0) } ?? []
             let dataPlane = EpollProxyEngine(loops: loops ?? ProcessInfo.processInfo.activeProcessorCount, seed: seed,
@@ -56,10 +61,7 @@ struct ProxyServeCommand: ParsableCommand {
             Failures.printWarning("the API on \(host) takes calls from any host that reaches it, with no token: anyone can add toxics. Give --token (or CHAOSCTL_PROXY_TOKEN), or bind 127.0.0.1.")
         }
         print("chaosctl proxy API on http://\(host):\(server.port) (Toxiproxy \(APIRouter.compatibleVersion) compatible), \(proxies.count) proxies from config")
-        let stop = DispatchSemaphore(value: 0)
-        let trap = SignalTrap { _ in stop.signal() }
         stop.wait()
-        trap.cancel()
         server.stop()
     }
 }

@@ -1,0 +1,60 @@
+import ChaosTestSupport
+import Foundation
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A long-running command's first line tells scripts it is up; a script that stops it right
+/// after that line must see the normal stop (exit 0), not a kill (143). CI once caught
+/// `proxy serve` printing its line before its trap existed: 15 of 40 such stops exited 143.
+final class ReadyLineSignalTests: XCTestCase {
+    var temp: TempDir!
+    var cli: Chaosctl!
+
+    override func setUpWithError() throws {
+        temp = try TempDir()
+        cli = Chaosctl(controlPath: temp.path + "/control.json", stateDir: temp.path + "/state")
+    }
+
+    override func tearDown() { temp = nil }
+
+    /// Starts `args` `rounds` times, signals it the moment `marker` is read, and returns
+    /// what went wrong in each round that did not end with status 0.
+    private func stopRightAfterTheFirstLine(_ args: [String], marker: String, rounds: Int = 25) throws -> [String] {
+        var bad: [String] = []
+        for i in 0..<rounds {
+            let out = Pipe(), err = Pipe()
+            let p = try cli.start(args, stdout: out.fileHandleForWriting, stderr: err.fileHandleForWriting)
+            try? out.fileHandleForWriting.close()
+            try? err.fileHandleForWriting.close()
+            let stdout = PipeLineReader(out), stderr = PipeLineReader(err)
+            let sig = i % 2 == 0 ? SIGTERM : SIGINT
+            guard stdout.line(containing: marker, timeout: 20) != nil else {
+                kill(p.processIdentifier, SIGKILL)
+                p.waitUntilExit()
+                bad.append("round \(i): no '\(marker)' line; stderr: \(stderr.all)")
+                continue
+            }
+            kill(p.processIdentifier, sig)
+            p.waitUntilExit()
+            if p.terminationReason != .exit || p.terminationStatus != 0 {
+                bad.append("round \(i): signal \(sig) gave \(p.terminationReason == .exit ? "exit" : "signal") \(p.terminationStatus); stderr: \(stderr.all)")
+            }
+        }
+        return bad
+    }
+
+    func testProxyServeStoppedRightAfterItsListeningLineExitsZero() throws {
+        XCTAssertEqual(try stopRightAfterTheFirstLine(["proxy", "serve", "--port", "0"], marker: "proxy API on"), [])
+    }
+
+    func testFlagWatchStoppedRightAfterItsFirstLineExitsZero() throws {
+        XCTAssertEqual(try stopRightAfterTheFirstLine(["flag", "watch"], marker: "generation"), [])
+    }
+
+    func testDemoServiceStoppedRightAfterItsFirstLineExitsZero() throws {
+        let args = ["demo", "service", "--port", "0", "--api-port", "0"]
+        XCTAssertEqual(try stopRightAfterTheFirstLine(args, marker: "demo service http://"), [])
+    }
+}
