@@ -39,7 +39,8 @@ let context = ExperimentContext(controlPath: "/nonexistent/fuzz/control.json", s
 /// `chaosctl run --dry-run` does, and nothing runs.
 func fuzzExperiment(_ input: [UInt8]) {
     _ = try? ExperimentParser.parse(text: String(decoding: input, as: UTF8.self), file: "/nonexistent/fuzz/experiment.yaml",
-                                    context: context, environment: ["TARGET": "127.0.0.1:8080", "EMPTY": ""])
+                                    context: context, environment: ["TARGET": "127.0.0.1:8080", "EMPTY": "",
+                                                                   "ODD": "a \"b\": {c}\n- d # e ${TARGET}"])
 }
 
 #if CHAOS_FUZZING

@@ -25,6 +25,35 @@ public struct ConfigNode {
         }
     }
 
+    /// Parse `text` from `file` and expand `${NAME}` references in its values from
+    /// `environment` (EnvironmentExpansion). Every reference that cannot be expanded is a
+    /// located problem.
+    public static func parse(_ text: String, file: String, environment: [String: String]) throws -> ConfigNode {
+        let parsed: ConfigNode
+        do { parsed = try parse(text, file: file) } catch var errors as ConfigErrors {
+            errors.problems = errors.problems.map { unquotedReferenceHint($0, text: text) }
+            throw errors
+        }
+        let (node, missing) = EnvironmentExpansion.expand(parsed.node, environment: environment)
+        if !missing.isEmpty {
+            throw ConfigErrors(missing.map {
+                ConfigProblem(file: file, line: $0.line, field: $0.field, value: "${\($0.name)}",
+                              message: "environment variable \($0.name) is not set and has no default (write ${\($0.name):-default}, or $${ for a literal ${)")
+            })
+        }
+        return ConfigNode(node: node, path: "", diagnostics: parsed.diagnostics)
+    }
+
+    /// A `${NAME}` left unquoted inside `{ }` or `[ ]` is not YAML (braces end the value there).
+    private static func unquotedReferenceHint(_ problem: ConfigProblem, text: String) -> ConfigProblem {
+        guard let line = problem.line, line >= 1 else { return problem }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard line <= lines.count, lines[line - 1].contains("${") else { return problem }
+        var hinted = problem
+        hinted.message += " (inside { } or [ ], quote a reference: \"${NAME}\")"
+        return hinted
+    }
+
     /// Largest file `load` reads by default (fault profiles): a profile lists a few flags.
     public static let maximumFileBytes = 1 << 20
 

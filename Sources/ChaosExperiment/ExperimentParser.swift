@@ -22,18 +22,11 @@ public enum ExperimentParser {
         return try parse(text: raw, file: file, context: context, environment: environment)
     }
 
-    /// Checks experiment text already read (environment references expanded first); `file`
+    /// Checks experiment text already read (environment references expanded in its values); `file`
     /// names it in errors and anchors relative paths.
     public static func parse(text raw: String, file: String, context: ExperimentContext,
                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Experiment {
-        let (text, missing) = EnvironmentExpansion.expand(raw, environment: environment)
-        if !missing.isEmpty {
-            throw ConfigErrors(missing.map {
-                ConfigProblem(file: file, line: nil, field: "${\($0)}", value: nil,
-                              message: "environment variable is not set and has no default (write ${\($0):-default})")
-            })
-        }
-        let root = try ConfigNode.parse(text, file: file)
+        let root = try ConfigNode.parse(raw, file: file, environment: environment)
         var context = context
         context.baseDirectory = (file as NSString).deletingLastPathComponent.isEmpty
             ? FileManager.default.currentDirectoryPath : (file as NSString).deletingLastPathComponent
