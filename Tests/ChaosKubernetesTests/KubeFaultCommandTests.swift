@@ -54,6 +54,20 @@ final class KubeFaultCommandTests: KubeDoubleTestCase {
                             reverted: { try !d.nodeIsCordoned("node-2") && d.nodeTaints("node-2").isEmpty })
     }
 
+    /// Through the CLI: pods whose kubelet never confirms stay Terminating [T:A5], so the drain
+    /// exits 1 naming them at --timeout, and the node is uncordoned all the same.
+    func testDrainWithPodsStillTerminatingExitsOneAndUncordons() throws {
+        var scenario = KubeFaultScenario.make()
+        scenario["kubeletNodes"] = ["node-1", "node-3"]  // node-2's kubelet is gone
+        let d = try start(scenario)
+        let r = try cli.run(["node", "drain", "node-2", "--timeout", "1500ms", "--for", "3s", "--kubeconfig", try d.kubeconfig()])
+        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+        XCTAssertTrue(r.stderr.contains("still terminating after --timeout 1.5s: chaos/api-1, chaos/web-1"), r.stderr)
+        XCTAssertTrue(try d.podNames().contains("web-1"), "still there, Terminating")
+        XCTAssertFalse(try d.nodeIsCordoned("node-2"), r.stdout)
+        XCTAssertTrue(try cli.run(["status"]).stdout.contains("No active faults"))
+    }
+
     /// `--dry-run` of cordon and drain through the CLI: the double's nodes and pods as before.
     func testCordonAndDrainDryRunChangeNothing() throws {
         let d = try start(KubeFaultScenario.make())
