@@ -32,6 +32,12 @@ public enum ContainerChaosRun {
 
     public static func run(_ options: ContainerFaultOptions, lifecycle: FaultLifecycle,
                            log: @escaping (String) -> Void) throws -> Summary {
+        // Trapped before the first line and the first call: a signal from then on ends the
+        // run through its summary, and between rounds ends a repeated run; during a pause
+        // the hold takes it.
+        let stop = StopFlag()
+        let trap = SignalTrap { stop.trigger($0) }
+        defer { trap.cancel() }
         let selector = try options.selector()
         let engine = try options.engine()
         let info = try engine.engineInfo()
@@ -40,11 +46,6 @@ public enum ContainerChaosRun {
         let chaos = ContainerChaos(engine: engine, lifecycle: lifecycle, log: log)
         let action = options.action
         log("\(options.dryRun ? "dry run: " : "")\(action.name) on \(engine.host) (\(info.server.isEmpty ? "engine" : info.server), API \(info.apiVersion)); targets: \(selector.description), \(selector.pick), seed \(seed)")
-
-        // Signals between rounds end a repeated run; during a pause the hold takes them.
-        let stop = StopFlag()
-        let trap = SignalTrap { stop.trigger($0) }
-        defer { trap.cancel() }
 
         var outcomes: [ContainerChaos.Outcome] = []
         var interrupted: Int32?

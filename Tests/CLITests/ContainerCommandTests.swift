@@ -75,4 +75,34 @@ final class ContainerCommandTests: XCTestCase {
         XCTAssertEqual(none.status, 7, none.stderr)
         XCTAssertTrue(none.stderr.contains("no container matches"), none.stderr)
     }
+
+    /// A repeated run is trapped before its first line: SIGTERM right after that line ends it
+    /// through its summary ("interrupted by signal 15"), never the untrapped exit.
+    func testARepeatedRunStoppedRightAfterItsFirstLineEndsThroughItsSummary() throws {
+        let engine = try FakePodmanEngine(directory: temp.path)
+        defer { engine.stop() }
+        var bad: [String] = []
+        for i in 0..<10 {
+            let out = Pipe(), err = Pipe()
+            let args = ["container", "stop", "--label", "app=web", "--dry-run", "--interval", "5s", "--duration", "60s",
+                        "-H", "unix://" + engine.socket]
+            let p = try cli.start(args, stdout: out.fileHandleForWriting, stderr: err.fileHandleForWriting)
+            try? out.fileHandleForWriting.close()
+            try? err.fileHandleForWriting.close()
+            let stdout = PipeLineReader(out), stderr = PipeLineReader(err)
+            guard stdout.line(containing: "dry run: stop on", timeout: 20) != nil else {
+                kill(p.processIdentifier, SIGKILL)
+                p.waitUntilExit()
+                bad.append("round \(i): no first line; stderr: \(stderr.all)")
+                continue
+            }
+            kill(p.processIdentifier, SIGTERM)
+            p.waitUntilExit()
+            let summary = stdout.line(containing: "interrupted by signal 15", timeout: 5)
+            if p.terminationStatus != 143 || summary == nil {
+                bad.append("round \(i): exit \(p.terminationStatus); stdout: \(stdout.all) stderr: \(stderr.all)")
+            }
+        }
+        XCTAssertEqual(bad, [])
+    }
 }

@@ -53,6 +53,32 @@ final class ReadyLineSignalTests: XCTestCase {
         XCTAssertEqual(try stopRightAfterTheFirstLine(["flag", "watch"], marker: "generation"), [])
     }
 
+    /// `flag watch` follows the file before its first line: a change written (renamed over)
+    /// the moment that line arrives is printed, never lost.
+    func testFlagWatchShowsAChangeMadeRightAfterItsFirstLine() throws {
+        let control = temp.path + "/control.json"
+        var lost: [String] = []
+        for i in 0..<25 {
+            try? FileManager.default.removeItem(atPath: control)
+            let out = Pipe()
+            let p = try cli.start(["flag", "watch", "--duration", "60s"], stdout: out.fileHandleForWriting)
+            try? out.fileHandleForWriting.close()
+            let stdout = PipeLineReader(out)
+            defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) }; p.waitUntilExit() }
+            guard stdout.line(containing: "0 flag(s)", timeout: 20) != nil else {
+                lost.append("round \(i): no first line: \(stdout.all)")
+                continue
+            }
+            let name = "watched-\(i)"
+            let document = #"{"version": 1, "generation": 1, "flags": {"\#(name)": {"enabled": true, "percent": 10}}}"#
+            try document.write(toFile: control + ".new", atomically: false, encoding: .utf8)
+            XCTAssertEqual(rename(control + ".new", control), 0)
+            if stdout.line(containing: "+ \(name) on", timeout: 20) == nil { lost.append("round \(i): \(stdout.all)") }
+            kill(p.processIdentifier, SIGTERM)
+        }
+        XCTAssertEqual(lost, [])
+    }
+
     func testDemoServiceStoppedRightAfterItsFirstLineExitsZero() throws {
         let args = ["demo", "service", "--port", "0", "--api-port", "0"]
         XCTAssertEqual(try stopRightAfterTheFirstLine(args, marker: "demo service http://"), [])

@@ -24,12 +24,13 @@ struct FlagWatchCommand: ParsableCommand {
             // Trap before the first line: a signal right after it is the normal stop.
             let trap = SignalTrap { _ in stopped.signal(); wake.signal() }
             defer { trap.cancel() }
-            printer.show(reader.snapshotFlags(), generation: reader.currentGeneration, initial: true)
-            reader.onChange = { _, generation in
-                printer.show(reader.snapshotFlags(), generation: generation, initial: false)
+            // Follow changes before the first line: a change right after it must not be missed.
+            reader.onChange = { _, _ in
+                printer.show { reader.document }
                 wake.signal()
             }
             reader.onError = { error in Failures.printError("ignoring invalid control file, keeping generation \(reader.currentGeneration): \(error)") }
+            printer.show { reader.document }
             while stopped.wait(timeout: .now()) == .timedOut {
                 let now = Date()
                 if let deadline, now >= deadline { break }
@@ -49,8 +50,17 @@ final class FlagChangePrinter: @unchecked Sendable {
     private var expiredShown: Set<String> = []
     private let lock = NSLock()
 
-    func show(_ flags: [String: ChaosControl.Flag], generation: UInt64, initial: Bool) {
+    private var headerShown = false
+
+    /// Prints what changed since the last call; the first call prints the header and every
+    /// flag. `current` is read under the lock, so concurrent callers never print an older
+    /// document after a newer one.
+    func show(_ current: () -> ChaosControl.ControlDocument) {
         lock.lock(); defer { lock.unlock() }
+        let document = current()
+        let flags = document.flags, generation = document.generation
+        let initial = !headerShown
+        headerShown = true
         let now = Date()
         let stamp = Timestamp.text(now)
         if initial { print("\(stamp) generation \(generation): \(flags.count) flag(s)") }
