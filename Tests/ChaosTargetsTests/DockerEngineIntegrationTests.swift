@@ -165,10 +165,20 @@ final class DockerEngineIntegrationTests: XCTestCase {
 
     func testPauseRevertedOnSIGINT() throws {
         let id = try make(1)[0]
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.8) { kill(getpid(), SIGINT) }
+        // SIGINT once the container is paused (so the revert path is the one tested), and a
+        // trap of the test's own meanwhile: a signal that came before the hold's trap would
+        // otherwise end the whole test process.
+        let guardTrap = SignalTrap { _ in }
+        defer { guardTrap.cancel() }
+        let engineHost = client.host
+        Thread.detachNewThread {
+            let observer = DockerClient(host: engineHost)
+            _ = pollUntil(timeout: 30, every: 0.05) { (try? observer.inspect(id).state.paused) == true }
+            kill(getpid(), SIGINT)
+        }
         let t0 = Date()
         let result = chaos().run(.pause(duration: 60), on: [try summary(id)], dryRun: false)
-        XCTAssertLessThan(Date().timeIntervalSince(t0), 10)
+        XCTAssertLessThan(Date().timeIntervalSince(t0), 50, "ended by the signal, not the 60 s hold")
         XCTAssertEqual(result.interrupted, SIGINT)
         XCTAssertFalse(try client.inspect(id).state.paused)
         XCTAssertEqual(lifecycle.journal.records().records.count, 0)
