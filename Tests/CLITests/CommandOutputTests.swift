@@ -22,12 +22,9 @@ final class CommandOutputTests: XCTestCase {
 
     /// `proxy serve` on a free loopback port; its stdout and stderr are pipes.
     private func serve(_ extra: [String] = []) throws -> (process: Process, api: String, out: PipeLineReader, err: PipeLineReader) {
-        let out = Pipe(), err = Pipe()
-        let p = try cli.start(["proxy", "serve", "--port", "0"] + extra, stdout: out.fileHandleForWriting, stderr: err.fileHandleForWriting)
+        let run = try PipedChaosctl(cli, ["proxy", "serve", "--port", "0"] + extra)
+        let p = run.process, stdout = run.stdout, stderr = run.stderr
         started.append(p)
-        try? out.fileHandleForWriting.close()
-        try? err.fileHandleForWriting.close()
-        let stdout = PipeLineReader(out), stderr = PipeLineReader(err)
         // Line-buffered stdout: the line arrives while the server runs, not at its exit.
         let line = try XCTUnwrap(stdout.line(containing: "proxy API on", timeout: 20),
                                  "no listening line through the pipe while serving; stderr: \(stderr.all)")

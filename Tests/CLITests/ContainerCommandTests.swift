@@ -83,16 +83,11 @@ final class ContainerCommandTests: XCTestCase {
         defer { engine.stop() }
         var bad: [String] = []
         for i in 0..<10 {
-            let out = Pipe(), err = Pipe()
             let args = ["container", "stop", "--label", "app=web", "--dry-run", "--interval", "5s", "--duration", "60s",
                         "-H", "unix://" + engine.socket]
-            let p = try cli.start(args, stdout: out.fileHandleForWriting, stderr: err.fileHandleForWriting)
-            try? out.fileHandleForWriting.close()
-            try? err.fileHandleForWriting.close()
-            let stdout = PipeLineReader(out), stderr = PipeLineReader(err)
+            let run = try PipedChaosctl(cli, args), p = run.process, stdout = run.stdout, stderr = run.stderr
             guard stdout.line(containing: "dry run: stop on", timeout: 20) != nil else {
-                kill(p.processIdentifier, SIGKILL)
-                p.waitUntilExit()
+                run.killAndReap()
                 bad.append("round \(i): no first line; stderr: \(stderr.all)")
                 continue
             }

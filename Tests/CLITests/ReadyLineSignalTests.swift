@@ -8,38 +8,23 @@ import Glibc
 /// A long-running command's first line tells scripts it is up; a script that stops it right
 /// after that line must see the normal stop (exit 0), not a kill (143). CI once caught
 /// `proxy serve` printing its line before its trap existed: 15 of 40 such stops exited 143.
-final class ReadyLineSignalTests: XCTestCase {
-    var temp: TempDir!
-    var cli: Chaosctl!
-
-    override func setUpWithError() throws {
-        temp = try TempDir()
-        cli = Chaosctl(controlPath: temp.path + "/control.json", stateDir: temp.path + "/state")
-    }
-
-    override func tearDown() { temp = nil }
-
+final class ReadyLineSignalTests: OfflineCLITestCase {
     /// Starts `args` `rounds` times, signals it the moment `marker` is read, and returns
     /// what went wrong in each round that did not end with status 0.
     private func stopRightAfterTheFirstLine(_ args: [String], marker: String, rounds: Int = 25) throws -> [String] {
         var bad: [String] = []
         for i in 0..<rounds {
-            let out = Pipe(), err = Pipe()
-            let p = try cli.start(args, stdout: out.fileHandleForWriting, stderr: err.fileHandleForWriting)
-            try? out.fileHandleForWriting.close()
-            try? err.fileHandleForWriting.close()
-            let stdout = PipeLineReader(out), stderr = PipeLineReader(err)
+            let run = try PipedChaosctl(cli, args), p = run.process
             let sig = i % 2 == 0 ? SIGTERM : SIGINT
-            guard stdout.line(containing: marker, timeout: 20) != nil else {
-                kill(p.processIdentifier, SIGKILL)
-                p.waitUntilExit()
-                bad.append("round \(i): no '\(marker)' line; stderr: \(stderr.all)")
+            guard run.stdout.line(containing: marker, timeout: 20) != nil else {
+                run.killAndReap()
+                bad.append("round \(i): no '\(marker)' line; stderr: \(run.stderr.all)")
                 continue
             }
             kill(p.processIdentifier, sig)
             p.waitUntilExit()
             if p.terminationReason != .exit || p.terminationStatus != 0 {
-                bad.append("round \(i): signal \(sig) gave \(p.terminationReason == .exit ? "exit" : "signal") \(p.terminationStatus); stderr: \(stderr.all)")
+                bad.append("round \(i): signal \(sig) gave \(p.terminationReason == .exit ? "exit" : "signal") \(p.terminationStatus); stderr: \(run.stderr.all)")
             }
         }
         return bad
@@ -60,11 +45,8 @@ final class ReadyLineSignalTests: XCTestCase {
         var lost: [String] = []
         for i in 0..<25 {
             try? FileManager.default.removeItem(atPath: control)
-            let out = Pipe()
-            let p = try cli.start(["flag", "watch", "--duration", "60s"], stdout: out.fileHandleForWriting)
-            try? out.fileHandleForWriting.close()
-            let stdout = PipeLineReader(out)
-            defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) }; p.waitUntilExit() }
+            let watch = try PipedChaosctl(cli, ["flag", "watch", "--duration", "60s"]), stdout = watch.stdout
+            defer { watch.killAndReap() }
             guard stdout.line(containing: "0 flag(s)", timeout: 20) != nil else {
                 lost.append("round \(i): no first line: \(stdout.all)")
                 continue
@@ -74,7 +56,6 @@ final class ReadyLineSignalTests: XCTestCase {
             try document.write(toFile: control + ".new", atomically: false, encoding: .utf8)
             XCTAssertEqual(rename(control + ".new", control), 0)
             if stdout.line(containing: "+ \(name) on", timeout: 20) == nil { lost.append("round \(i): \(stdout.all)") }
-            kill(p.processIdentifier, SIGTERM)
         }
         XCTAssertEqual(lost, [])
     }
