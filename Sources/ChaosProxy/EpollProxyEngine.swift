@@ -8,9 +8,11 @@ import Synchronization
 /// of proxies.
 ///
 /// Threads: every API call runs on the caller's thread and only takes short locks or
-/// queues a command for a loop (woken through an eventfd); `start` binds the listener itself
-/// so it can return the address or a clear error, and `stop` waits (≤ 1 s, microseconds in
-/// practice) only for the listener to be closed, so the port can be reused at once.
+/// queues commands for the loops (woken through an eventfd); `start` binds the listener
+/// itself so it can return the address or a clear error. `stop` and `setToxics` wait until
+/// every loop ran their command (microseconds in practice, at most `LoopBarrier.timeout`),
+/// so when they return the port is free, the connections are closed, or every live
+/// connection forwards its next bytes through the new toxics.
 ///
 /// Placement: a proxy's listener lives on one loop (proxies are spread round-robin); each
 /// accepted connection goes to the next loop round-robin. One listener per proxy rather
@@ -107,20 +109,15 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
         let entry = proxies.removeValue(forKey: name)
         lock.unlock()
         guard let entry else { return }
+        // Set first: a connection whose hand-off is still queued is dropped by `adopt`.
         entry.runtime.stopped.store(true, ordering: .sequentiallyConsistent)
-        let listenerClosed = DispatchSemaphore(value: 0)
-        entry.loop.execute {
-            entry.listener.close()
-            listenerClosed.signal()
-        }
         let key = ObjectIdentifier(entry.runtime)
-        for loop in loops {
-            loop.execute {
-                for connection in loop.connections[key]?.values.map({ $0 }) ?? [] { connection.abort(reset: false) }
-                loop.connections[key] = nil
-            }
+        // Waited for, so the port can be reused at once and no connection outlives the call.
+        LoopBarrier.run(on: loops) { loop in
+            if loop === entry.loop { entry.listener.close() }
+            for connection in loop.connections[key]?.values.map({ $0 }) ?? [] { connection.abort(reset: false) }
+            loop.connections[key] = nil
         }
-        _ = listenerClosed.wait(timeout: .now() + 1)
     }
 
     /// An upstream that does not resolve (not numeric, not `localhost`) is accepted, as by
@@ -141,11 +138,14 @@ public final class EpollProxyEngine: ProxyDataPlane, @unchecked Sendable {
         guard let entry else { return }
         entry.runtime.setToxics(toxics)
         let key = ObjectIdentifier(entry.runtime)
-        for loop in loops {
-            loop.execute {
-                let now = EventLoop.now()
-                for connection in loop.connections[key]?.values.map({ $0 }) ?? [] { connection.toxicsChanged(now: now) }
-            }
+        // Wait until every loop rebuilt its connections' chains: bytes sent after the API
+        // answered must meet the new toxics, as in Toxiproxy, whose chainAddToxic,
+        // chainUpdateToxic and chainRemoveToxic (toxic_collection.go) wait for every link's
+        // AddToxic/UpdateToxic/RemoveToxic (link.go) before the API responds. A connection
+        // whose hand-off is still queued reads the new toxics when it begins.
+        LoopBarrier.run(on: loops) { loop in
+            let now = EventLoop.now()
+            for connection in loop.connections[key]?.values.map({ $0 }) ?? [] { connection.toxicsChanged(now: now) }
         }
     }
 

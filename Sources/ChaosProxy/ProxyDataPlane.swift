@@ -37,11 +37,12 @@ public protocol ProxyDataPlane: AnyObject, Sendable {
     /// Bind `listen` ("host:port", port 0 = any) and start proxying to `upstream`, with
     /// `toxics` in place before the first connection is accepted. Returns the bound address.
     func start(proxy name: String, listen: String, upstream: String, toxics: [ToxicSpec]) throws -> String
-    /// Close the listener and every connection of the proxy.
+    /// Close the listener and every connection of the proxy, before returning.
     func stop(proxy name: String)
     /// New connections dial `upstream`; existing ones keep theirs.
     func update(proxy name: String, upstream: String) throws
-    /// Replace the proxy's toxics; live connections switch chains without being dropped.
+    /// Replace the proxy's toxics; live connections switch chains without being dropped,
+    /// before this returns.
     func setToxics(proxy name: String, toxics: [ToxicSpec])
     func connections(proxy name: String) -> [ConnectionInfo]
     func counters(proxy name: String) -> ProxyCounters

@@ -88,18 +88,24 @@ final class EventLoop: @unchecked Sendable {
         understudy?.start()
     }
 
-    /// Run `command` on the loop thread soon. Never blocks on the loop; callable from any thread.
-    func execute(_ command: @escaping () -> Void) {
+    /// Whether the caller runs on this loop's thread.
+    var isCurrentThread: Bool { Thread.current === thread }
+
+    /// Run `command` on the loop thread soon. Never blocks on the loop; callable from any
+    /// thread. Returns false (dropping it) once the loop has torn down.
+    @discardableResult
+    func execute(_ command: @escaping () -> Void) -> Bool {
         commandLock.lock()
         if closedForCommands {
             commandLock.unlock()
-            return
+            return false
         }
         commands.append(command)
         let mustWake = !wakeArmed
         wakeArmed = true
         commandLock.unlock()
         if mustWake { EventFD.signal(wakeFd) }
+        return true
     }
 
     /// Stop the thread and wait (bounded) for it to end. Call from outside the loop.
