@@ -77,5 +77,12 @@ enum ControlBenchmark {
         }
         print("  (update() includes flock, read, fsync of the new file, rename and directory fsync)")
         if propagation.timeouts > 0 { print("  TIMEOUTS: \(propagation.timeouts) writes not seen within 5 s") }
+
+        let rounds = 50
+        print("expires_at → flag off, no file change (\(rounds) flags expiring 50 ms after their write, sampled every 0.1 ms):")
+        let expiry = try ExpiryBenchmark(rounds: rounds).run(path: path, reader: reader)
+        print("  lateness after expires_at              p50 \(milliseconds(expiry.lateness.valueAtPercentile(50)))"
+              + "  p99 \(milliseconds(expiry.lateness.valueAtPercentile(99)))  max \(milliseconds(expiry.lateness.max))  (target < 100 ms)")
+        if expiry.unobserved > 0 { print("  \(expiry.unobserved) rounds not measured: the flag was never seen on before it expired") }
     }
 }

@@ -112,7 +112,7 @@ final class ControlFileReaderTests: XCTestCase {
 
     // MARK: - Change propagation
 
-    /// Behaviour only: with a 60 s poll interval, a change seen within 2 s came through
+    /// Behaviour only: with a 60 s poll interval, a change seen within 10 s came through
     /// inotify. How fast (the 50 ms target) is a figure of scripts/bench-control.sh
     /// (PropagationBenchmark), not a timed assert on a shared machine.
     func testInotifyDeliversWritesLongBeforeThePollInterval() throws {
@@ -126,8 +126,8 @@ final class ControlFileReaderTests: XCTestCase {
         for round in 0..<5 {
             let enable = round % 2 == 0
             try writer.update { $0.flags["slow-db"] = Flag(enabled: enable) }
-            XCTAssertNotNil(waitUntil(timeout: 2, pollEvery: 0.0002) { slow.fires() == enable },
-                            "round \(round): change not seen within 2 s of a 60 s poll interval")
+            XCTAssertNotNil(waitUntil(timeout: 10, pollEvery: 0.0002) { slow.fires() == enable },
+                            "round \(round): change not seen within 10 s of a 60 s poll interval")
         }
         XCTAssertNotNil(waitUntil(timeout: 1) { changes.values.count == 5 })
         XCTAssertEqual(changes.values.map(\.0), [1, 2, 3, 4, 5])
@@ -154,13 +154,13 @@ final class ControlFileReaderTests: XCTestCase {
         XCTAssertFalse(drop.fires())
 
         try publishVersion("..2026_11_22_17_01_00.2", generation: 2, enabled: true)
-        let elapsed = waitUntil(timeout: 2) { drop.fires() }
-        XCTAssertNotNil(elapsed, "symlink swap not seen")
-        XCTAssertLessThanOrEqual(elapsed ?? 99, 0.050)
+        // Seen long before the 60 s poll, so inotify followed the swap; how fast is a
+        // figure of scripts/bench-control.sh, not an assert on a shared machine.
+        XCTAssertNotNil(waitUntil(timeout: 10) { drop.fires() }, "symlink swap not seen within 10 s of a 60 s poll interval")
         XCTAssertEqual(reader.currentGeneration, 2)
     }
 
-    func testPollingFallbackSeesChangesWithinItsInterval() throws {
+    func testPollingFallbackSeesChanges() throws {
         try writer.update { $0.flags["slow-db"] = Flag(enabled: false) }
         let reader = ControlFileReader(path: path, pollInterval: .milliseconds(100), changeDetection: .pollingOnly)
         defer { reader.stop() }
@@ -168,10 +168,22 @@ final class ControlFileReaderTests: XCTestCase {
         XCTAssertFalse(slow.fires())
         for enable in [true, false, true] {
             try writer.update { $0.flags["slow-db"] = Flag(enabled: enable) }
-            let elapsed = try XCTUnwrap(waitUntil(timeout: 2) { slow.fires() == enable })
-            // One interval plus scheduling slack on a loaded machine.
-            XCTAssertLessThanOrEqual(elapsed, 0.100 + 0.150)
+            // Behaviour only (the poll finds the change); 10 s is 100 intervals of slack.
+            XCTAssertNotNil(waitUntil(timeout: 10) { slow.fires() == enable }, "poll did not see enabled=\(enable)")
         }
+    }
+
+    /// The counterpart: `.pollingOnly` really ignores inotify, so the test above exercises the poll.
+    func testPollingOnlyDoesNotFollowInotify() throws {
+        try writer.update { $0.flags["slow-db"] = Flag(enabled: false) }
+        let reader = ControlFileReader(path: path, pollInterval: .seconds(60), changeDetection: .pollingOnly)
+        defer { reader.stop() }
+        let slow = reader.flag("slow-db")
+        try writer.update { $0.flags["slow-db"] = Flag(enabled: true) }
+        // A loaded machine only makes an early sighting less likely, never more.
+        XCTAssertNil(waitUntil(timeout: 0.5) { slow.fires() }, "change seen before the first 60 s poll")
+        reader.reloadNow()
+        XCTAssertTrue(slow.fires())
     }
 
     func testTornReadsNeverHappenWhileAnotherProcessRewrites() throws {
@@ -207,19 +219,21 @@ final class ControlFileReaderTests: XCTestCase {
     // MARK: - Expiry and max_hits
 
     func testExpiredFlagTurnsOffWithoutAFileChange() throws {
-        let written = try writer.update { $0.flags["slow-db"] = Flag(expiresAt: Date().addingTimeInterval(0.300)) }
+        let written = try writer.update { $0.flags["slow-db"] = Flag(expiresAt: Date().addingTimeInterval(1)) }
         // The instant as stored: the protocol keeps milliseconds, so compare with that.
         let expiry = try XCTUnwrap(written.flags["slow-db"]?.expiresAt)
         let reader = ControlFileReader(path: path, pollInterval: .seconds(60))
         defer { reader.stop() }
         let slow = reader.flag("slow-db")
-        XCTAssertTrue(slow.fires())
-        XCTAssertNotNil(waitUntil(timeout: 3) { !slow.fires() })
-        let lateness = Date().timeIntervalSince(expiry)
+        let firedBeforeExpiry = slow.fires()
+        // The snapshot fires() read was published before this instant; if that is before the
+        // expiry the flag must be on. (A machine stalled past the expiry cannot tell.)
+        if Date() < expiry { XCTAssertTrue(firedBeforeExpiry, "off before expires_at") }
+        // Turned off by the expiry timer, long before the 60 s poll could have noticed anything.
+        XCTAssertNotNil(waitUntil(timeout: 20) { !slow.fires() }, "still on 20 s after a 1 s expiry")
         // expires_at is wall-clock time; on a loaded VM the realtime clock is slewed by
         // sub-millisecond amounts (seen: 16-160 µs), so "not before" is judged to 1 ms.
-        XCTAssertGreaterThanOrEqual(lateness, -0.001, "turned off before expires_at")
-        XCTAssertLessThanOrEqual(lateness, 0.100, "turned off \(lateness * 1000) ms after expires_at")
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(expiry), -0.001, "turned off before expires_at")
         XCTAssertEqual(reader.currentGeneration, 1, "no file change was involved")
 
         // Already expired at load time → off.

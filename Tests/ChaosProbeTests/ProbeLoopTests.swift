@@ -27,46 +27,44 @@ final class ScriptedProbe: Probe, @unchecked Sendable {
 }
 
 final class ProbeLoopTests: XCTestCase {
-    /// Functional check only, with bounds generous enough for a loaded shared machine (where a
-    /// thread can be descheduled for tens of ms); the precise drift target is measured by
-    /// scripts/bench-probe.sh.
+    /// The schedule is absolute: tick k is planned at k × interval exactly, never starts early,
+    /// and a late wake-up turns into counted missed ticks rather than a shifted plan. These hold
+    /// on any machine; how late ticks start (the drift target) is scripts/bench-probe.sh's figure.
     func testTicksFollowAbsoluteScheduleWithoutDrift() {
         let loop = ProbeLoop(probes: [ScriptedProbe(name: "fast")], interval: 0.02)
         let run = loop.run(for: 1.0)
         let ticks = run.samples.map(\.tick)
         let schedule = loop.scheduleStatistics
-        // 1 s at 20 ms: ticks 0...49 (tick 50 may fire at the boundary), less any missed.
         // (Samples are in start order; two workers may start adjacent ticks out of order.)
         let lastTick = ticks.max() ?? 0
         XCTAssertEqual(Set(ticks).count, ticks.count, "each tick once")
         XCTAssertEqual(ticks.count + schedule.missedTicks, lastTick + 1, "a tick is either sampled or counted missed")
-        XCTAssertGreaterThanOrEqual(lastTick, 48)
-        XCTAssertLessThanOrEqual(lastTick, 50)
-        XCTAssertLessThanOrEqual(schedule.missedTicks, 10)
         XCTAssertEqual(schedule.ticks, ticks.count)
+        // Tick numbers follow the clock, not the count of wake-ups: no tick is planned past the
+        // run's end, and even a starved scheduler accounts for most of the second.
+        XCTAssertLessThanOrEqual(UInt64(lastTick) * 20_000_000, run.durationNanoseconds)
+        XCTAssertGreaterThanOrEqual(lastTick, 25)
         for sample in run.samples {
             XCTAssertEqual(sample.plannedNanoseconds, UInt64(sample.tick) * 20_000_000, "plan is start + k × interval")
             XCTAssertGreaterThanOrEqual(sample.startNanoseconds, sample.plannedNanoseconds, "never early")
         }
-        // Accumulated sleeps would make the lag grow along the run; absolute deadlines keep it flat.
+        // Accumulated sleeps would make the lag grow along the run; absolute deadlines keep it
+        // flat. The bound is a whole interval: noise on a loaded machine, not the target.
         let lags = run.samples.map { Double($0.startNanoseconds - $0.plannedNanoseconds) / 1e6 }
         let firstHalf = median(Array(lags.prefix(lags.count / 2))), secondHalf = median(Array(lags.suffix(lags.count / 2)))
-        XCTAssertLessThan(firstHalf, 5)
-        XCTAssertLessThan(secondHalf, firstHalf + 2)
+        XCTAssertLessThan(secondHalf, firstHalf + 20)
     }
 
     /// A probe slower than the interval must not delay the schedule (nor the other probe);
     /// its ticks beyond the in-flight limit are recorded as skipped failures.
-    func testSlowProbeDoesNotDelaySchedule() {
+    func testSlowProbeDoesNotDelaySchedule() throws {
         let slow = ScriptedProbe(name: "slow", delay: 0.25)
         let fast = ScriptedProbe(name: "fast")
         let loop = ProbeLoop(probes: [slow, fast], interval: 0.05, maxInFlightPerProbe: 2)
         let run = loop.run(for: 1.0)
         let fastSamples = run.samples.filter { $0.probe == "fast" }
-        XCTAssertGreaterThanOrEqual(fastSamples.count + loop.scheduleStatistics.missedTicks, 19)
+        XCTAssertGreaterThanOrEqual(fastSamples.count + loop.scheduleStatistics.missedTicks, 10)
         XCTAssertTrue(fastSamples.allSatisfy(\.ok))
-        // Run serially behind the slow probe, the fast one would lag by hundreds of ms.
-        XCTAssertLessThan(median(fastSamples.map { Double($0.startNanoseconds - $0.plannedNanoseconds) / 1e6 }), 5)
 
         let slowSamples = run.samples.filter { $0.probe == "slow" }
         let skipped = slowSamples.filter(\.skipped)
@@ -75,7 +73,14 @@ final class ProbeLoopTests: XCTestCase {
         XCTAssertTrue(skipped.allSatisfy { $0.reason == "skipped: probe still running" && !$0.ok })
         XCTAssertEqual(Set(slowSamples.map(\.tick)).count, slowSamples.count)
         // The runs that did happen each took the full 250 ms.
-        XCTAssertTrue(slowSamples.filter { !$0.skipped }.allSatisfy { ($0.latencyNanoseconds ?? 0) >= 250_000_000 })
+        let slowRuns = slowSamples.filter { !$0.skipped }
+        XCTAssertTrue(slowRuns.allSatisfy { ($0.latencyNanoseconds ?? 0) >= 250_000_000 })
+        // Causality, not latency: the fast check of a tick whose slow check ran started while
+        // that slow check was still running. Run serially behind it, it would start after.
+        let firstSlowRun = try XCTUnwrap(slowRuns.first)
+        let fastOfSameTick = try XCTUnwrap(fastSamples.first { $0.tick == firstSlowRun.tick })
+        XCTAssertLessThan(fastOfSameTick.startNanoseconds,
+                          firstSlowRun.startNanoseconds + (firstSlowRun.latencyNanoseconds ?? 0))
     }
 
     func testRealtimeSchedulerIsReportedAndLoopRuns() {
@@ -96,6 +101,7 @@ final class ProbeLoopTests: XCTestCase {
         loop.setPhase("during")
         loop.markFaultStart("blackhole")
         probe.set(delay: 0, healthy: false)
+        let unhealthyFrom = loop.elapsedNanoseconds
         Thread.sleep(forTimeInterval: 0.2)
         probe.set(delay: 0, healthy: true)
         loop.markFaultEnd("blackhole")
@@ -111,8 +117,21 @@ final class ProbeLoopTests: XCTestCase {
         XCTAssertTrue(run.samples.filter { $0.phase == "pre" }.allSatisfy(\.ok))
         let recovery = try XCTUnwrap(RecoveryAnalyzer.measure(run).first)
         XCTAssertEqual(recovery.mark.label, "blackhole")
-        XCTAssertLessThanOrEqual(try XCTUnwrap(recovery.recoverySeconds), 0.02 + 0.02)
-        XCTAssertLessThanOrEqual(try XCTUnwrap(recovery.timeToDetectSeconds), 0.02 + 0.02)
+        // Measured from the loop's own recorded instants, so exact whatever the scheduler did:
+        // recovery runs from the fault-end mark to the first healthy sample after it (the probe
+        // was healthy again before the mark), detection from the fault-start mark to the first
+        // failed sample after it.
+        let start = try XCTUnwrap(run.events.first { $0.kind == .faultStart }).atNanoseconds
+        let end = try XCTUnwrap(run.events.first { $0.kind == .faultEnd }).atNanoseconds
+        let firstAfterEnd = try XCTUnwrap(run.samples.first { $0.startNanoseconds >= end })
+        XCTAssertTrue(firstAfterEnd.ok)
+        XCTAssertEqual(recovery.recoveredAtNanoseconds, firstAfterEnd.startNanoseconds)
+        XCTAssertEqual(try XCTUnwrap(recovery.recoverySeconds), Double(firstAfterEnd.startNanoseconds - end) / 1e9)
+        let firstFailure = try XCTUnwrap(run.samples.first { !$0.ok && $0.startNanoseconds >= start })
+        XCTAssertEqual(try XCTUnwrap(recovery.timeToDetectSeconds), Double(firstFailure.startNanoseconds - start) / 1e9)
+        // Causality: the first check that began once the probe was unhealthy was that failure or came after it.
+        let firstWhileUnhealthy = try XCTUnwrap(run.samples.first { $0.startNanoseconds >= unhealthyFrom })
+        XCTAssertLessThanOrEqual(firstFailure.startNanoseconds, firstWhileUnhealthy.startNanoseconds)
         // Stopped means stopped: nothing more is recorded.
         Thread.sleep(forTimeInterval: 0.1)
         XCTAssertEqual(loop.record().samples.count, run.samples.count)
