@@ -79,7 +79,13 @@ public struct ConfigNode {
     }
 
     private func child(_ node: Node, _ key: String) -> ConfigNode {
-        ConfigNode(node: node, path: path.isEmpty ? key : "\(path).\(key)", diagnostics: diagnostics)
+        ConfigNode(node: node, path: Self.path(path, key), diagnostics: diagnostics)
+    }
+
+    /// The dotted path of `key` (a mapping key, or "[i]" for a list item) under `parent`:
+    /// `method.[0].flag`.
+    static func path(_ parent: String, _ key: String) -> String {
+        parent.isEmpty ? key : "\(parent).\(key)"
     }
 
     public func problem(_ message: String, value: String? = nil) {

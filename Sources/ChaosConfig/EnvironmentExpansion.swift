@@ -34,14 +34,13 @@ public enum EnvironmentExpansion {
             return .scalar(Node.Scalar(text, .implicit, .plain, scalar.mark))
         case .mapping(let mapping):
             let pairs = mapping.map { pair -> (Node, Node) in
-                let key = pair.key.string ?? "?"
-                let child = path.isEmpty ? key : "\(path).\(key)"
+                let child = ConfigNode.path(path, pair.key.string ?? "?")
                 return (pair.key, walk(pair.value, path: child, environment: environment, missing: &missing))
             }
             return .mapping(Node.Mapping(pairs, mapping.tag, mapping.style, mapping.mark))
         case .sequence(let sequence):
             let items = sequence.enumerated().map { offset, item in
-                walk(item, path: path.isEmpty ? "[\(offset)]" : "\(path).[\(offset)]", environment: environment, missing: &missing)
+                walk(item, path: ConfigNode.path(path, "[\(offset)]"), environment: environment, missing: &missing)
             }
             return .sequence(Node.Sequence(items, sequence.tag, sequence.style, sequence.mark))
         case .alias:
